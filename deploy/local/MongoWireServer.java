@@ -1,0 +1,80 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
+
+/**
+ * Runs mongo-java-server with its H2 backend as a local MongoDB-wire server.
+ *
+ * Usage: java -cp JARS MongoWireServer.java PORT DATA_DIR
+ *
+ * Two things differ from the stock server: it reports a wire version current PyMongo
+ * accepts (the stock 8 is below PyMongo's minimum of 9), and it commits the H2 store after
+ * every write command, so a write the driver saw acknowledged survives kill -9 of this
+ * process (the stock backend commits about once a second).
+ */
+public final class MongoWireServer {
+
+    /** MongoDB 4.4 speaks wire version 9, the oldest PyMongo 4.20 talks to. */
+    private static final MongoVersion REPORTED_VERSION = new MongoVersion() {
+        @Override
+        public List<Integer> getVersionArray() {
+            return List.of(4, 4, 0);
+        }
+
+        @Override
+        public int getWireVersion() {
+            return 9;
+        }
+    };
+
+    private static final Set<String> WRITE_COMMANDS = Set.of(
+        "insert", "update", "delete", "findandmodify", "createindexes", "dropindexes",
+        "drop", "dropdatabase", "create", "renamecollection");
+
+    /** H2 backend that makes every acknowledged write durable before answering. */
+    static final class DurableH2Backend extends H2Backend {
+        DurableH2Backend(String fileName) {
+            super(fileName);
+        }
+
+        @Override
+        public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+            Document response = super.handleCommand(channel, databaseName, command, query);
+            if (WRITE_COMMANDS.contains(command.toLowerCase())) {
+                commit();
+            }
+            return response;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: MongoWireServer PORT DATA_DIR");
+            System.exit(2);
+        }
+        int port = Integer.parseInt(args[0]);
+        Path dataDir = Path.of(args[1]);
+        Files.createDirectories(dataDir);
+
+        DurableH2Backend backend = new DurableH2Backend(dataDir.resolve("frontdesk.mv").toString());
+        backend.version(REPORTED_VERSION);
+        MongoServer server = new MongoServer(backend);
+        server.bind("127.0.0.1", port);
+        System.out.println("mongo-wire server listening on 127.0.0.1:" + port + ", data in " + dataDir);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.shutdown();
+            stopped.countDown();
+        }));
+        stopped.await();
+    }
+}

@@ -1,0 +1,262 @@
+"""Start and stop the local servers frontdesk needs, as plain processes (no Docker).
+
+A *stack* is Kafka (KRaft, broker and controller in one process), the mongo-java-server
+launcher and the local SMTP sink, each with its own ports, data and logs under `.local/`.
+`make run` uses the `run` stack and `make test` the `test` stack, so both can be up at once.
+
+    python deploy/local/stack.py start run|test
+    python deploy/local/stack.py stop run|test
+    python deploy/local/stack.py env test      # prints the variables that point at it
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+JARS = ROOT / ".local" / "jars"
+LAUNCHER = ROOT / "deploy" / "local" / "MongoWireServer.java"
+MAILSINK = ROOT / "deploy" / "local" / "mailsink.py"
+READY_TIMEOUT_S = 90.0
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Ports and folders of one local stack."""
+
+    name: str
+    kafka_port: int
+    controller_port: int
+    mongo_port: int
+    smtp_port: int
+    mail_dir: Path
+
+    @property
+    def home(self) -> Path:
+        return ROOT / ".local" / self.name
+
+    def pid_file(self, server: str) -> Path:
+        return self.home / "pids" / f"{server}.pid"
+
+    def log_file(self, server: str) -> Path:
+        return self.home / "logs" / f"{server}.log"
+
+    def environment(self) -> dict[str, str]:
+        return {
+            "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{self.kafka_port}",
+            "MONGODB_URI": f"mongodb://127.0.0.1:{self.mongo_port}",
+            "SMTP_PORT": str(self.smtp_port),
+            "FRONTDESK_MAIL_DIR": str(self.mail_dir),
+        }
+
+
+STACKS = {
+    "run": Stack("run", 9092, 9093, 27017, 1025, ROOT / ".local" / "mail"),
+    "test": Stack("test", 19092, 19093, 37017, 11025, ROOT / ".local" / "test" / "mail"),
+}
+
+
+def _kafka_properties(stack: Stack) -> str:
+    data = stack.home / "kafka" / "data"
+    return "\n".join(
+        [
+            "process.roles=broker,controller",
+            "node.id=1",
+            f"listeners=PLAINTEXT://127.0.0.1:{stack.kafka_port},"
+            f"CONTROLLER://127.0.0.1:{stack.controller_port}",
+            f"advertised.listeners=PLAINTEXT://127.0.0.1:{stack.kafka_port}",
+            "controller.listener.names=CONTROLLER",
+            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            f"controller.quorum.bootstrap.servers=127.0.0.1:{stack.controller_port}",
+            f"log.dirs={data}",
+            "num.partitions=6",
+            "offsets.topic.replication.factor=1",
+            "offsets.topic.num.partitions=6",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "share.coordinator.state.topic.replication.factor=1",
+            "share.coordinator.state.topic.min.isr=1",
+            "group.initial.rebalance.delay.ms=0",
+            "auto.create.topics.enable=true",
+            "",
+        ]
+    )
+
+
+def _java(main: list[str], heap: str) -> list[str]:
+    return ["java", f"-Xmx{heap}", "-cp", f"{JARS}/*", *main]
+
+
+def _format_kafka(stack: Stack) -> Path:
+    config = stack.home / "kafka" / "server.properties"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(_kafka_properties(stack))
+    if (stack.home / "kafka" / "data" / "meta.properties").exists():
+        return config
+    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    subprocess.run(
+        _java(["kafka.tools.StorageTool", "format", "--standalone", "-t", cluster_id,
+               "-c", str(config)], "256m"),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return config
+
+
+def _spawn(stack: Stack, server: str, command: list[str]) -> None:
+    pid_file = stack.pid_file(server)
+    if _running_pid(pid_file) is not None:
+        print(f"{server} already running ({stack.name})")
+        return
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    log = stack.log_file(server)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True
+        )
+    pid_file.write_text(str(process.pid))
+
+
+def _running_pid(pid_file: Path) -> int | None:
+    if not pid_file.exists():
+        return None
+    pid = int(pid_file.read_text())
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return None  # our own child, exited just now: reaped
+    except ChildProcessError:
+        pass  # started by another process: os.kill below tells whether it lives
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    return pid
+
+
+def _kafka_answers(stack: Stack) -> bool:
+    return asyncio.run(_kafka_metadata(stack))
+
+
+async def _kafka_metadata(stack: Stack) -> bool:
+    from aiokafka.admin import AIOKafkaAdminClient  # noqa: PLC0415 - only when waiting
+
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # "not yet" is expected here
+
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=f"127.0.0.1:{stack.kafka_port}", request_timeout_ms=3000
+    )
+    try:
+        await admin.start()
+        await admin.list_topics()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not yet"
+        return False
+    finally:
+        await admin.close()
+
+
+def _mongo_answers(stack: Stack) -> bool:
+    from pymongo import MongoClient  # noqa: PLC0415 - only when waiting
+    from pymongo.errors import PyMongoError  # noqa: PLC0415
+
+    client: MongoClient[dict[str, object]] = MongoClient(
+        f"mongodb://127.0.0.1:{stack.mongo_port}", serverSelectionTimeoutMS=1000
+    )
+    try:
+        client.admin.command("ping")
+        return True
+    except PyMongoError:
+        return False
+    finally:
+        client.close()
+
+
+def _smtp_answers(stack: Stack) -> bool:
+    import smtplib  # noqa: PLC0415
+
+    try:
+        with smtplib.SMTP("127.0.0.1", stack.smtp_port, timeout=2) as smtp:
+            return smtp.noop()[0] == 250
+    except OSError:
+        return False
+
+
+def _wait_until(stack: Stack, server: str, answers: Callable[[Stack], bool]) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if answers(stack):
+            print(f"{server} ready ({stack.name})")
+            return
+        if _running_pid(stack.pid_file(server)) is None:
+            sys.exit(f"{server} exited during start; see {stack.log_file(server)}")
+        time.sleep(0.5)
+    sys.exit(f"{server} did not answer within {READY_TIMEOUT_S:.0f}s; see {stack.log_file(server)}")
+
+
+def start(stack: Stack) -> None:
+    if not any(JARS.glob("kafka_2.13-*.jar")):
+        sys.exit("Kafka jars missing: run `make jars` first")
+    config = _format_kafka(stack)
+    _spawn(stack, "kafka", _java(["kafka.Kafka", str(config)], "768m"))
+    _spawn(
+        stack,
+        "mongo",
+        _java([str(LAUNCHER), str(stack.mongo_port), str(stack.home / "mongo")], "512m"),
+    )
+    _spawn(
+        stack,
+        "smtp",
+        [sys.executable, str(MAILSINK), "--port", str(stack.smtp_port),
+         "--dir", str(stack.mail_dir)],
+    )
+    _wait_until(stack, "mongo", _mongo_answers)
+    _wait_until(stack, "smtp", _smtp_answers)
+    _wait_until(stack, "kafka", _kafka_answers)
+
+
+def stop(stack: Stack) -> None:
+    for server in ("smtp", "mongo", "kafka"):
+        pid = _running_pid(stack.pid_file(server))
+        if pid is None:
+            continue
+        os.killpg(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while _running_pid(stack.pid_file(server)) is not None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if _running_pid(stack.pid_file(server)) is not None:
+            os.killpg(pid, signal.SIGKILL)
+        stack.pid_file(server).unlink(missing_ok=True)
+        print(f"{server} stopped ({stack.name})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=["start", "stop", "env"])
+    parser.add_argument("stack", choices=sorted(STACKS))
+    args = parser.parse_args()
+    stack = STACKS[args.stack]
+    if args.action == "start":
+        start(stack)
+    elif args.action == "stop":
+        stop(stack)
+    else:
+        for key, value in stack.environment().items():
+            print(f"export {key}={value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The five frontdesk services; none imports another."""

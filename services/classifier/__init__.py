@@ -1,0 +1,3 @@
+"""Classifier: grades each report and decides what happens next."""
+
+SERVICE = "classifier"

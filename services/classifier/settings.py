@@ -1,0 +1,17 @@
+"""Classifier's settings (env prefix `CLASSIFIER_`)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class ClassifierSettings(ServiceSettings):
+    """Classifier's port and database."""
+
+    model_config = SettingsConfigDict(env_prefix="CLASSIFIER_", extra="ignore")
+
+    http_port: int = Field(default=8001, ge=0, le=65535)
+    database: str = "classifier"

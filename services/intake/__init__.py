@@ -1,0 +1,3 @@
+"""Intake: the front door. Accepts reports over HTTP and publishes ReportSubmitted."""
+
+SERVICE = "intake"

@@ -1,0 +1,79 @@
+"""Pure reply rules: when a reply is due, and through which channel. No I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared.events import CauseRef, Contact, ContactMethod, ReplyKind
+
+
+@dataclass(frozen=True)
+class Classification:
+    """What the notifier needs of the latest ReportClassified."""
+
+    grade: int
+    next_steps: str
+    referral: str | None
+    flags: tuple[str, ...]
+    sequence: int
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """Everything the notifier has learnt of one report, from whichever events arrived."""
+
+    cause: CauseRef | None
+    report_type: str | None
+    contact: Contact | None
+    anonymous: bool
+    classification: Classification | None
+    reference: str | None
+    reply_states: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def submitted(self) -> bool:
+        return self.cause is not None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where one reply goes."""
+
+    channel: ContactMethod
+    address: str
+
+
+@dataclass(frozen=True)
+class OutgoingReply:
+    """A rendered reply, ready for a channel."""
+
+    kind: ReplyKind
+    recipient: Recipient
+    subject: str
+    text: str
+    html: str
+    idempotency_key: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def acknowledgement_due(facts: ReportFacts) -> bool:
+    """The acknowledgement goes once the report, its grade and its reference are all known."""
+    return (
+        facts.submitted
+        and not facts.anonymous
+        and facts.classification is not None
+        and facts.reference is not None
+        and ReplyKind.ACKNOWLEDGEMENT.value not in facts.reply_states
+    )
+
+
+def choose_recipient(contact: Contact, supported: frozenset[ContactMethod]) -> Recipient | None:
+    """The reporter's preferred channel if we can use it, else their other one, else none."""
+    addresses = {ContactMethod.EMAIL: contact.email, ContactMethod.SMS: contact.phone}
+    order = [contact.preferred_channel, *(c for c in ContactMethod if c != contact.preferred_channel)]
+    for channel in order:
+        address = addresses[channel]
+        if channel in supported and address:
+            return Recipient(channel, str(address))
+    return None

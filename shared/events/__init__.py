@@ -1,0 +1,35 @@
+"""Every v1 event of the frontdesk contract."""
+
+from shared.events.envelope import Cause, CauseRef, Event, derived_event_id
+from shared.events.replies import ReplyDelivered, ReplyFailed, ReplyKind, ReplySent
+from shared.events.reports import (
+    Channel,
+    Contact,
+    ContactMethod,
+    ReferenceIssued,
+    ReportClassified,
+    ReportSubmitted,
+    ReportType,
+)
+from shared.events.sla import SlaAtRisk, SlaBreached, SlaMet
+
+__all__ = [
+    "Cause",
+    "CauseRef",
+    "Channel",
+    "Contact",
+    "ContactMethod",
+    "Event",
+    "ReferenceIssued",
+    "ReplyDelivered",
+    "ReplyFailed",
+    "ReplyKind",
+    "ReplySent",
+    "ReportClassified",
+    "ReportSubmitted",
+    "ReportType",
+    "SlaAtRisk",
+    "SlaBreached",
+    "SlaMet",
+    "derived_event_id",
+]

@@ -1,0 +1,51 @@
+"""Events about the replies the notifier sends to reporters."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from shared.events.envelope import Event
+from shared.events.reports import ContactMethod
+
+
+class ReplyKind(StrEnum):
+    """Which message of a report's journey a reply is."""
+
+    ACKNOWLEDGEMENT = "acknowledgement"
+    EMERGENCY_GUIDANCE = "emergency_guidance"
+    HOLDING = "holding"
+
+
+class ReplySent(Event):
+    """A provider accepted a reply for delivery."""
+
+    event_type: Literal["ReplySent"] = "ReplySent"
+    reply_kind: ReplyKind = Field(description="Which message this is.")
+    channel: ContactMethod = Field(description="Channel the reply went through.")
+    provider_message_id: str = Field(description="The provider's id; no personal data.")
+    receipts_expected: bool = Field(
+        description="Whether a delivery receipt will follow; if not, sent counts as replied."
+    )
+
+
+class ReplyDelivered(Event):
+    """A reply reached the reporter (a delivery receipt, or the receiving mail server)."""
+
+    event_type: Literal["ReplyDelivered"] = "ReplyDelivered"
+    reply_kind: ReplyKind = Field(description="Which message this is.")
+    channel: ContactMethod = Field(description="Channel the reply went through.")
+    delivered_at: AwareDatetime = Field(description="When delivery was confirmed.")
+
+
+class ReplyFailed(Event):
+    """A reply could not be delivered."""
+
+    event_type: Literal["ReplyFailed"] = "ReplyFailed"
+    reply_kind: ReplyKind = Field(description="Which message this is.")
+    channel: ContactMethod | None = Field(description="Channel that failed; none if none usable.")
+    permanent: bool = Field(description="Whether retrying the same channel is pointless.")
+    final: bool = Field(description="No channel is left to try: the reporter has no reply.")
+    reason: str = Field(description="Why it failed; never contains personal data.")

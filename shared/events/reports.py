@@ -1,0 +1,111 @@
+"""Events about a report: submitted, classified, given its reference."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, JsonValue
+
+from shared.events.envelope import Event
+
+
+class ReportType(StrEnum):
+    """The report types of the Single Online Home catalogue."""
+
+    CRIME = "crime"
+    ROAD_TRAFFIC_COLLISION = "road_traffic_collision"
+    FRAUD = "fraud"
+    LOST_OR_STOLEN_VEHICLE = "lost_or_stolen_vehicle"
+    ANTI_SOCIAL_BEHAVIOUR = "anti_social_behaviour"
+    MISSING_PERSON = "missing_person"
+    LOST_OR_FOUND_PROPERTY = "lost_or_found_property"
+    FEEDBACK = "feedback"
+
+
+class Channel(StrEnum):
+    """Where a report came in."""
+
+    WEB = "web"
+    PHONE = "phone"
+    PARTNER = "partner"
+
+
+class ContactMethod(StrEnum):
+    """How a reporter can be replied to."""
+
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class Contact(BaseModel):
+    """How to reach the reporter; personal data, never logged."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(description="Name the reporter gave.")
+    email: EmailStr | None = Field(default=None, description="Email address, if given.")
+    phone: str | None = Field(default=None, description="Phone number in E.164, if given.")
+    preferred_channel: ContactMethod = Field(description="The reply channel the reporter chose.")
+    language: Literal["en", "cy"] = Field(default="en", description="Reply language.")
+
+
+class ReportSubmitted(Event):
+    """A report was accepted and durably stored by intake; the SLA promise starts now."""
+
+    event_type: Literal["ReportSubmitted"] = "ReportSubmitted"
+    force_code: str = Field(description="Code of the police force the report is for.")
+    report_type: ReportType = Field(description="Which kind of report this is.")
+    channel: Channel = Field(description="Where the report came in.")
+    received_at: AwareDatetime = Field(description="When intake accepted the report.")
+    description: str = Field(description="The reporter's own account; personal data.")
+    happening_now: bool = Field(description="The reporter says it is happening now.")
+    someone_in_danger: bool = Field(description="The reporter says someone is in danger.")
+    answers: dict[str, JsonValue] = Field(
+        default_factory=dict, description="Answers to the report type's own questions."
+    )
+    contact: Contact | None = Field(
+        default=None, description="How to reply; none for an anonymous report."
+    )
+
+    @property
+    def anonymous(self) -> bool:
+        return self.contact is None
+
+
+class ReportClassified(Event):
+    """The classifier graded a report and decided what happens next.
+
+    A re-assessment emits a new ReportClassified with a higher `sequence`; consumers act
+    on the one with the highest sequence.
+    """
+
+    event_type: Literal["ReportClassified"] = "ReportClassified"
+    grade: int = Field(ge=1, le=4, description="Response grade, 1 (emergency) to 4.")
+    flags: list[str] = Field(default_factory=list, description="Risk and handling flags.")
+    route: str = Field(description="The team the report is routed to.")
+    referral: str | None = Field(default=None, description="Body the report is referred to.")
+    next_steps: str = Field(description="Code of the next-steps text the reply carries.")
+    rules_version: str = Field(description="Version of the rules that made this decision.")
+    confidence: float = Field(ge=0, le=1, description="How sure the classifier is.")
+    sequence: int = Field(default=1, ge=1, description="Assessment number; latest wins.")
+
+
+class ReferenceIssued(Event):
+    """A report got the reference number people read out over the phone."""
+
+    event_type: Literal["ReferenceIssued"] = "ReferenceIssued"
+    reference: str = Field(description="The reference, e.g. LP-20261130-000123-K.")
+    force_code: str = Field(description="Code of the force that issued it.")
+    issued_at: AwareDatetime = Field(description="When the reference was issued.")
+
+
+__all__ = [
+    "Channel",
+    "Contact",
+    "ContactMethod",
+    "ReferenceIssued",
+    "ReportClassified",
+    "ReportSubmitted",
+    "ReportType",
+]

@@ -1,0 +1,39 @@
+"""Events about the reply promise (the SLA clock) of a report."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from shared.events.envelope import Event
+
+
+class SlaAtRisk(Event):
+    """A report's clock passed a warning threshold without a reply."""
+
+    event_type: Literal["SlaAtRisk"] = "SlaAtRisk"
+    threshold: str = Field(description="The warning threshold passed, e.g. '75%' or '30m'.")
+    due_at: AwareDatetime = Field(description="When the promise breaks.")
+    grade: int = Field(ge=1, le=4, description="Grade the target was set for.")
+    route: str | None = Field(default=None, description="The team the report is routed to.")
+
+
+class SlaBreached(Event):
+    """A report reached its target time without a reply."""
+
+    event_type: Literal["SlaBreached"] = "SlaBreached"
+    due_at: AwareDatetime = Field(description="When the promise broke.")
+    grade: int = Field(ge=1, le=4, description="Grade the target was set for.")
+    route: str | None = Field(default=None, description="The team to alert.")
+
+
+class SlaMet(Event):
+    """A report's clock stopped: the reply arrived, on time or late."""
+
+    event_type: Literal["SlaMet"] = "SlaMet"
+    started_at: AwareDatetime = Field(description="When the clock started (report received).")
+    stopped_at: AwareDatetime = Field(description="When the reply was confirmed.")
+    due_at: AwareDatetime = Field(description="The target the clock ran against.")
+    elapsed_seconds: float = Field(ge=0, description="Time from start to stop.")
+    late: bool = Field(description="Whether the reply came after the target.")

@@ -1,0 +1,204 @@
+"""Kafka plumbing whose defaults are the delivery rules of DESIGN.md §4.
+
+- Producers: `acks=all` and idempotence, and every publish waits for the acknowledgement.
+- Subscribers: the service name as consumer group, earliest offset, no auto-commit; the
+  offset is committed only after the handler returned, i.e. after its state change is
+  durable and the events it emitted were acknowledged.
+- `ReliableConsumption` decides what a failure means: a message that can never succeed
+  goes to the service's dead-letter topic with the reason and is then acknowledged; a
+  transient failure (Mongo or Kafka unreachable) is retried with backoff and, if it
+  persists, the message is not acknowledged, so it is redelivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from faststream import AckPolicy
+from faststream._internal.middlewares import BaseMiddleware
+from faststream.kafka import KafkaBroker
+from faststream.message import StreamMessage
+from pydantic import ValidationError
+
+from shared.errors import PermanentError, TransientError
+from shared.mongo import TRANSIENT_MONGO_ERRORS, Document
+from shared.settings import KafkaSettings
+from shared.topics import all_topics, dead_letter_topic
+
+log = structlog.get_logger(__name__)
+
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    *TRANSIENT_MONGO_ERRORS,
+    TransientError,
+    KafkaError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+class RetryPolicy:
+    """Exponential backoff with full jitter, for a bounded number of attempts."""
+
+    def __init__(self, attempts: int = 6, base_s: float = 0.2, cap_s: float = 5.0) -> None:
+        self.attempts = attempts
+        self._base_s = base_s
+        self._cap_s = cap_s
+
+    def delay(self, attempt: int) -> float:
+        return random.uniform(0, min(self._cap_s, self._base_s * 2**attempt))  # noqa: S311 - jitter, not crypto
+
+
+class ReliableConsumption:
+    """Broker middleware factory: dead letters, transient retries, per-message log context."""
+
+    def __init__(self, service: str, retry: RetryPolicy | None = None) -> None:
+        self.service = service
+        self.retry = retry or RetryPolicy()
+        self.broker: KafkaBroker | None = None
+
+    def __call__(self, msg: Any, /, *, context: Any) -> BaseMiddleware[Any, Any]:
+        return _ReliableConsumptionScope(msg, context=context, config=self)
+
+
+class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
+    def __init__(self, msg: Any, /, *, context: Any, config: ReliableConsumption) -> None:
+        super().__init__(msg, context=context)
+        self._config = config
+
+    async def consume_scope(self, call_next: Callable[..., Any], msg: StreamMessage[Any]) -> Any:
+        record = msg.raw_message
+        with structlog.contextvars.bound_contextvars(
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            message_id=msg.message_id,
+        ):
+            return await self._with_retries(call_next, msg)
+
+    async def _with_retries(self, call_next: Callable[..., Any], msg: StreamMessage[Any]) -> Any:
+        retry = self._config.retry
+        for attempt in range(retry.attempts):
+            try:
+                return await call_next(msg)
+            except (ValidationError, PermanentError) as error:
+                await self._dead_letter(msg, error)
+                return None
+            except TRANSIENT_ERRORS as error:
+                if attempt + 1 == retry.attempts:
+                    log.warning("message_redelivery", error=type(error).__name__)
+                    raise
+                log.info("transient_failure_retrying", error=type(error).__name__, attempt=attempt)
+                await asyncio.sleep(retry.delay(attempt))
+        return None
+
+    async def _dead_letter(self, msg: StreamMessage[Any], error: Exception) -> None:
+        broker = self._config.broker
+        if broker is None:
+            raise RuntimeError("ReliableConsumption used before bind_broker()") from error
+        record = msg.raw_message
+        reason = _reason(error)
+        headers = {k: v for k, v in (msg.headers or {}).items() if isinstance(v, str)}
+        headers.update(
+            {
+                "dlq_reason": reason,
+                "dlq_service": self._config.service,
+                "dlq_topic": record.topic,
+                "dlq_partition": str(record.partition),
+                "dlq_offset": str(record.offset),
+            }
+        )
+        await broker.publish(msg.body, dead_letter_topic(self._config.service),
+                             key=record.key, headers=headers)
+        log.warning("message_dead_lettered", reason=reason)
+
+
+def _reason(error: Exception) -> str:
+    """Why a message was dead-lettered, naming fields but never their values."""
+    if isinstance(error, ValidationError):
+        problems = [
+            f"{'.'.join(str(part) for part in e['loc']) or '<root>'}: {e['type']}"
+            for e in error.errors(include_input=False, include_url=False)
+        ]
+        return "invalid event: " + "; ".join(problems)
+    return f"{type(error).__name__}: {error}"
+
+
+def create_broker(settings: KafkaSettings, service: str) -> KafkaBroker:
+    """A broker with an idempotent, acks=all producer and reliable consumption."""
+    reliability = ReliableConsumption(service)
+    broker = KafkaBroker(
+        settings.bootstrap_servers,
+        client_id=service,
+        acks="all",
+        enable_idempotence=True,
+        request_timeout_ms=settings.request_timeout_ms,
+        graceful_timeout=settings.graceful_timeout_s,
+        middlewares=[reliability],
+        logger=logging.getLogger(f"faststream.{service}"),
+    )
+    reliability.broker = broker
+    return broker
+
+
+def reliable_subscriber(
+    broker: KafkaBroker, settings: KafkaSettings, service: str, *topics: str
+) -> Any:
+    """Subscribe with the delivery rules: our group, earliest offset, commit after success."""
+    return broker.subscriber(
+        *topics,
+        group_id=service,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        session_timeout_ms=settings.session_timeout_ms,
+        max_poll_interval_ms=settings.max_poll_interval_ms,
+    )
+
+
+class KafkaEventPublisher:
+    """Publishes stored outbox messages through a broker, waiting for `acks=all`."""
+
+    def __init__(self, broker: KafkaBroker) -> None:
+        self._broker = broker
+
+    async def publish(self, message: Document) -> None:
+        await self._broker.publish(
+            message["value"].encode(),
+            message["topic"],
+            key=message["key"].encode(),
+            headers={
+                "content-type": "application/json",
+                "event_type": message["event_type"],
+                "event_id": message["event_id"],
+            },
+        )
+
+
+async def ensure_topics(settings: KafkaSettings) -> None:
+    """Create every topic with the configured partition count, if it does not exist yet."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(
+                name,
+                num_partitions=settings.partitions,
+                replication_factor=settings.replication_factor,
+            )
+            for name in all_topics()
+            if name not in existing
+        ]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass  # another service created them first: what we wanted
+    finally:
+        await admin.close()

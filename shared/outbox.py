@@ -1,0 +1,85 @@
+"""The transactional outbox: a state change and the events it causes, in one document write.
+
+A service stores the events it must emit in the `outbox` array of the very document whose
+state change caused them, in the same write. `Outbox.flush` then publishes them (waiting for
+Kafka's acknowledgement) and removes them from the document. If the process dies in between,
+the events are still in the document: a redelivered message flushes them again, and
+`Outbox.relay` sweeps documents left with pending events. Re-publishing is safe because an
+event's id is deterministic and consumers are idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+import structlog
+from pymongo.asynchronous.collection import AsyncCollection
+
+from shared.events import Event
+from shared.mongo import Document
+from shared.topics import topic_for
+
+log = structlog.get_logger(__name__)
+
+
+class EventPublisher(Protocol):
+    """Publishes one outbox message and returns once the broker acknowledged it."""
+
+    async def publish(self, message: Document) -> None: ...
+
+
+def outbox_entries(events: Iterable[Event]) -> list[Document]:
+    """Events as they are stored in a document's outbox, ready to publish as they are."""
+    return [
+        {
+            "event_id": str(event.event_id),
+            "event_type": event.event_type,
+            "topic": topic_for(event.event_type),
+            "key": str(event.report_id),
+            "value": event.model_dump_json(),
+        }
+        for event in events
+    ]
+
+
+class Outbox:
+    """Publishes the pending events kept in the documents of one collection."""
+
+    def __init__(self, collection: AsyncCollection[Document], publisher: EventPublisher) -> None:
+        self._collection = collection
+        self._publisher = publisher
+
+    async def flush(self, document_id: Any) -> int:
+        """Publish a document's pending events, in order; returns how many went out."""
+        document = await self._collection.find_one({"_id": document_id}, {"outbox": 1})
+        pending: list[Document] = (document or {}).get("outbox", [])
+        for message in pending:
+            await self._publisher.publish(message)
+        if pending:
+            published = [message["event_id"] for message in pending]
+            await self._collection.update_one(
+                {"_id": document_id}, {"$pull": {"outbox": {"event_id": {"$in": published}}}}
+            )
+        return len(pending)
+
+    async def flush_all(self) -> int:
+        """Publish every document's pending events (after a crash, or Kafka was down)."""
+        flushed = 0
+        async for document in self._collection.find({"outbox.0": {"$exists": True}}, {"_id": 1}):
+            flushed += await self.flush(document["_id"])
+        return flushed
+
+    async def relay(self, interval_s: float, stopping: asyncio.Event) -> None:
+        """Sweep for pending events every `interval_s` until `stopping` is set."""
+        while not stopping.is_set():
+            try:
+                if flushed := await self.flush_all():
+                    log.info("outbox_relayed", collection=self._collection.name, events=flushed)
+            except Exception as error:  # noqa: BLE001 - the relay must outlive any one failure
+                log.warning("outbox_relay_failed", error=type(error).__name__)
+            try:
+                await asyncio.wait_for(stopping.wait(), timeout=interval_s)
+            except TimeoutError:
+                continue

@@ -1,0 +1,112 @@
+"""What one service process holds, and the order it starts and stops in.
+
+Start: topics exist, Mongo answers, the service prepares its collections, the broker
+starts consuming, background jobs (outbox relays, tickers) start. Stop (SIGTERM, via
+uvicorn's lifespan): the broker stops fetching and finishes in-flight messages first, then
+background jobs end, then Mongo closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, FastAPI, Response
+from faststream.kafka import KafkaBroker
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.messaging import ensure_topics
+from shared.mongo import TRANSIENT_MONGO_ERRORS, Document
+from shared.settings import ServiceSettings
+
+log = structlog.get_logger(__name__)
+
+BackgroundJob = Callable[[asyncio.Event], Awaitable[None]]
+STARTUP_DEADLINE_S = 60.0
+
+
+class ServiceRuntime:
+    """The connections and background jobs of one service process."""
+
+    def __init__(
+        self,
+        name: str,
+        settings: ServiceSettings,
+        broker: KafkaBroker,
+        mongo: AsyncMongoClient[Document],
+    ) -> None:
+        self.name = name
+        self.settings = settings
+        self.broker = broker
+        self.mongo = mongo
+        self.database: AsyncDatabase[Document] = mongo[settings.database]
+        self._prepare: list[Callable[[], Awaitable[None]]] = []
+        self._jobs: list[BackgroundJob] = []
+
+    def on_startup(self, prepare: Callable[[], Awaitable[None]]) -> None:
+        """Run `prepare` (e.g. create indexes) once Mongo answers, before consuming."""
+        self._prepare.append(prepare)
+
+    def add_background_job(self, job: BackgroundJob) -> None:
+        """Run `job(stopping)` for the life of the process; it must return once set."""
+        self._jobs.append(job)
+
+    @asynccontextmanager
+    async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
+        await _until_ready(lambda: ensure_topics(self.settings.kafka), "kafka")
+        await _until_ready(lambda: self.mongo.admin.command("ping"), "mongo")
+        for prepare in self._prepare:
+            await prepare()
+        await self.broker.start()
+        stopping = asyncio.Event()
+        tasks = [asyncio.create_task(job(stopping)) for job in self._jobs]
+        log.info("service_started", port=self.settings.http_port)
+        try:
+            yield
+        finally:
+            await self.broker.stop()
+            stopping.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await self.mongo.close()
+            log.info("service_stopped")
+
+    def health_router(self) -> APIRouter:
+        """`GET /health`: 200 when Mongo and Kafka answer, else 503."""
+        router = APIRouter()
+
+        @router.get("/health", include_in_schema=False)
+        async def health(response: Response) -> dict[str, Any]:
+            checks = {"mongo": await self._mongo_ok(), "kafka": await self._kafka_ok()}
+            if not all(checks.values()):
+                response.status_code = 503
+            return {"service": self.name, **checks}
+
+        return router
+
+    async def _mongo_ok(self) -> bool:
+        try:
+            await self.mongo.admin.command("ping")
+        except TRANSIENT_MONGO_ERRORS:
+            return False
+        return True
+
+    async def _kafka_ok(self) -> bool:
+        return bool(await self.broker.ping(timeout=2.0))
+
+
+async def _until_ready(attempt: Callable[[], Awaitable[Any]], what: str) -> None:
+    deadline = time.monotonic() + STARTUP_DEADLINE_S
+    while True:
+        try:
+            await attempt()
+            return
+        except Exception as error:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not answer within {STARTUP_DEADLINE_S:.0f}s") from error
+            log.info("waiting_for_dependency", dependency=what, error=type(error).__name__)
+            await asyncio.sleep(1.0)

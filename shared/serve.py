@@ -1,0 +1,26 @@
+"""Run a service's ASGI app under uvicorn with our logging."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import uvicorn
+from fastapi import FastAPI
+
+from shared.logging import configure_logging
+from shared.settings import ServiceSettings
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def serve(service: str, settings: S, create_app: Callable[[S], FastAPI]) -> None:
+    """Configure logging, build the app from settings, serve until SIGTERM or Ctrl-C."""
+    configure_logging(settings.log, service)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        timeout_graceful_shutdown=int(settings.kafka.graceful_timeout_s) + 5,
+    )

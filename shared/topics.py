@@ -1,0 +1,53 @@
+"""Every Kafka topic name, in one place.
+
+Topics are named `<aggregate>.<event>.v<major>`; a breaking change gets a new major topic.
+The key of every record is the report id, so one report's events keep their order.
+"""
+
+from __future__ import annotations
+
+SUBMISSION_RECEIVED = "submission.received.v1"
+REPORT_SUBMITTED = "report.submitted.v1"
+REPORT_CLASSIFIED = "report.classified.v1"
+REFERENCE_ISSUED = "report.reference-issued.v1"
+REPLY_SENT = "reply.sent.v1"
+REPLY_DELIVERED = "reply.delivered.v1"
+REPLY_FAILED = "reply.failed.v1"
+SLA_AT_RISK = "sla.at-risk.v1"
+SLA_BREACHED = "sla.breached.v1"
+SLA_MET = "sla.met.v1"
+
+TOPIC_BY_EVENT_TYPE: dict[str, str] = {
+    "ReportSubmitted": REPORT_SUBMITTED,
+    "ReportClassified": REPORT_CLASSIFIED,
+    "ReferenceIssued": REFERENCE_ISSUED,
+    "ReplySent": REPLY_SENT,
+    "ReplyDelivered": REPLY_DELIVERED,
+    "ReplyFailed": REPLY_FAILED,
+    "SlaAtRisk": SLA_AT_RISK,
+    "SlaBreached": SLA_BREACHED,
+    "SlaMet": SLA_MET,
+}
+
+SERVICES = ("intake", "classifier", "reference_issuer", "notifier", "sla_watchdog")
+
+DEFAULT_PARTITIONS = 6
+
+
+def topic_for(event_type: str) -> str:
+    """The topic an event of this type is published to."""
+    return TOPIC_BY_EVENT_TYPE[event_type]
+
+
+def dead_letter_topic(service: str) -> str:
+    """Where a service puts the messages it can never process."""
+    return f"dlq.{service}.v1"
+
+
+def all_topics() -> list[str]:
+    """Every topic the system uses, dead-letter topics included."""
+    return [
+        SUBMISSION_RECEIVED,
+        *TOPIC_BY_EVENT_TYPE.values(),
+        *(dead_letter_topic(service) for service in SERVICES),
+    ]
