@@ -15,7 +15,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from typing import Any
 
 import structlog
@@ -114,8 +115,9 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
                 "dlq_offset": str(record.offset),
             }
         )
-        await broker.publish(msg.body, dead_letter_topic(self._config.service),
-                             key=record.key, headers=headers)
+        await broker.publish(
+            msg.body, dead_letter_topic(self._config.service), key=record.key, headers=headers
+        )
         log.warning("message_dead_lettered", reason=reason)
 
 
@@ -147,9 +149,12 @@ def create_broker(settings: KafkaSettings, service: str) -> KafkaBroker:
     return broker
 
 
+Handler = Callable[..., Awaitable[None]]
+
+
 def reliable_subscriber(
     broker: KafkaBroker, settings: KafkaSettings, service: str, *topics: str
-) -> Any:
+) -> Callable[[Handler], Any]:
     """Subscribe with the delivery rules: our group, earliest offset, commit after success."""
     return broker.subscriber(
         *topics,
@@ -196,9 +201,7 @@ async def ensure_topics(settings: KafkaSettings) -> None:
             if name not in existing
         ]
         if missing:
-            try:
+            with suppress(TopicAlreadyExistsError):  # another service was first: fine
                 await admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass  # another service created them first: what we wanted
     finally:
         await admin.close()

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from datetime import date
 
 MODULUS = 29
+MAX_SEQUENCE = 999_999
 CHECK_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY23456789"
 assert len(CHECK_ALPHABET) == MODULUS
 
 _PATTERN = re.compile(r"^([A-Z]{2,4})-(\d{8})-(\d{6})-(.)$")
 
 
-class InvalidReference(ValueError):
+class InvalidReferenceError(ValueError):
     """A string that is not a valid reference; the message says why."""
 
 
@@ -59,30 +60,30 @@ def format_reference(force_code: str, issued_on: date, sequence: int) -> str:
     """The reference for a force's `sequence`-th report of the day."""
     if not re.fullmatch(r"[A-Z]{2,4}", force_code):
         raise ValueError("force code must be 2 to 4 capital letters")
-    if not 1 <= sequence <= 999_999:
+    if not 1 <= sequence <= MAX_SEQUENCE:
         raise ValueError("sequence must be between 1 and 999999")
     return str(Reference(force_code, issued_on, sequence))
 
 
 def validate_reference(text: str) -> Reference:
-    """Parse a reference as typed by a person; raises InvalidReference saying what is wrong.
+    """Parse a reference as typed by a person; raises InvalidReferenceError saying what is wrong.
 
     Lower case and surrounding spaces are forgiven; nothing else is.
     """
     candidate = text.strip().upper()
     match = _PATTERN.match(candidate)
     if match is None:
-        raise InvalidReference(
+        raise InvalidReferenceError(
             "a reference looks like LP-20261130-000123-K: force code, date, "
             "six-digit number and a check character, separated by hyphens"
         )
     force_code, day, number, check = match.groups()
-    if check_character(candidate[: -2]) != check:
-        raise InvalidReference("the check character does not match: a character is mistyped")
+    if check_character(candidate[:-2]) != check:
+        raise InvalidReferenceError("the check character does not match: a character is mistyped")
     try:
         issued_on = date(int(day[:4]), int(day[4:6]), int(day[6:]))
     except ValueError as error:
-        raise InvalidReference("the date part is not a real date") from error
+        raise InvalidReferenceError("the date part is not a real date") from error
     if int(number) == 0:
-        raise InvalidReference("the number part cannot be 000000")
+        raise InvalidReferenceError("the number part cannot be 000000")
     return Reference(force_code, issued_on, int(number))

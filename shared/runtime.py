@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -20,13 +20,14 @@ from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.messaging import ensure_topics
-from shared.mongo import TRANSIENT_MONGO_ERRORS, Document
+from shared.messaging import KafkaEventPublisher, create_broker, ensure_topics
+from shared.mongo import TRANSIENT_MONGO_ERRORS, Document, create_mongo_client
+from shared.outbox import Outbox
 from shared.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
 
-BackgroundJob = Callable[[asyncio.Event], Awaitable[None]]
+BackgroundJob = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 STARTUP_DEADLINE_S = 60.0
 
 
@@ -47,6 +48,26 @@ class ServiceRuntime:
         self.database: AsyncDatabase[Document] = mongo[settings.database]
         self._prepare: list[Callable[[], Awaitable[None]]] = []
         self._jobs: list[BackgroundJob] = []
+
+    @classmethod
+    def create(cls, name: str, settings: ServiceSettings) -> ServiceRuntime:
+        """The runtime with a broker and a Mongo client built from `settings`."""
+        return cls(
+            name,
+            settings,
+            create_broker(settings.kafka, name),
+            create_mongo_client(settings.mongo, name),
+        )
+
+    @property
+    def publisher(self) -> KafkaEventPublisher:
+        """Publishes outbox messages through this process's broker."""
+        return KafkaEventPublisher(self.broker)
+
+    def relay_outbox(self, outbox: Outbox) -> None:
+        """Sweep `outbox` for events left unpublished, for the life of the process."""
+        interval = self.settings.outbox_relay_interval_s
+        self.add_background_job(lambda stopping: outbox.relay(interval, stopping))
 
     def on_startup(self, prepare: Callable[[], Awaitable[None]]) -> None:
         """Run `prepare` (e.g. create indexes) once Mongo answers, before consuming."""
@@ -107,6 +128,8 @@ async def _until_ready(attempt: Callable[[], Awaitable[Any]], what: str) -> None
             return
         except Exception as error:
             if time.monotonic() > deadline:
-                raise RuntimeError(f"{what} did not answer within {STARTUP_DEADLINE_S:.0f}s") from error
+                raise RuntimeError(
+                    f"{what} did not answer within {STARTUP_DEADLINE_S:.0f}s"
+                ) from error
             log.info("waiting_for_dependency", dependency=what, error=type(error).__name__)
             await asyncio.sleep(1.0)

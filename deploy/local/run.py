@@ -15,11 +15,12 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import stack  # noqa: E402 - the sibling script, importable once its folder is on the path
+import stack
 
 STACK = stack.STACKS["run"]
 READY_TIMEOUT_S = 90.0
@@ -42,20 +43,27 @@ SERVICES = (
 
 
 def _start(service: Service) -> subprocess.Popen[bytes]:
-    env = {**os.environ, **STACK.environment(), f"{service.name.upper()}_HTTP_PORT": str(service.port)}
+    env = {
+        **os.environ,
+        **STACK.environment(),
+        f"{service.name.upper()}_HTTP_PORT": str(service.port),
+    }
     log = STACK.log_file(service.name)
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", f"services.{service.name}"],
-            cwd=stack.ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=stack.ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
 
 
 def _healthy(port: int) -> bool:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer:  # noqa: S310 - our own loopback URL
-            return bool(answer.status == 200)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer:
+            return bool(answer.status == HTTPStatus.OK)
     except OSError:
         return False
 
@@ -103,7 +111,8 @@ def main() -> None:
 def _print_where(processes: list[subprocess.Popen[bytes]]) -> None:
     print("\nfrontdesk is running (Ctrl-C stops everything):")
     for service, process in zip(SERVICES, processes, strict=True):
-        print(f"  {service.name:<17} http://127.0.0.1:{service.port}  pid {process.pid}  {service.what}")
+        url = f"http://127.0.0.1:{service.port}"
+        print(f"  {service.name:<17} {url}  pid {process.pid}  {service.what}")
     print(f"  {'kafka':<17} 127.0.0.1:{STACK.kafka_port}")
     print(f"  {'mongo-wire':<17} mongodb://127.0.0.1:{STACK.mongo_port}")
     print(f"  {'smtp sink':<17} 127.0.0.1:{STACK.smtp_port}, mail in {STACK.mail_dir}")

@@ -30,6 +30,7 @@ JARS = ROOT / ".local" / "jars"
 LAUNCHER = ROOT / "deploy" / "local" / "MongoWireServer.java"
 MAILSINK = ROOT / "deploy" / "local" / "mailsink.py"
 READY_TIMEOUT_S = 90.0
+SMTP_OK = 250
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,18 @@ def _format_kafka(stack: Stack) -> Path:
         return config
     cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
     subprocess.run(
-        _java(["kafka.tools.StorageTool", "format", "--standalone", "-t", cluster_id,
-               "-c", str(config)], "256m"),
+        _java(
+            [
+                "kafka.tools.StorageTool",
+                "format",
+                "--standalone",
+                "-t",
+                cluster_id,
+                "-c",
+                str(config),
+            ],
+            "256m",
+        ),
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -190,7 +201,7 @@ def _smtp_answers(stack: Stack) -> bool:
 
     try:
         with smtplib.SMTP("127.0.0.1", stack.smtp_port, timeout=2) as smtp:
-            return smtp.noop()[0] == 250
+            return smtp.noop()[0] == SMTP_OK
     except OSError:
         return False
 
@@ -220,8 +231,14 @@ def start(stack: Stack) -> None:
     _spawn(
         stack,
         "smtp",
-        [sys.executable, str(MAILSINK), "--port", str(stack.smtp_port),
-         "--dir", str(stack.mail_dir)],
+        [
+            sys.executable,
+            str(MAILSINK),
+            "--port",
+            str(stack.smtp_port),
+            "--dir",
+            str(stack.mail_dir),
+        ],
     )
     _wait_until(stack, "mongo", _mongo_answers)
     _wait_until(stack, "smtp", _smtp_answers)

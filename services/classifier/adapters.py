@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from contextlib import suppress
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from services.classifier.domain import Assessment
 from shared.events import ReportClassified
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox, outbox_entries
-from services.classifier.domain import Assessment
 
 
 class MongoAssessments:
@@ -30,12 +31,10 @@ class MongoAssessments:
             "assessed_at": classified.occurred_at,
             "outbox": outbox_entries([classified]),
         }
-        try:
+        with suppress(DuplicateKeyError):  # another instance recorded it first: the same assessment
             await self._collection.update_one(
                 {"_id": str(report_id)}, {"$setOnInsert": document}, upsert=True
             )
-        except DuplicateKeyError:
-            pass  # another instance recorded it first: the same assessment
 
     async def publish_pending(self, report_id: uuid.UUID) -> None:
         await self.outbox.flush(str(report_id))

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from pydantic import JsonValue
 
-from shared.events import ReportSubmitted
 from services.classifier import rules
+from shared.events import ReportSubmitted
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
-from shared.clock import Clock
-from shared.events import ReportClassified, ReportSubmitted
 from services.classifier import SERVICE
 from services.classifier.domain import Assessment, assess
+from shared.clock import Clock
+from shared.events import ReportClassified, ReportSubmitted
 
 
 class Assessments(Protocol):

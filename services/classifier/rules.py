@@ -29,7 +29,9 @@ TYPE_RULES: dict[ReportType, TypeRule] = {
     ReportType.ROAD_TRAFFIC_COLLISION: TypeRule(3, "road_policing", "road_traffic_collision"),
     ReportType.FRAUD: TypeRule(4, "crime_bureau", "fraud", referral="Report Fraud"),
     ReportType.LOST_OR_STOLEN_VEHICLE: TypeRule(3, "crime_bureau", "lost_or_stolen_vehicle"),
-    ReportType.ANTI_SOCIAL_BEHAVIOUR: TypeRule(3, "neighbourhood_policing", "anti_social_behaviour"),
+    ReportType.ANTI_SOCIAL_BEHAVIOUR: TypeRule(
+        3, "neighbourhood_policing", "anti_social_behaviour"
+    ),
     ReportType.MISSING_PERSON: TypeRule(
         1, "missing_persons", "missing_person", flags=("vulnerability",)
     ),

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
 
+from services.classifier import SERVICE
+from services.classifier.handlers import Assessments, classify_report
 from shared import topics
 from shared.clock import Clock
 from shared.events import ReportSubmitted
 from shared.messaging import reliable_subscriber
 from shared.settings import KafkaSettings
-from services.classifier import SERVICE
-from services.classifier.handlers import Assessments, classify_report
 
 
 def register_subscribers(

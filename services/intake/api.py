@@ -10,11 +10,11 @@ from fastapi import APIRouter, BackgroundTasks, FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, Field
 
+from services.intake.domain import ReportSubmission, immediate_guidance
+from services.intake.handlers import Reports, submit_report
 from shared.clock import Clock
 from shared.events import Channel
 from shared.mongo import TRANSIENT_MONGO_ERRORS
-from services.intake.domain import ReportSubmission, immediate_guidance
-from services.intake.handlers import Reports, submit_report
 
 log = structlog.get_logger(__name__)
 
@@ -33,13 +33,18 @@ def reports_router(reports: Reports, clock: Clock, force_code: str) -> APIRouter
     router = APIRouter(prefix="/v1")
 
     @router.post("/reports", status_code=status.HTTP_202_ACCEPTED, response_model=ReportAccepted)
-    async def post_report(submission: ReportSubmission, background: BackgroundTasks) -> ReportAccepted:
+    async def post_report(
+        submission: ReportSubmission, background: BackgroundTasks
+    ) -> ReportAccepted:
         submitted = await submit_report(
             submission, channel=Channel.WEB, force_code=force_code, reports=reports, clock=clock
         )
         background.add_task(reports.publish_pending, submitted.report_id)
-        log.info("report_accepted", report_id=str(submitted.report_id),
-                 report_type=submitted.report_type.value)
+        log.info(
+            "report_accepted",
+            report_id=str(submitted.report_id),
+            report_type=submitted.report_type.value,
+        )
         return ReportAccepted(
             report_id=submitted.report_id,
             status="received",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
-from shared.clock import Clock
-from shared.events import Channel, Contact, ReportSubmitted
 from services.intake import SERVICE
 from services.intake.domain import ReportSubmission
+from shared.clock import Clock
+from shared.events import Channel, Contact, ReportSubmitted
 
 
 class Reports(Protocol):

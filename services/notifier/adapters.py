@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -13,6 +14,9 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from services.notifier.domain import Classification, OutgoingReply, ReportFacts
+from services.notifier.handlers import PermanentDeliveryError, TemporaryDeliveryError
+from services.notifier.settings import SmtpSettings
 from shared.events import (
     CauseRef,
     Contact,
@@ -25,9 +29,6 @@ from shared.events import (
 )
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox, outbox_entries
-from services.notifier.domain import Classification, OutgoingReply, ReportFacts
-from services.notifier.handlers import PermanentDeliveryError, TemporaryDeliveryError
-from services.notifier.settings import SmtpSettings
 
 
 class MongoReplies:
@@ -75,10 +76,10 @@ class MongoReplies:
         await self._upsert({"_id": str(event.report_id)}, {"$set": {"reference": event.reference}})
 
     async def _upsert(self, query: Document, update: Document) -> None:
-        try:
+        with suppress(
+            DuplicateKeyError
+        ):  # the document exists and the guard said no: a stale or repeated fact
             await self._collection.update_one(query, update, upsert=True)
-        except DuplicateKeyError:
-            pass  # the document exists and the guard said no: a stale or repeated fact
 
     async def facts(self, report_id: uuid.UUID) -> ReportFacts | None:
         document = await self._collection.find_one({"_id": str(report_id)})
@@ -147,6 +148,10 @@ def _classification(document: dict[str, Any]) -> Classification:
     )
 
 
+#: SMTP reply codes from 500 up are permanent: sending the same message again will fail.
+SMTP_PERMANENT_FAILURE = 500
+
+
 class SmtpReplyChannel:
     """`ReplyChannel` for email, through an SMTP relay.
 
@@ -172,11 +177,13 @@ class SmtpReplyChannel:
         except aiosmtplib.SMTPRecipientsRefused as error:
             raise PermanentDeliveryError("recipient refused by mail server") from error
         except aiosmtplib.SMTPResponseException as error:
-            if 500 <= error.code < 600:
+            if error.code >= SMTP_PERMANENT_FAILURE:
                 raise PermanentDeliveryError(f"mail server refused: {error.code}") from error
             raise TemporaryDeliveryError(f"mail server deferred: {error.code}") from error
         except (aiosmtplib.SMTPException, OSError) as error:
-            raise TemporaryDeliveryError(f"mail server unreachable: {type(error).__name__}") from error
+            raise TemporaryDeliveryError(
+                f"mail server unreachable: {type(error).__name__}"
+            ) from error
         return str(message["Message-ID"])
 
     def _message(self, reply: OutgoingReply) -> EmailMessage:

@@ -71,7 +71,10 @@ def acknowledgement_due(facts: ReportFacts) -> bool:
 def choose_recipient(contact: Contact, supported: frozenset[ContactMethod]) -> Recipient | None:
     """The reporter's preferred channel if we can use it, else their other one, else none."""
     addresses = {ContactMethod.EMAIL: contact.email, ContactMethod.SMS: contact.phone}
-    order = [contact.preferred_channel, *(c for c in ContactMethod if c != contact.preferred_channel)]
+    order = [
+        contact.preferred_channel,
+        *(c for c in ContactMethod if c != contact.preferred_channel),
+    ]
     for channel in order:
         address = addresses[channel]
         if channel in supported and address:

@@ -8,6 +8,14 @@ from typing import Protocol
 
 import structlog
 
+from services.notifier import SERVICE
+from services.notifier.domain import (
+    OutgoingReply,
+    Recipient,
+    ReportFacts,
+    acknowledgement_due,
+    choose_recipient,
+)
 from shared.clock import Clock
 from shared.errors import TransientError
 from shared.events import (
@@ -20,14 +28,6 @@ from shared.events import (
     ReplySent,
     ReportClassified,
     ReportSubmitted,
-)
-from services.notifier import SERVICE
-from services.notifier.domain import (
-    OutgoingReply,
-    Recipient,
-    ReportFacts,
-    acknowledgement_due,
-    choose_recipient,
 )
 
 log = structlog.get_logger(__name__)
@@ -111,7 +111,8 @@ class Notifier:
         await self.replies.publish_pending(report_id)
 
     async def _send_acknowledgement(self, facts: ReportFacts) -> None:
-        assert facts.cause is not None and facts.contact is not None
+        assert facts.cause is not None
+        assert facts.contact is not None
         kind, report_id = ReplyKind.ACKNOWLEDGEMENT, facts.cause.report_id
         if not await self.replies.claim(report_id, kind, self.clock.now()):
             return
@@ -131,21 +132,34 @@ class Notifier:
             await self.replies.finish(report_id, kind, "failed", [failed])
             return
         await self.replies.finish(report_id, kind, "sent", self._sent(facts, reply, message_id))
-        log.info("reply_sent", report_id=str(report_id), kind=kind.value,
-                 channel=recipient.channel.value)
+        log.info(
+            "reply_sent", report_id=str(report_id), kind=kind.value, channel=recipient.channel.value
+        )
 
     def _sent(self, facts: ReportFacts, reply: OutgoingReply, message_id: str) -> list[Event]:
         assert facts.cause is not None
         now, channel = self.clock.now(), reply.recipient.channel
-        common = {"producer": SERVICE, "occurred_at": now, "discriminator": reply.kind.value}
+        kind = reply.kind.value
         sent = ReplySent.caused_by(
-            facts.cause, reply_kind=reply.kind, channel=channel, provider_message_id=message_id,
-            receipts_expected=True, **common,
+            facts.cause,
+            producer=SERVICE,
+            occurred_at=now,
+            discriminator=kind,
+            reply_kind=reply.kind,
+            channel=channel,
+            provider_message_id=message_id,
+            receipts_expected=True,
         )
         if not self.channel.delivered_on_acceptance:
             return [sent]
         delivered = ReplyDelivered.caused_by(
-            facts.cause, reply_kind=reply.kind, channel=channel, delivered_at=now, **common
+            facts.cause,
+            producer=SERVICE,
+            occurred_at=now,
+            discriminator=kind,
+            reply_kind=reply.kind,
+            channel=channel,
+            delivered_at=now,
         )
         return [sent, delivered]
 
@@ -154,6 +168,13 @@ class Notifier:
     ) -> ReplyFailed:
         assert facts.cause is not None
         return ReplyFailed.caused_by(
-            facts.cause, producer=SERVICE, occurred_at=self.clock.now(), discriminator=kind.value,
-            reply_kind=kind, channel=channel, permanent=True, final=True, reason=reason,
+            facts.cause,
+            producer=SERVICE,
+            occurred_at=self.clock.now(),
+            discriminator=kind.value,
+            reply_kind=kind,
+            channel=channel,
+            permanent=True,
+            final=True,
+            reason=reason,
         )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
 
+from services.notifier import SERVICE
+from services.notifier.handlers import Notifier
 from shared import topics
 from shared.events import ReferenceIssued, ReportClassified, ReportSubmitted
 from shared.messaging import reliable_subscriber
 from shared.settings import KafkaSettings
-from services.notifier import SERVICE
-from services.notifier.handlers import Notifier
 
 
 def register_subscribers(broker: KafkaBroker, settings: KafkaSettings, notifier: Notifier) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from shared.events import ReplyKind
 from services.notifier.domain import OutgoingReply, Recipient, ReportFacts
+from shared.events import ReplyKind
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -28,8 +28,10 @@ class ReplyRenderer:
         )
 
     def acknowledgement(self, facts: ReportFacts, recipient: Recipient) -> OutgoingReply:
-        assert facts.classification is not None and facts.reference is not None
-        assert facts.contact is not None and facts.cause is not None
+        assert facts.classification is not None
+        assert facts.reference is not None
+        assert facts.contact is not None
+        assert facts.cause is not None
         context = {
             "force_name": self._force_name,
             "name": facts.contact.name,

@@ -36,6 +36,7 @@ class MongoReferences:
             upsert=True,
             return_document=ReturnDocument.AFTER,
         )
+        assert counter is not None, "an upsert always returns the document"
         return int(counter["last"])
 
     async def assign(self, issued: ReferenceIssued) -> str:

@@ -7,11 +7,11 @@ from datetime import date
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from services.reference_issuer import SERVICE
+from services.reference_issuer.domain import reference_day
 from shared.clock import Clock
 from shared.events import ReferenceIssued, ReportSubmitted
 from shared.references import format_reference
-from services.reference_issuer import SERVICE
-from services.reference_issuer.domain import reference_day
 
 
 class References(Protocol):

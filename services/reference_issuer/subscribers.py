@@ -6,13 +6,13 @@ from zoneinfo import ZoneInfo
 
 from faststream.kafka import KafkaBroker
 
+from services.reference_issuer import SERVICE
+from services.reference_issuer.handlers import References, issue_reference
 from shared import topics
 from shared.clock import Clock
 from shared.events import ReportSubmitted
 from shared.messaging import reliable_subscriber
 from shared.settings import KafkaSettings
-from services.reference_issuer import SERVICE
-from services.reference_issuer.handlers import References, issue_reference
 
 
 def register_subscribers(

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 from datetime import datetime
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from services.sla_watchdog.domain import ClockState, SlaClock
+from services.sla_watchdog.handlers import ClockFacts
 from shared.events import CauseRef, ReportClassified, ReportSubmitted, SlaMet
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox, outbox_entries
-from services.sla_watchdog.domain import ClockState, SlaClock
-from services.sla_watchdog.handlers import ClockFacts
 
 
 class MongoClocks:
@@ -44,8 +45,9 @@ class MongoClocks:
                 {"grade_sequence": {"$lt": event.sequence}},
             ],
         }
-        update = {"$set": {"grade": event.grade, "grade_sequence": event.sequence,
-                           "route": event.route}}
+        update = {
+            "$set": {"grade": event.grade, "grade_sequence": event.sequence, "route": event.route}
+        }
         await self._upsert(newer, update)
 
     async def remember_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
@@ -53,10 +55,8 @@ class MongoClocks:
         await self._upsert(first_reply, {"$set": {"replied_at": replied_at}})
 
     async def _upsert(self, query: Document, update: Document) -> None:
-        try:
+        with suppress(DuplicateKeyError):  # the guard said no: a stale or repeated fact
             await self._collection.update_one(query, update, upsert=True)
-        except DuplicateKeyError:
-            pass  # the guard said no: a stale or repeated fact
 
     async def facts(self, report_id: uuid.UUID) -> ClockFacts | None:
         document = await self._collection.find_one({"_id": str(report_id)})
@@ -89,8 +89,12 @@ class MongoClocks:
         await self._collection.update_one(
             {"_id": str(report_id), "state": ClockState.RUNNING.value},
             {
-                "$set": {"state": ClockState.MET.value, "stopped_at": clock.stopped_at,
-                         "due_at": clock.due_at, "late": clock.late},
+                "$set": {
+                    "state": ClockState.MET.value,
+                    "stopped_at": clock.stopped_at,
+                    "due_at": clock.due_at,
+                    "late": clock.late,
+                },
                 "$push": {"outbox": {"$each": outbox_entries([met])}},
             },
         )

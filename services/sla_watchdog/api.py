@@ -8,9 +8,9 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException
 from pydantic import AwareDatetime, BaseModel, Field
 
-from shared.clock import Clock
 from services.sla_watchdog.domain import SlaClock
 from services.sla_watchdog.handlers import Clocks
+from shared.clock import Clock
 
 
 class SlaView(BaseModel):

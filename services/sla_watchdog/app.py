@@ -6,10 +6,6 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from shared.clock import Clock, SystemClock
-from shared.messaging import KafkaEventPublisher, create_broker
-from shared.mongo import create_mongo_client
-from shared.runtime import ServiceRuntime
 from services.sla_watchdog import SERVICE
 from services.sla_watchdog.adapters import MongoClocks
 from services.sla_watchdog.api import sla_router
@@ -17,6 +13,8 @@ from services.sla_watchdog.domain import TargetPolicy
 from services.sla_watchdog.handlers import Watchdog
 from services.sla_watchdog.settings import SlaWatchdogSettings
 from services.sla_watchdog.subscribers import register_subscribers
+from shared.clock import Clock, SystemClock
+from shared.runtime import ServiceRuntime
 
 
 def target_policy(settings: SlaWatchdogSettings) -> TargetPolicy:
@@ -28,12 +26,11 @@ def target_policy(settings: SlaWatchdogSettings) -> TargetPolicy:
 
 def create_app(settings: SlaWatchdogSettings, clock: Clock | None = None) -> FastAPI:
     clock = clock or SystemClock()
-    broker = create_broker(settings.kafka, SERVICE)
-    runtime = ServiceRuntime(SERVICE, settings, broker, create_mongo_client(settings.mongo, SERVICE))
-    clocks = MongoClocks(runtime.database, KafkaEventPublisher(broker))
-    register_subscribers(broker, settings.kafka, Watchdog(clocks, target_policy(settings), clock))
-    runtime.add_background_job(
-        lambda stopping: clocks.outbox.relay(settings.outbox_relay_interval_s, stopping)
+    runtime = ServiceRuntime.create(SERVICE, settings)
+    clocks = MongoClocks(runtime.database, runtime.publisher)
+    runtime.relay_outbox(clocks.outbox)
+    register_subscribers(
+        runtime.broker, settings.kafka, Watchdog(clocks, target_policy(settings), clock)
     )
     app = FastAPI(title="frontdesk operations", version="1", lifespan=runtime.lifespan)
     app.include_router(sla_router(clocks, clock))

@@ -9,6 +9,8 @@ from typing import Protocol
 
 import structlog
 
+from services.sla_watchdog import SERVICE
+from services.sla_watchdog.domain import ClockState, SlaClock, TargetPolicy, due_at
 from shared.clock import Clock
 from shared.events import (
     CauseRef,
@@ -19,8 +21,6 @@ from shared.events import (
     ReportSubmitted,
     SlaMet,
 )
-from services.sla_watchdog import SERVICE
-from services.sla_watchdog.domain import ClockState, SlaClock, TargetPolicy, due_at
 
 log = structlog.get_logger(__name__)
 
@@ -48,9 +48,7 @@ class Clocks(Protocol):
 
     async def facts(self, report_id: uuid.UUID) -> ClockFacts | None: ...
 
-    async def set_due(
-        self, report_id: uuid.UUID, facts: ClockFacts, due: datetime
-    ) -> None:
+    async def set_due(self, report_id: uuid.UUID, facts: ClockFacts, due: datetime) -> None:
         """Start or retarget a running clock, unless its facts changed meanwhile."""
 
     async def stop(self, report_id: uuid.UUID, clock: SlaClock, met: SlaMet) -> None:
@@ -99,7 +97,8 @@ class Watchdog:
         await self.clocks.publish_pending(report_id)
 
     async def _stop(self, facts: ClockFacts, due: datetime, stopped_at: datetime) -> None:
-        assert facts.cause is not None and facts.started_at is not None
+        assert facts.cause is not None
+        assert facts.started_at is not None
         clock = SlaClock(facts.started_at, due, facts.grade, ClockState.MET, stopped_at)
         met = SlaMet.caused_by(
             facts.cause,

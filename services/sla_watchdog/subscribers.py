@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
 
+from services.sla_watchdog import SERVICE
+from services.sla_watchdog.handlers import Watchdog
 from shared import topics
 from shared.events import ReplyDelivered, ReplySent, ReportClassified, ReportSubmitted
 from shared.messaging import reliable_subscriber
 from shared.settings import KafkaSettings
-from services.sla_watchdog import SERVICE
-from services.sla_watchdog.handlers import Watchdog
 
 
 def register_subscribers(broker: KafkaBroker, settings: KafkaSettings, watchdog: Watchdog) -> None:
