@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Mapping, MutableMapping
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 
@@ -53,15 +53,16 @@ def _redacted(key: str, value: Any) -> Any:
     return value
 
 
-def _renderer(settings: LogSettings) -> structlog.typing.Processor:
-    as_json = settings.format == "json" or (settings.format == "auto" and not sys.stderr.isatty())
+def _renderer(settings: LogSettings, stream: TextIO) -> structlog.typing.Processor:
+    as_json = settings.format == "json" or (settings.format == "auto" and not stream.isatty())
     if as_json:
         return structlog.processors.JSONRenderer()
     return structlog.dev.ConsoleRenderer()
 
 
-def configure_logging(settings: LogSettings, service: str) -> None:
+def configure_logging(settings: LogSettings, service: str, stream: TextIO | None = None) -> None:
     """Route structlog and the standard library through one redacting pipeline."""
+    stream = stream or sys.stderr
     shared_processors: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_logger_name,
@@ -77,13 +78,13 @@ def configure_logging(settings: LogSettings, service: str) -> None:
         cache_logger_on_first_use=True,
     )
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=shared_processors,
+        foreign_pre_chain=[structlog.stdlib.ExtraAdder(), *shared_processors],
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            _renderer(settings),
+            _renderer(settings, stream),
         ],
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]

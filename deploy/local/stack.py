@@ -7,6 +7,7 @@ launcher and the local SMTP sink, each with its own ports, data and logs under `
     python deploy/local/stack.py start run|test
     python deploy/local/stack.py stop run|test
     python deploy/local/stack.py env test      # prints the variables that point at it
+    python deploy/local/stack.py exec test --fresh -- pytest   # start, run, stop
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import asyncio
 import base64
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -260,16 +262,38 @@ def stop(stack: Stack) -> None:
         print(f"{server} stopped ({stack.name})")
 
 
+def wipe(stack: Stack) -> None:
+    """Forget a stopped stack's data, so the next start is from nothing."""
+    for folder in (stack.home / "kafka", stack.home / "mongo", stack.mail_dir):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def execute(stack: Stack, command: list[str], fresh: bool) -> int:
+    """Run `command` against the stack, started for it and stopped after, whatever happens."""
+    stop(stack)
+    if fresh:
+        wipe(stack)
+    try:
+        start(stack)
+        return subprocess.call(command, env={**os.environ, **stack.environment()})
+    finally:
+        stop(stack)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=["start", "stop", "env"])
+    parser.add_argument("action", choices=["start", "stop", "env", "exec"])
     parser.add_argument("stack", choices=sorted(STACKS))
+    parser.add_argument("--fresh", action="store_true", help="exec: start from empty data")
+    parser.add_argument("command", nargs="*", help="exec: the command to run")
     args = parser.parse_args()
     stack = STACKS[args.stack]
     if args.action == "start":
         start(stack)
     elif args.action == "stop":
         stop(stack)
+    elif args.action == "exec":
+        sys.exit(execute(stack, args.command, args.fresh))
     else:
         for key, value in stack.environment().items():
             print(f"export {key}={value}")

@@ -22,7 +22,7 @@ class ReplyKind(StrEnum):
 class ReplySent(Event):
     """A provider accepted a reply for delivery."""
 
-    event_type: Literal["ReplySent"] = "ReplySent"
+    event_type: Literal["ReplySent"] = Field(default="ReplySent", description='Always "ReplySent".')
     reply_kind: ReplyKind = Field(description="Which message this is.")
     channel: ContactMethod = Field(description="Channel the reply went through.")
     provider_message_id: str = Field(description="The provider's id; no personal data.")
@@ -34,7 +34,9 @@ class ReplySent(Event):
 class ReplyDelivered(Event):
     """A reply reached the reporter (a delivery receipt, or the receiving mail server)."""
 
-    event_type: Literal["ReplyDelivered"] = "ReplyDelivered"
+    event_type: Literal["ReplyDelivered"] = Field(
+        default="ReplyDelivered", description='Always "ReplyDelivered".'
+    )
     reply_kind: ReplyKind = Field(description="Which message this is.")
     channel: ContactMethod = Field(description="Channel the reply went through.")
     delivered_at: AwareDatetime = Field(description="When delivery was confirmed.")
@@ -43,7 +45,9 @@ class ReplyDelivered(Event):
 class ReplyFailed(Event):
     """A reply could not be delivered."""
 
-    event_type: Literal["ReplyFailed"] = "ReplyFailed"
+    event_type: Literal["ReplyFailed"] = Field(
+        default="ReplyFailed", description='Always "ReplyFailed".'
+    )
     reply_kind: ReplyKind = Field(description="Which message this is.")
     channel: ContactMethod | None = Field(description="Channel that failed; none if none usable.")
     permanent: bool = Field(description="Whether retrying the same channel is pointless.")

@@ -53,7 +53,9 @@ class Contact(BaseModel):
 class ReportSubmitted(Event):
     """A report was accepted and durably stored by intake; the SLA promise starts now."""
 
-    event_type: Literal["ReportSubmitted"] = "ReportSubmitted"
+    event_type: Literal["ReportSubmitted"] = Field(
+        default="ReportSubmitted", description='Always "ReportSubmitted".'
+    )
     force_code: str = Field(description="Code of the police force the report is for.")
     report_type: ReportType = Field(description="Which kind of report this is.")
     channel: Channel = Field(description="Where the report came in.")
@@ -80,7 +82,9 @@ class ReportClassified(Event):
     on the one with the highest sequence.
     """
 
-    event_type: Literal["ReportClassified"] = "ReportClassified"
+    event_type: Literal["ReportClassified"] = Field(
+        default="ReportClassified", description='Always "ReportClassified".'
+    )
     grade: int = Field(ge=1, le=4, description="Response grade, 1 (emergency) to 4.")
     flags: list[str] = Field(default_factory=list, description="Risk and handling flags.")
     route: str = Field(description="The team the report is routed to.")
@@ -94,7 +98,9 @@ class ReportClassified(Event):
 class ReferenceIssued(Event):
     """A report got the reference number people read out over the phone."""
 
-    event_type: Literal["ReferenceIssued"] = "ReferenceIssued"
+    event_type: Literal["ReferenceIssued"] = Field(
+        default="ReferenceIssued", description='Always "ReferenceIssued".'
+    )
     reference: str = Field(description="The reference, e.g. LP-20261130-000123-K.")
     force_code: str = Field(description="Code of the force that issued it.")
     issued_at: AwareDatetime = Field(description="When the reference was issued.")

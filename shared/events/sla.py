@@ -12,7 +12,7 @@ from shared.events.envelope import Event
 class SlaAtRisk(Event):
     """A report's clock passed a warning threshold without a reply."""
 
-    event_type: Literal["SlaAtRisk"] = "SlaAtRisk"
+    event_type: Literal["SlaAtRisk"] = Field(default="SlaAtRisk", description='Always "SlaAtRisk".')
     threshold: str = Field(description="The warning threshold passed, e.g. '75%' or '30m'.")
     due_at: AwareDatetime = Field(description="When the promise breaks.")
     grade: int = Field(ge=1, le=4, description="Grade the target was set for.")
@@ -22,7 +22,9 @@ class SlaAtRisk(Event):
 class SlaBreached(Event):
     """A report reached its target time without a reply."""
 
-    event_type: Literal["SlaBreached"] = "SlaBreached"
+    event_type: Literal["SlaBreached"] = Field(
+        default="SlaBreached", description='Always "SlaBreached".'
+    )
     due_at: AwareDatetime = Field(description="When the promise broke.")
     grade: int = Field(ge=1, le=4, description="Grade the target was set for.")
     route: str | None = Field(default=None, description="The team to alert.")
@@ -31,7 +33,7 @@ class SlaBreached(Event):
 class SlaMet(Event):
     """A report's clock stopped: the reply arrived, on time or late."""
 
-    event_type: Literal["SlaMet"] = "SlaMet"
+    event_type: Literal["SlaMet"] = Field(default="SlaMet", description='Always "SlaMet".')
     started_at: AwareDatetime = Field(description="When the clock started (report received).")
     stopped_at: AwareDatetime = Field(description="When the reply was confirmed.")
     due_at: AwareDatetime = Field(description="The target the clock ran against.")

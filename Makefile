@@ -1,0 +1,66 @@
+# One command surface. `make run` and `make test` work on a fresh machine: they install
+# uv (from PyPI), the locked Python packages, and the Kafka and Mongo-wire jars (Maven).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+BOOTSTRAP := .local/bootstrap
+UV := $(BOOTSTRAP)/bin/uv
+PY := .venv/bin/python
+JARS := .local/jars
+JARS_STAMP := $(JARS)/.complete
+PYTEST_ARGS ?=
+
+.PHONY: help install jars run test unit lint typecheck fmt stop clean
+
+help:
+	@echo "make run        set everything up and run the whole system (Ctrl-C stops it)"
+	@echo "make test       set everything up, start test servers, run lint, types and all tests"
+	@echo "make unit       unit tests only (no servers)"
+	@echo "make lint | typecheck | fmt"
+	@echo "make stop       stop servers left running by an interrupted run"
+
+$(UV):
+	$(PYTHON) -m venv $(BOOTSTRAP)
+	$(BOOTSTRAP)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(PY): $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $(PY)
+
+install: $(PY)
+
+$(JARS_STAMP): deploy/local/pom.xml
+	rm -rf $(JARS)
+	mvn --quiet --batch-mode -f deploy/local/pom.xml dependency:copy-dependencies -Djars.dir=$(CURDIR)/$(JARS)
+	touch $@
+
+jars: $(JARS_STAMP)
+
+run: install jars
+	$(PY) deploy/local/run.py
+
+test: install jars lint typecheck
+	$(PY) deploy/local/stack.py exec test --fresh -- $(PY) -m pytest $(PYTEST_ARGS)
+
+unit: install
+	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+
+typecheck: install
+	.venv/bin/mypy
+
+fmt: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+stop:
+	-$(PY) deploy/local/stack.py stop run
+	-$(PY) deploy/local/stack.py stop test
+
+clean: stop
+	rm -rf .local .venv .mypy_cache .ruff_cache .pytest_cache

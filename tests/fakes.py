@@ -1,0 +1,229 @@
+"""Fakes of our own ports, for unit tests. Never of aiokafka or the Mongo driver."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+
+from services.classifier.domain import Assessment
+from services.notifier.domain import Classification, OutgoingReply, ReportFacts
+from services.sla_watchdog.domain import ClockState, SlaClock
+from services.sla_watchdog.handlers import ClockFacts
+from shared.events import (
+    CauseRef,
+    ContactMethod,
+    Event,
+    ReferenceIssued,
+    ReplyKind,
+    ReportClassified,
+    ReportSubmitted,
+    SlaMet,
+)
+
+
+class FrozenClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, now: datetime = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, by: timedelta) -> None:
+        self._now += by
+
+
+class EventLog:
+    """Events a fake store would have published, in order."""
+
+    def __init__(self) -> None:
+        self.published: list[Event] = []
+        self.pending: dict[uuid.UUID, list[Event]] = {}
+
+    def add_pending(self, report_id: uuid.UUID, events: list[Event]) -> None:
+        self.pending.setdefault(report_id, []).extend(events)
+
+    async def publish_pending(self, report_id: uuid.UUID) -> None:
+        self.published.extend(self.pending.pop(report_id, []))
+
+
+class FakeReports(EventLog):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stored: dict[uuid.UUID, ReportSubmitted] = {}
+
+    async def add(self, submitted: ReportSubmitted) -> None:
+        self.stored[submitted.report_id] = submitted
+        self.add_pending(submitted.report_id, [submitted])
+
+
+class FakeAssessments(EventLog):
+    def __init__(self) -> None:
+        super().__init__()
+        self.recorded: dict[uuid.UUID, Assessment] = {}
+
+    async def record(
+        self, report_id: uuid.UUID, assessment: Assessment, classified: ReportClassified
+    ) -> None:
+        if report_id not in self.recorded:
+            self.recorded[report_id] = assessment
+            self.add_pending(report_id, [classified])
+
+
+class FakeReferences(EventLog):
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_report: dict[uuid.UUID, str] = {}
+        self.sequences: dict[tuple[str, date], int] = {}
+
+    async def issued_to(self, report_id: uuid.UUID) -> str | None:
+        return self.by_report.get(report_id)
+
+    async def next_sequence(self, force_code: str, day: date) -> int:
+        key = (force_code, day)
+        self.sequences[key] = self.sequences.get(key, 0) + 1
+        return self.sequences[key]
+
+    async def assign(self, issued: ReferenceIssued) -> str:
+        if issued.report_id not in self.by_report:
+            self.by_report[issued.report_id] = issued.reference
+            self.add_pending(issued.report_id, [issued])
+        return self.by_report[issued.report_id]
+
+
+@dataclass
+class FakeReplyChannel:
+    """Records what it was asked to send; can be told to fail."""
+
+    supported: frozenset[ContactMethod] = frozenset({ContactMethod.EMAIL})
+    delivered_on_acceptance: bool = True
+    sent: list[OutgoingReply] = field(default_factory=list)
+    failure: Exception | None = None
+
+    async def send(self, reply: OutgoingReply) -> str:
+        if self.failure is not None:
+            raise self.failure
+        self.sent.append(reply)
+        return f"<{reply.idempotency_key}@test>"
+
+
+class FakeReplies(EventLog):
+    def __init__(self) -> None:
+        super().__init__()
+        self.facts_by_report: dict[uuid.UUID, ReportFacts] = {}
+
+    def _facts(self, report_id: uuid.UUID) -> ReportFacts:
+        return self.facts_by_report.get(
+            report_id, ReportFacts(None, None, None, False, None, None, {})
+        )
+
+    async def remember_submission(self, event: ReportSubmitted) -> None:
+        facts = replace(
+            self._facts(event.report_id),
+            cause=CauseRef.of(event),
+            report_type=event.report_type.value,
+            contact=event.contact,
+            anonymous=event.anonymous,
+        )
+        self.facts_by_report[event.report_id] = facts
+
+    async def remember_classification(self, event: ReportClassified) -> None:
+        facts = self._facts(event.report_id)
+        if facts.classification and facts.classification.sequence >= event.sequence:
+            return
+        classification = Classification(
+            event.grade, event.next_steps, event.referral, tuple(event.flags), event.sequence
+        )
+        self.facts_by_report[event.report_id] = replace(facts, classification=classification)
+
+    async def remember_reference(self, event: ReferenceIssued) -> None:
+        facts = replace(self._facts(event.report_id), reference=event.reference)
+        self.facts_by_report[event.report_id] = facts
+
+    async def facts(self, report_id: uuid.UUID) -> ReportFacts | None:
+        return self.facts_by_report.get(report_id)
+
+    async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> bool:
+        facts = self._facts(report_id)
+        if kind.value in facts.reply_states:
+            return False
+        states = facts.reply_states | {kind.value: "sending"}
+        self.facts_by_report[report_id] = replace(facts, reply_states=states)
+        return True
+
+    async def release(self, report_id: uuid.UUID, kind: ReplyKind) -> None:
+        facts = self._facts(report_id)
+        states = {k: v for k, v in facts.reply_states.items() if k != kind.value}
+        self.facts_by_report[report_id] = replace(facts, reply_states=states)
+
+    async def finish(
+        self, report_id: uuid.UUID, kind: ReplyKind, state: str, events: list[Event]
+    ) -> None:
+        facts = self._facts(report_id)
+        states = facts.reply_states | {kind.value: state}
+        self.facts_by_report[report_id] = replace(facts, reply_states=states)
+        self.add_pending(report_id, events)
+
+
+@dataclass
+class _ClockRecord:
+    cause: CauseRef | None = None
+    started_at: datetime | None = None
+    grade: int | None = None
+    grade_sequence: int = 0
+    replied_at: datetime | None = None
+    clock: SlaClock | None = None
+
+
+class FakeClocks(EventLog):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: dict[uuid.UUID, _ClockRecord] = {}
+
+    def _record(self, report_id: uuid.UUID) -> _ClockRecord:
+        return self.records.setdefault(report_id, _ClockRecord())
+
+    async def remember_start(self, event: ReportSubmitted) -> None:
+        record = self._record(event.report_id)
+        record.cause, record.started_at = CauseRef.of(event), event.received_at
+
+    async def remember_grade(self, event: ReportClassified) -> None:
+        record = self._record(event.report_id)
+        if record.grade_sequence < event.sequence:
+            record.grade, record.grade_sequence = event.grade, event.sequence
+
+    async def remember_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
+        record = self._record(report_id)
+        record.replied_at = record.replied_at or replied_at
+
+    async def facts(self, report_id: uuid.UUID) -> ClockFacts | None:
+        record = self.records.get(report_id)
+        if record is None:
+            return None
+        return ClockFacts(
+            record.cause,
+            record.started_at,
+            record.grade,
+            record.grade_sequence,
+            record.replied_at,
+            record.clock,
+        )
+
+    async def set_due(self, report_id: uuid.UUID, facts: ClockFacts, due: datetime) -> None:
+        record = self._record(report_id)
+        if record.clock is not None and record.clock.state is ClockState.MET:
+            return
+        assert facts.started_at is not None
+        record.clock = SlaClock(facts.started_at, due, facts.grade, ClockState.RUNNING)
+
+    async def stop(self, report_id: uuid.UUID, clock: SlaClock, met: SlaMet) -> None:
+        record = self._record(report_id)
+        if record.clock is not None and record.clock.state is ClockState.RUNNING:
+            record.clock = clock
+            self.add_pending(report_id, [met])
+
+    async def get(self, report_id: uuid.UUID) -> SlaClock | None:
+        record = self.records.get(report_id)
+        return None if record is None else record.clock

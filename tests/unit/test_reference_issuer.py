@@ -1,0 +1,45 @@
+"""Reference issuer: one reference per report, on the UK calendar day it was received."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from services.reference_issuer.domain import reference_day
+from services.reference_issuer.handlers import issue_reference
+from shared.references import validate_reference
+from tests import factories
+from tests.fakes import FakeReferences, FrozenClock
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def test_the_day_is_the_uk_local_date() -> None:
+    just_after_midnight_bst = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+
+    assert reference_day(just_after_midnight_bst, LONDON) == date(2026, 7, 1)
+
+
+async def test_a_redelivered_report_keeps_its_reference_and_emits_once() -> None:
+    references, clock = FakeReferences(), FrozenClock()
+    submitted = factories.report_submitted()
+
+    first = await issue_reference(submitted, references=references, clock=clock, time_zone=LONDON)
+    again = await issue_reference(submitted, references=references, clock=clock, time_zone=LONDON)
+
+    assert first == again
+    assert validate_reference(first).force_code == "LP"
+    assert [e.event_type for e in references.published] == ["ReferenceIssued"]
+
+
+async def test_reports_of_one_day_get_consecutive_numbers() -> None:
+    references, clock = FakeReferences(), FrozenClock()
+
+    issued = [
+        await issue_reference(
+            factories.report_submitted(), references=references, clock=clock, time_zone=LONDON
+        )
+        for _ in range(3)
+    ]
+
+    assert [validate_reference(r).sequence for r in issued] == [1, 2, 3]
