@@ -15,10 +15,16 @@ import io.netty.channel.Channel;
  *
  * Usage: java -cp JARS MongoWireServer.java PORT DATA_DIR
  *
- * Two things differ from the stock server: it reports a wire version current PyMongo
- * accepts (the stock 8 is below PyMongo's minimum of 9), and it commits the H2 store after
- * every write command, so a write the driver saw acknowledged survives kill -9 of this
- * process (the stock backend commits about once a second).
+ * Four things differ from the stock server:
+ * - it reports a wire version current PyMongo accepts (the stock 8 is below PyMongo's
+ *   minimum of 9), and answers the modern `hello` handshake as well as `isMaster`;
+ * - write commands run one at a time and answer with a copy of their result: with the
+ *   stock backend, two concurrent `$inc` findAndModify calls can both answer the same
+ *   value (the response shares objects with the stored document, which the next write
+ *   changes before the response is encoded), and reference sequences depend on it;
+ * - it commits the H2 store after every write command, so a write the driver saw
+ *   acknowledged survives kill -9 of this process (the stock backend commits about once
+ *   a second).
  */
 public final class MongoWireServer {
 
@@ -39,19 +45,31 @@ public final class MongoWireServer {
         "insert", "update", "delete", "findandmodify", "createindexes", "dropindexes",
         "drop", "dropdatabase", "create", "renamecollection");
 
-    /** H2 backend that makes every acknowledged write durable before answering. */
+    /** H2 backend with atomic, durable writes and the `hello` handshake. */
     static final class DurableH2Backend extends H2Backend {
+        private final Object writeLock = new Object();
+
         DurableH2Backend(String fileName) {
             super(fileName);
         }
 
         @Override
         public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
-            Document response = super.handleCommand(channel, databaseName, command, query);
-            if (WRITE_COMMANDS.contains(command.toLowerCase())) {
-                commit();
+            if (command.equalsIgnoreCase("hello")) {
+                Document response = super.handleCommand(channel, databaseName, "ismaster", query);
+                response.put("isWritablePrimary", Boolean.TRUE);
+                return response;
             }
-            return response;
+            if (!WRITE_COMMANDS.contains(command.toLowerCase())) {
+                return super.handleCommand(channel, databaseName, command, query);
+            }
+            synchronized (writeLock) {
+                Document response = super.handleCommand(channel, databaseName, command, query);
+                commit();
+                // The response may share objects with the stored document; copy it before
+                // the next write can change them under the encoder.
+                return response.cloneDeeply();
+            }
         }
     }
 

@@ -1,0 +1,136 @@
+"""Fixtures for tests on the real servers: settings, probes, running apps."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from fastapi import FastAPI
+from pymongo import AsyncMongoClient
+
+from shared.events import Event
+from shared.mongo import Document
+from shared.settings import KafkaSettings, MongoSettings
+from tests.conftest import Servers
+
+pytestmark = pytest.mark.integration
+
+T = TypeVar("T")
+DEADLINE_S = 30.0
+
+
+async def eventually(
+    check: Callable[[], Awaitable[T | None]], deadline_s: float = DEADLINE_S, what: str = ""
+) -> T:
+    """Poll `check` until it returns something, or fail after `deadline_s` seconds."""
+    deadline = time.monotonic() + deadline_s
+    while True:
+        result = await check()
+        if result is not None and result is not False:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {deadline_s:.0f}s waiting for {what or check}")
+        await asyncio.sleep(0.1)
+
+
+class TopicProbe:
+    """Reads topics from the beginning, in a group of its own, and finds records in them."""
+
+    def __init__(self, bootstrap: str, topics: list[str]) -> None:
+        self._consumer = AIOKafkaConsumer(
+            *topics,
+            bootstrap_servers=bootstrap,
+            group_id=f"probe-{uuid.uuid4()}",
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
+        self.records: list[Any] = []
+
+    async def start(self) -> None:
+        await self._consumer.start()
+
+    async def stop(self) -> None:
+        await self._consumer.stop()
+
+    async def _poll(self) -> None:
+        batches = await self._consumer.getmany(timeout_ms=200)
+        for batch in batches.values():
+            self.records.extend(batch)
+
+    def matching(self, topic: str, key: str) -> list[Any]:
+        return [r for r in self.records if r.topic == topic and r.key == key.encode()]
+
+    async def wait_for(self, topic: str, key: str, count: int = 1) -> list[Any]:
+        """Records on `topic` with `key`, once at least `count` arrived."""
+
+        async def enough() -> list[Any] | None:
+            await self._poll()
+            found = self.matching(topic, key)
+            return found if len(found) >= count else None
+
+        return await eventually(enough, what=f"{count} record(s) on {topic} for {key}")
+
+
+@pytest.fixture
+async def probe(servers: Servers) -> AsyncIterator[Callable[..., Awaitable[TopicProbe]]]:
+    probes: list[TopicProbe] = []
+
+    async def start(*topics: str) -> TopicProbe:
+        topic_probe = TopicProbe(servers.kafka_bootstrap, list(topics))
+        await topic_probe.start()
+        probes.append(topic_probe)
+        return topic_probe
+
+    yield start
+    for topic_probe in probes:
+        await topic_probe.stop()
+
+
+@pytest.fixture
+async def producer(servers: Servers) -> AsyncIterator[AIOKafkaProducer]:
+    kafka = AIOKafkaProducer(
+        bootstrap_servers=servers.kafka_bootstrap, enable_idempotence=True, acks="all"
+    )
+    await kafka.start()
+    yield kafka
+    await kafka.stop()
+
+
+async def publish(producer: AIOKafkaProducer, topic: str, event: Event) -> None:
+    await producer.send_and_wait(topic, event.model_dump_json().encode(), key=event.kafka_key())
+
+
+@pytest.fixture
+def kafka_settings(servers: Servers) -> KafkaSettings:
+    return KafkaSettings(bootstrap_servers=servers.kafka_bootstrap)
+
+
+@pytest.fixture
+def mongo_settings(servers: Servers) -> MongoSettings:
+    return MongoSettings(uri=servers.mongo_uri)
+
+
+@pytest.fixture
+def database_name() -> str:
+    """A database of the test's own, so tests never see each other's documents."""
+    return f"test_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+async def mongo(servers: Servers) -> AsyncIterator[AsyncMongoClient[Document]]:
+    client: AsyncMongoClient[Document] = AsyncMongoClient(servers.mongo_uri, tz_aware=True)
+    yield client
+    await client.close()
+
+
+@asynccontextmanager
+async def running(app: FastAPI) -> AsyncIterator[FastAPI]:
+    """Run an app's lifespan (broker, Mongo, background jobs) around a block."""
+    async with app.router.lifespan_context(app):
+        yield app
