@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import structlog
@@ -32,8 +33,10 @@ class EventPublisher(Protocol):
 
 def outbox_entries(events: Iterable[Event]) -> list[Document]:
     """Events as they are stored in a document's outbox, ready to publish as they are."""
+    stored_at = datetime.now(UTC)
     return [
         {
+            "stored_at": stored_at,
             "event_id": str(event.event_id),
             "event_type": event.event_type,
             "topic": topic_for(event.event_type),
@@ -64,18 +67,23 @@ class Outbox:
             )
         return len(pending)
 
-    async def flush_all(self) -> int:
-        """Publish every document's pending events (after a crash, or Kafka was down)."""
+    async def flush_stale(self, older_than: timedelta) -> int:
+        """Publish the pending events of every document that has had some for a while.
+
+        Fresh events are left to the flush that follows their write, so the relay rarely
+        races it (a race only duplicates a record in Kafka, which consumers absorb).
+        """
+        stale = {"outbox.stored_at": {"$lt": datetime.now(UTC) - older_than}}
         flushed = 0
-        async for document in self._collection.find({"outbox.0": {"$exists": True}}, {"_id": 1}):
+        async for document in self._collection.find(stale, {"_id": 1}):
             flushed += await self.flush(document["_id"])
         return flushed
 
     async def relay(self, interval_s: float, stopping: asyncio.Event) -> None:
-        """Sweep for pending events every `interval_s` until `stopping` is set."""
+        """Sweep for stale pending events every `interval_s` until `stopping` is set."""
         while not stopping.is_set():
             try:
-                if flushed := await self.flush_all():
+                if flushed := await self.flush_stale(timedelta(seconds=interval_s)):
                     log.info("outbox_relayed", collection=self._collection.name, events=flushed)
             except Exception as error:  # noqa: BLE001 - the relay must outlive any one failure
                 log.warning("outbox_relay_failed", error=type(error).__name__)

@@ -1,8 +1,15 @@
-"""Notifier's Kafka entry points: parse, call one handler."""
+"""Notifier's Kafka entry point: parse, call one handler.
+
+One subscriber for the three input topics keeps one consumer per process in the group, so
+joining or leaving the group is one rebalance, not three.
+"""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from faststream.kafka import KafkaBroker
+from pydantic import Field
 
 from services.notifier import SERVICE
 from services.notifier.handlers import Notifier
@@ -11,16 +18,25 @@ from shared.events import ReferenceIssued, ReportClassified, ReportSubmitted
 from shared.messaging import reliable_subscriber
 from shared.settings import KafkaSettings
 
+NotifierInput = Annotated[
+    ReportSubmitted | ReportClassified | ReferenceIssued, Field(discriminator="event_type")
+]
+
 
 def register_subscribers(broker: KafkaBroker, settings: KafkaSettings, notifier: Notifier) -> None:
-    @reliable_subscriber(broker, settings, SERVICE, topics.REPORT_SUBMITTED)
-    async def on_report_submitted(event: ReportSubmitted) -> None:
-        await notifier.record_submission(event)
-
-    @reliable_subscriber(broker, settings, SERVICE, topics.REPORT_CLASSIFIED)
-    async def on_report_classified(event: ReportClassified) -> None:
-        await notifier.record_classification(event)
-
-    @reliable_subscriber(broker, settings, SERVICE, topics.REFERENCE_ISSUED)
-    async def on_reference_issued(event: ReferenceIssued) -> None:
-        await notifier.record_reference(event)
+    @reliable_subscriber(
+        broker,
+        settings,
+        SERVICE,
+        topics.REPORT_SUBMITTED,
+        topics.REPORT_CLASSIFIED,
+        topics.REFERENCE_ISSUED,
+    )
+    async def on_report_event(event: NotifierInput) -> None:
+        match event:
+            case ReportSubmitted():
+                await notifier.record_submission(event)
+            case ReportClassified():
+                await notifier.record_classification(event)
+            case ReferenceIssued():
+                await notifier.record_reference(event)

@@ -1,8 +1,14 @@
-"""SLA watchdog's Kafka entry points: parse, call one handler."""
+"""SLA watchdog's Kafka entry point: parse, call one handler.
+
+One subscriber for all input topics keeps one consumer per process in the group.
+"""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from faststream.kafka import KafkaBroker
+from pydantic import Field
 
 from services.sla_watchdog import SERVICE
 from services.sla_watchdog.handlers import Watchdog
@@ -11,20 +17,27 @@ from shared.events import ReplyDelivered, ReplySent, ReportClassified, ReportSub
 from shared.messaging import reliable_subscriber
 from shared.settings import KafkaSettings
 
+WatchdogInput = Annotated[
+    ReportSubmitted | ReportClassified | ReplySent | ReplyDelivered,
+    Field(discriminator="event_type"),
+]
+
 
 def register_subscribers(broker: KafkaBroker, settings: KafkaSettings, watchdog: Watchdog) -> None:
-    @reliable_subscriber(broker, settings, SERVICE, topics.REPORT_SUBMITTED)
-    async def on_report_submitted(event: ReportSubmitted) -> None:
-        await watchdog.start_clock(event)
-
-    @reliable_subscriber(broker, settings, SERVICE, topics.REPORT_CLASSIFIED)
-    async def on_report_classified(event: ReportClassified) -> None:
-        await watchdog.retarget_clock(event)
-
-    @reliable_subscriber(broker, settings, SERVICE, topics.REPLY_SENT)
-    async def on_reply_sent(event: ReplySent) -> None:
-        await watchdog.stop_on_reply(event)
-
-    @reliable_subscriber(broker, settings, SERVICE, topics.REPLY_DELIVERED)
-    async def on_reply_delivered(event: ReplyDelivered) -> None:
-        await watchdog.stop_on_reply(event)
+    @reliable_subscriber(
+        broker,
+        settings,
+        SERVICE,
+        topics.REPORT_SUBMITTED,
+        topics.REPORT_CLASSIFIED,
+        topics.REPLY_SENT,
+        topics.REPLY_DELIVERED,
+    )
+    async def on_clock_event(event: WatchdogInput) -> None:
+        match event:
+            case ReportSubmitted():
+                await watchdog.start_clock(event)
+            case ReportClassified():
+                await watchdog.retarget_clock(event)
+            case ReplySent() | ReplyDelivered():
+                await watchdog.stop_on_reply(event)

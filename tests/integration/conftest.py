@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 
@@ -22,6 +22,7 @@ from tests.conftest import Servers
 pytestmark = pytest.mark.integration
 
 T = TypeVar("T")
+StartProbe = Callable[..., Awaitable["TopicProbe"]]
 DEADLINE_S = 30.0
 
 
@@ -78,7 +79,7 @@ class TopicProbe:
 
 
 @pytest.fixture
-async def probe(servers: Servers) -> AsyncIterator[Callable[..., Awaitable[TopicProbe]]]:
+async def probe(servers: Servers) -> AsyncIterator[StartProbe]:
     probes: list[TopicProbe] = []
 
     async def start(*topics: str) -> TopicProbe:
@@ -102,8 +103,10 @@ async def producer(servers: Servers) -> AsyncIterator[AIOKafkaProducer]:
     await kafka.stop()
 
 
-async def publish(producer: AIOKafkaProducer, topic: str, event: Event) -> None:
-    await producer.send_and_wait(topic, event.model_dump_json().encode(), key=event.kafka_key())
+async def publish(producer: AIOKafkaProducer, topic: str, event: Event) -> Any:
+    """Publish an event as the services do; returns the record's metadata."""
+    value = event.model_dump_json().encode()
+    return await producer.send_and_wait(topic, value, key=event.kafka_key())
 
 
 @pytest.fixture
@@ -134,3 +137,20 @@ async def running(app: FastAPI) -> AsyncIterator[FastAPI]:
     """Run an app's lifespan (broker, Mongo, background jobs) around a block."""
     async with app.router.lifespan_context(app):
         yield app
+
+
+async def consumed_by(
+    servers: Servers, group: str, topic: str, partition: int, offset: int
+) -> None:
+    """Wait until `group` committed past `offset` of a partition: the record was handled."""
+    checker = AIOKafkaConsumer(bootstrap_servers=servers.kafka_bootstrap, group_id=group)
+    await checker.start()
+    try:
+
+        async def past() -> bool | None:
+            committed = await checker.committed(TopicPartition(topic, partition))
+            return committed is not None and committed > offset
+
+        await eventually(past, what=f"{group} to commit past {topic}[{partition}]@{offset}")
+    finally:
+        await checker.stop()
