@@ -42,22 +42,50 @@ SERVICES = (
 )
 
 
-def _start(service: Service) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        **STACK.environment(),
-        f"{service.name.upper()}_HTTP_PORT": str(service.port),
-    }
-    log = STACK.log_file(service.name)
+def start_services(stack_: stack.Stack, port_offset: int = 0) -> list[Running]:
+    """Start the five services against `stack_`, each on its port plus `port_offset`."""
+    running = [_start(stack_, service, service.port + port_offset) for service in SERVICES]
+    try:
+        for item in running:
+            _wait_healthy(stack_, item)
+    except BaseException:
+        stop_services(running)
+        raise
+    return running
+
+
+def stop_services(running: list[Running]) -> None:
+    """SIGTERM every service, so each finishes in-flight work; kill what hangs."""
+    for item in running:
+        if item.process.poll() is None:
+            item.process.send_signal(signal.SIGTERM)
+    for item in running:
+        try:
+            item.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            item.process.kill()
+
+
+@dataclass(frozen=True)
+class Running:
+    service: Service
+    port: int
+    process: subprocess.Popen[bytes]
+
+
+def _start(stack_: stack.Stack, service: Service, port: int) -> Running:
+    env = {**os.environ, **stack_.environment(), f"{service.name.upper()}_HTTP_PORT": str(port)}
+    log = stack_.log_file(service.name)
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
-        return subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, "-m", f"services.{service.name}"],
             cwd=stack.ROOT,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    return Running(service, port, process)
 
 
 def _healthy(port: int) -> bool:
@@ -68,51 +96,38 @@ def _healthy(port: int) -> bool:
         return False
 
 
-def _wait_healthy(service: Service, process: subprocess.Popen[bytes]) -> None:
+def _wait_healthy(stack_: stack.Stack, running: Running) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_S
-    while not _healthy(service.port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"{service.name} did not start; see {STACK.log_file(service.name)}")
+    while not _healthy(running.port):
+        if running.process.poll() is not None or time.monotonic() > deadline:
+            log = stack_.log_file(running.service.name)
+            raise SystemExit(f"{running.service.name} did not start; see {log}")
         time.sleep(0.3)
-
-
-def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def main() -> None:
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     stack.start(STACK)
-    processes: list[subprocess.Popen[bytes]] = []
+    running: list[Running] = []
     try:
-        for service in SERVICES:
-            processes.append(_start(service))
-        for service, process in zip(SERVICES, processes, strict=True):
-            _wait_healthy(service, process)
-        _print_where(processes)
-        while not stopping.is_set() and all(p.poll() is None for p in processes):
+        running = start_services(STACK)
+        _print_where(running)
+        while not stopping.is_set() and all(r.process.poll() is None for r in running):
             stopping.wait(1.0)
     except KeyboardInterrupt:
         pass
     finally:
         print("\nstopping services...")
-        _stop(processes)
+        stop_services(running)
         stack.stop(STACK)
 
 
-def _print_where(processes: list[subprocess.Popen[bytes]]) -> None:
+def _print_where(running: list[Running]) -> None:
     print("\nfrontdesk is running (Ctrl-C stops everything):")
-    for service, process in zip(SERVICES, processes, strict=True):
-        url = f"http://127.0.0.1:{service.port}"
-        print(f"  {service.name:<17} {url}  pid {process.pid}  {service.what}")
+    for item in running:
+        url = f"http://127.0.0.1:{item.port}"
+        print(f"  {item.service.name:<17} {url}  pid {item.process.pid}  {item.service.what}")
     print(f"  {'kafka':<17} 127.0.0.1:{STACK.kafka_port}")
     print(f"  {'mongo-wire':<17} mongodb://127.0.0.1:{STACK.mongo_port}")
     print(f"  {'smtp sink':<17} 127.0.0.1:{STACK.smtp_port}, mail in {STACK.mail_dir}")

@@ -1,0 +1,31 @@
+"""The whole system as processes, on the test stack, for end-to-end tests."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Servers
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local"))
+
+import run as system
+import stack
+
+#: The services' ports in tests: the `make run` ports plus this, so both can run at once.
+PORT_OFFSET = 10_000
+
+
+@pytest.fixture(scope="module")
+def running_system(servers: Servers) -> Iterator[dict[str, int]]:
+    """Start the five services on the test stack; yields each service's HTTP port."""
+    if servers.mail_dir is None:
+        pytest.fail("end-to-end tests need the local test stack that `make test` starts")
+    running = system.start_services(stack.STACKS["test"], port_offset=PORT_OFFSET)
+    try:
+        yield {item.service.name: item.port for item in running}
+    finally:
+        system.stop_services(running)

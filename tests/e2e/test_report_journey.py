@@ -1,0 +1,91 @@
+"""One report from the public API to a delivered email and a met SLA, on real servers."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared.references import validate_reference
+from tests import factories
+from tests.conftest import Servers
+
+pytestmark = pytest.mark.e2e
+
+DEADLINE_S = 30.0
+
+
+def _email_for(mail_dir: Path, report_id: str) -> EmailMessage | None:
+    for path in sorted(mail_dir.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if isinstance(message, EmailMessage) and report_id in str(message["Message-ID"]):
+            return message
+    return None
+
+
+async def _wait_for_email(mail_dir: Path, report_id: str) -> EmailMessage:
+    deadline = time.monotonic() + DEADLINE_S
+    while (message := _email_for(mail_dir, report_id)) is None:
+        if time.monotonic() > deadline:
+            pytest.fail(f"no email for report {report_id} within {DEADLINE_S:.0f}s")
+        await asyncio.sleep(0.2)
+    return message
+
+
+async def _wait_for_met_sla(client: httpx.AsyncClient, url: str) -> dict[str, object]:
+    deadline = time.monotonic() + DEADLINE_S
+    while True:
+        answer = await client.get(url)
+        if answer.status_code == 200 and answer.json()["state"] == "met":
+            return dict(answer.json())
+        if time.monotonic() > deadline:
+            pytest.fail(f"SLA not met within {DEADLINE_S:.0f}s: {answer.status_code} {answer.text}")
+        await asyncio.sleep(0.2)
+
+
+async def test_a_submitted_report_gets_its_reference_by_email_and_its_sla_met(
+    servers: Servers, running_system: dict[str, int]
+) -> None:
+    assert servers.mail_dir is not None
+    intake = f"http://127.0.0.1:{running_system['intake']}"
+    operations = f"http://127.0.0.1:{running_system['sla_watchdog']}"
+    started = time.monotonic()
+
+    async with httpx.AsyncClient(timeout=10) as client:
+        accepted = await client.post(f"{intake}/v1/reports", json=factories.submission_body())
+        assert accepted.status_code == 202
+        report_id = accepted.json()["report_id"]
+
+        message = await _wait_for_email(servers.mail_dir, report_id)
+        sla = await _wait_for_met_sla(client, f"{operations}/v1/reports/{report_id}/sla")
+
+    subject = str(message["Subject"])
+    reference = subject.rsplit(" ", 1)[-1]
+    assert validate_reference(reference).force_code == "LP"
+    body = message.get_body(("plain",))
+    assert body is not None
+    assert reference in body.get_content()
+    assert message["To"] == "alex@example.org"
+    assert sla["overdue"] is False
+    assert time.monotonic() - started < DEADLINE_S
+
+
+async def test_an_anonymous_report_is_accepted_and_told_no_reply_follows(
+    running_system: dict[str, int],
+) -> None:
+    intake = f"http://127.0.0.1:{running_system['intake']}"
+
+    async with httpx.AsyncClient(timeout=10) as client:
+        accepted = await client.post(
+            f"{intake}/v1/reports", json=factories.submission_body(contact=None)
+        )
+
+    assert accepted.status_code == 202
+    assert accepted.json()["reply_expected"] is False
+    assert any("anonymous" in line for line in accepted.json()["guidance"])
