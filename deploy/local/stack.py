@@ -285,15 +285,18 @@ def main() -> None:
     parser.add_argument("action", choices=["start", "stop", "env", "exec"])
     parser.add_argument("stack", choices=sorted(STACKS))
     parser.add_argument("--fresh", action="store_true", help="exec: start from empty data")
-    parser.add_argument("command", nargs="*", help="exec: the command to run")
-    args = parser.parse_args()
+    argv = sys.argv[1:]
+    command = argv[argv.index("--") + 1 :] if "--" in argv else []
+    args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
     stack = STACKS[args.stack]
     if args.action == "start":
         start(stack)
     elif args.action == "stop":
         stop(stack)
     elif args.action == "exec":
-        sys.exit(execute(stack, args.command, args.fresh))
+        if not command:
+            parser.error("exec needs a command after --")
+        sys.exit(execute(stack, command, args.fresh))
     else:
         for key, value in stack.environment().items():
             print(f"export {key}={value}")
