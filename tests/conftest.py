@@ -63,5 +63,5 @@ def servers() -> Iterator[Servers]:
     from testcontainers.kafka import KafkaContainer
     from testcontainers.mongodb import MongoDbContainer
 
-    with KafkaContainer("apache/kafka:4.1.1") as kafka, MongoDbContainer("mongo:8") as mongo:
+    with KafkaContainer("apache/kafka:4.4.0") as kafka, MongoDbContainer("mongo:8") as mongo:
         yield Servers(kafka.get_bootstrap_server(), mongo.get_connection_url(), None, None)

@@ -36,14 +36,14 @@ class MailFolder:
         return "250 Message accepted for delivery"
 
 
-async def serve(port: int, folder: Path) -> None:
+async def serve(host: str, port: int, folder: Path) -> None:
     loop = asyncio.get_running_loop()
     handler = MailFolder(folder)
-    server = await loop.create_server(lambda: SMTP(handler), host="127.0.0.1", port=port)
+    server = await loop.create_server(lambda: SMTP(handler), host=host, port=port)
     stopping = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
-    print(f"mail sink listening on 127.0.0.1:{port}, writing to {folder}", flush=True)
+    print(f"mail sink listening on {host}:{port}, writing to {folder}", flush=True)
     await stopping.wait()
     server.close()
     await server.wait_closed()
@@ -51,10 +51,11 @@ async def serve(port: int, folder: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Local SMTP sink")
+    parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", type=Path, required=True)
     args = parser.parse_args()
-    asyncio.run(serve(args.port, args.dir))
+    asyncio.run(serve(args.host, args.port, args.dir))
 
 
 if __name__ == "__main__":

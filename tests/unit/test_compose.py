@@ -1,0 +1,62 @@
+"""compose.yaml cannot run here (no Docker engine), so check it against the Compose spec.
+
+The schema is compose-go v2.16.2's `schema/compose-spec.json` (Apache-2.0), the one
+`docker compose` itself validates with, fetched from the Go module proxy.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from shared.topics import SERVICES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    return loaded
+
+
+def test_compose_file_is_valid_against_the_compose_spec(compose: dict[str, Any]) -> None:
+    schema = json.loads((ROOT / "tests" / "data" / "compose-spec.json").read_text())
+
+    jsonschema.validate(compose, schema)
+
+
+def test_every_service_runs_from_the_one_dockerfile_with_a_healthcheck(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    for name in SERVICES:
+        service = services[name]
+        assert service["build"]["dockerfile"] == "deploy/Dockerfile"
+        assert service["command"] == ["python", "-m", f"services.{name}"]
+        assert "healthcheck" in service
+    assert (ROOT / "deploy" / "Dockerfile").is_file()
+
+
+def test_services_wait_for_healthy_dependencies_that_have_healthchecks(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    for name in SERVICES:
+        for dependency, condition in services[name]["depends_on"].items():
+            assert condition == {"condition": "service_healthy"}
+            assert "healthcheck" in services[dependency], dependency
+
+
+def test_kafka_runs_kraft_and_mongo_a_replica_set(compose: dict[str, Any]) -> None:
+    kafka, mongo = compose["services"]["kafka"], compose["services"]["mongo"]
+
+    assert kafka["image"].startswith("apache/kafka:4")
+    assert kafka["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    assert mongo["image"] == "mongo:8"
+    assert "--replSet" in mongo["command"]
