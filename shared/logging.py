@@ -91,4 +91,9 @@ def configure_logging(settings: LogSettings, service: str, stream: TextIO | None
     root.setLevel(settings.level)
     for noisy in ("aiokafka", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # FastStream gives its loggers their own coloured handler at import and stops them
+    # propagating; bring them back into the one redacting pipeline.
+    for library in ("faststream", "faststream.access"):
+        logging.getLogger(library).handlers.clear()
+        logging.getLogger(library).propagate = True
     structlog.contextvars.bind_contextvars(service=service)

@@ -143,7 +143,7 @@ def create_broker(settings: KafkaSettings, service: str) -> KafkaBroker:
         request_timeout_ms=settings.request_timeout_ms,
         graceful_timeout=settings.graceful_timeout_s,
         middlewares=[reliability],
-        logger=logging.getLogger(f"faststream.{service}"),
+        logger=logging.getLogger(f"frontdesk.broker.{service}"),
     )
     reliability.broker = broker
     return broker

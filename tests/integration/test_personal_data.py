@@ -1,0 +1,67 @@
+"""A canary planted in reports, good and poisonous, appears in no log line or DLQ reason."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+import structlog
+from aiokafka import AIOKafkaProducer
+
+from services.classifier.app import create_app
+from services.classifier.settings import ClassifierSettings
+from shared import topics
+from shared.logging import configure_logging
+from shared.settings import KafkaSettings, LogSettings, MongoSettings
+from tests import factories
+from tests.integration.conftest import StartProbe, publish, running
+
+pytestmark = pytest.mark.integration
+
+CANARY = "canary-5d1e@example.org"
+
+
+@pytest.fixture
+def log_stream() -> Iterator[io.StringIO]:
+    stream = io.StringIO()
+    structlog.reset_defaults()
+    configure_logging(LogSettings(format="json", level="DEBUG"), "classifier", stream=stream)
+    yield stream
+    logging.getLogger().handlers.clear()
+    logging.getLogger().setLevel(logging.WARNING)
+    structlog.reset_defaults()
+
+
+async def test_no_personal_data_in_logs_or_dead_letter_reasons(
+    log_stream: io.StringIO,
+    kafka_settings: KafkaSettings,
+    mongo_settings: MongoSettings,
+    database_name: str,
+    producer: AIOKafkaProducer,
+    probe: StartProbe,
+) -> None:
+    settings = ClassifierSettings(
+        kafka=kafka_settings, mongo=mongo_settings, database=database_name
+    )
+    good = factories.report_submitted(
+        description=f"My neighbour {CANARY} saw it", contact=factories.contact(email=CANARY)
+    )
+    poison = good.model_dump(mode="json") | {"report_type": CANARY}
+    key = str(good.report_id)
+    watch = await probe(topics.REPORT_CLASSIFIED, topics.dead_letter_topic("classifier"))
+
+    async with running(create_app(settings)):
+        await producer.send_and_wait(
+            topics.REPORT_SUBMITTED, json.dumps(poison).encode(), key=key.encode()
+        )
+        await publish(producer, topics.REPORT_SUBMITTED, good)
+        await watch.wait_for(topics.REPORT_CLASSIFIED, key)
+        (dead,) = await watch.wait_for(topics.dead_letter_topic("classifier"), key)
+
+    lines = log_stream.getvalue().splitlines()
+    assert any("message_dead_lettered" in line for line in lines)
+    assert [line for line in lines if CANARY in line] == []
+    assert CANARY not in dict(dead.headers)["dlq_reason"].decode()
