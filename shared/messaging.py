@@ -31,7 +31,7 @@ from pydantic import ValidationError
 from shared.errors import PermanentError, TransientError
 from shared.mongo import TRANSIENT_MONGO_ERRORS, Document
 from shared.settings import KafkaSettings
-from shared.topics import all_topics, dead_letter_topic
+from shared.topics import DEAD_LETTER_PREFIX, all_topics, dead_letter_topic
 
 log = structlog.get_logger(__name__)
 
@@ -89,6 +89,8 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
             try:
                 return await call_next(msg)
             except (ValidationError, PermanentError) as error:
+                if msg.raw_message.topic.startswith(DEAD_LETTER_PREFIX):
+                    raise  # never dead-letter a dead letter: that would loop
                 await self._dead_letter(msg, error)
                 return None
             except TRANSIENT_ERRORS as error:

@@ -39,9 +39,12 @@ def topic_for(event_type: str) -> str:
     return TOPIC_BY_EVENT_TYPE[event_type]
 
 
+DEAD_LETTER_PREFIX = "dlq."
+
+
 def dead_letter_topic(service: str) -> str:
     """Where a service puts the messages it can never process."""
-    return f"dlq.{service}.v1"
+    return f"{DEAD_LETTER_PREFIX}{service}.v1"
 
 
 def all_topics() -> list[str]:

@@ -1,0 +1,56 @@
+"""The classifier's FastStream wiring, in memory: parse, hand over, dead-letter the invalid."""
+
+from __future__ import annotations
+
+import pytest
+from faststream.kafka import KafkaMessage, TestKafkaBroker
+
+from services.classifier.subscribers import register_subscribers
+from shared import topics
+from shared.messaging import create_broker
+from shared.settings import KafkaSettings
+from tests import factories
+from tests.fakes import FakeAssessments, FrozenClock
+
+
+@pytest.fixture
+def assessments() -> FakeAssessments:
+    return FakeAssessments()
+
+
+async def test_a_submitted_report_reaches_the_handler_and_its_event_is_published(
+    assessments: FakeAssessments,
+) -> None:
+    settings = KafkaSettings()
+    broker = create_broker(settings, "classifier")
+    register_subscribers(broker, settings, assessments, FrozenClock())
+    submitted = factories.report_submitted()
+
+    async with TestKafkaBroker(broker) as test_broker:
+        await test_broker.publish(
+            submitted.model_dump(mode="json"), topics.REPORT_SUBMITTED, key=submitted.kafka_key()
+        )
+
+    assert list(assessments.recorded) == [submitted.report_id]
+    assert [event.event_type for event in assessments.published] == ["ReportClassified"]
+
+
+async def test_an_invalid_event_goes_to_the_dead_letter_topic_with_the_reason(
+    assessments: FakeAssessments,
+) -> None:
+    settings = KafkaSettings()
+    broker = create_broker(settings, "classifier")
+    register_subscribers(broker, settings, assessments, FrozenClock())
+    reasons: list[str] = []
+
+    @broker.subscriber(topics.dead_letter_topic("classifier"))
+    async def on_dead_letter(body: dict[str, object], message: KafkaMessage) -> None:
+        reasons.append(message.headers["dlq_reason"])
+
+    async with TestKafkaBroker(broker) as test_broker:
+        await test_broker.publish({"event_type": "ReportSubmitted"}, topics.REPORT_SUBMITTED)
+
+    assert assessments.recorded == {}
+    (reason,) = reasons
+    assert reason.startswith("invalid event: ")
+    assert "report_id: missing" in reason
