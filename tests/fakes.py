@@ -7,7 +7,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from services.classifier.domain import Assessment
-from services.notifier.domain import Classification, OutgoingReply, ReportFacts
+from services.notifier.domain import (
+    FINISHED_STATES,
+    Claim,
+    Classification,
+    OutgoingReply,
+    ReportFacts,
+)
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.handlers import ClockFacts
 from shared.events import (
@@ -145,13 +151,14 @@ class FakeReplies(EventLog):
     async def facts(self, report_id: uuid.UUID) -> ReportFacts | None:
         return self.facts_by_report.get(report_id)
 
-    async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> bool:
+    async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> Claim:
         facts = self._facts(report_id)
-        if kind.value in facts.reply_states:
-            return False
+        state = facts.reply_states.get(kind.value)
+        if state is not None:
+            return Claim.FINISHED if state in FINISHED_STATES else Claim.HELD
         states = facts.reply_states | {kind.value: "sending"}
         self.facts_by_report[report_id] = replace(facts, reply_states=states)
-        return True
+        return Claim.CLAIMED
 
     async def release(self, report_id: uuid.UUID, kind: ReplyKind) -> None:
         facts = self._facts(report_id)

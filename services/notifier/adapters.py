@@ -14,7 +14,13 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from services.notifier.domain import Classification, OutgoingReply, ReportFacts
+from services.notifier.domain import (
+    FINISHED_STATES,
+    Claim,
+    Classification,
+    OutgoingReply,
+    ReportFacts,
+)
 from services.notifier.handlers import PermanentDeliveryError, TemporaryDeliveryError
 from services.notifier.settings import SmtpSettings
 from shared.events import (
@@ -85,7 +91,7 @@ class MongoReplies:
         document = await self._collection.find_one({"_id": str(report_id)})
         return None if document is None else _facts(document)
 
-    async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> bool:
+    async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> Claim:
         field = f"replies.{kind.value}"
         unclaimed_or_abandoned = {
             "_id": str(report_id),
@@ -99,7 +105,11 @@ class MongoReplies:
             {"$set": {field: {"state": "sending", "claimed_at": now}}},
             return_document=ReturnDocument.AFTER,
         )
-        return claimed is not None
+        if claimed is not None:
+            return Claim.CLAIMED
+        current = await self._collection.find_one({"_id": str(report_id)}, {field: 1})
+        state = (current or {}).get("replies", {}).get(kind.value, {}).get("state")
+        return Claim.FINISHED if state in FINISHED_STATES else Claim.HELD
 
     async def release(self, report_id: uuid.UUID, kind: ReplyKind) -> None:
         field = f"replies.{kind.value}"

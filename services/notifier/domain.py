@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from shared.events import CauseRef, Contact, ContactMethod, ReplyKind
@@ -57,6 +58,18 @@ class OutgoingReply:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+#: Reply states after which nothing more is sent of that kind.
+FINISHED_STATES = frozenset({"sent", "failed"})
+
+
+class Claim(StrEnum):
+    """The answer to "may I send this reply now?"."""
+
+    CLAIMED = "claimed"  # yes: this process holds the exclusive right to send it
+    FINISHED = "finished"  # no: it was sent, or failed for good
+    HELD = "held"  # not yet: another process is sending it, or crashed while sending
+
+
 def acknowledgement_due(facts: ReportFacts) -> bool:
     """The acknowledgement goes once the report, its grade and its reference are all known."""
     return (
@@ -64,7 +77,7 @@ def acknowledgement_due(facts: ReportFacts) -> bool:
         and not facts.anonymous
         and facts.classification is not None
         and facts.reference is not None
-        and ReplyKind.ACKNOWLEDGEMENT.value not in facts.reply_states
+        and facts.reply_states.get(ReplyKind.ACKNOWLEDGEMENT.value) not in FINISHED_STATES
     )
 
 

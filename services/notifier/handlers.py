@@ -10,6 +10,7 @@ import structlog
 
 from services.notifier import SERVICE
 from services.notifier.domain import (
+    Claim,
     OutgoingReply,
     Recipient,
     ReportFacts,
@@ -41,6 +42,10 @@ class TemporaryDeliveryError(TransientError):
     """The provider could not take the reply now; trying again later may work."""
 
 
+class ReplyInProgressError(TransientError):
+    """Another process holds the claim on this reply; try again once it has finished."""
+
+
 class ReplyChannel(Protocol):
     """Hands a reply to a provider; returns the provider's message id."""
 
@@ -67,8 +72,8 @@ class Replies(Protocol):
 
     async def facts(self, report_id: uuid.UUID) -> ReportFacts | None: ...
 
-    async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> bool:
-        """Take the exclusive right to send; false if sent, or being sent by someone else."""
+    async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> Claim:
+        """Take the exclusive right to send, unless it is finished or held by another."""
 
     async def release(self, report_id: uuid.UUID, kind: ReplyKind) -> None:
         """Give a claim back after a send that surely did not happen."""
@@ -114,8 +119,13 @@ class Notifier:
         assert facts.cause is not None
         assert facts.contact is not None
         kind, report_id = ReplyKind.ACKNOWLEDGEMENT, facts.cause.report_id
-        if not await self.replies.claim(report_id, kind, self.clock.now()):
+        claim = await self.replies.claim(report_id, kind, self.clock.now())
+        if claim is Claim.FINISHED:
             return
+        if claim is Claim.HELD:
+            # Not acknowledged: retried until the holder finishes or its lease runs out, so
+            # a crash in the middle of a send cannot leave the reply unsent.
+            raise ReplyInProgressError(f"{kind.value} reply is being sent elsewhere")
         recipient = choose_recipient(facts.contact, self.channel.supported)
         if recipient is None:
             failed = self._failed(facts, kind, None, "no usable contact channel")

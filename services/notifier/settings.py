@@ -28,5 +28,7 @@ class NotifierSettings(ServiceSettings):
     http_port: int = Field(default=8003, ge=0, le=65535)
     database: str = "notifier"
     force_name: str = "Leicestershire Police"
-    claim_lease_s: float = Field(default=120.0, gt=0)
+    #: How long a send may stay claimed before another process may take it over; longer
+    #: than the SMTP timeout, so a live sender is never doubled.
+    claim_lease_s: float = Field(default=60.0, gt=0)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)

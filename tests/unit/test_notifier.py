@@ -9,7 +9,12 @@ import pytest
 
 from services.classifier import rules
 from services.notifier.domain import Classification, Recipient, ReportFacts, choose_recipient
-from services.notifier.handlers import Notifier, PermanentDeliveryError, TemporaryDeliveryError
+from services.notifier.handlers import (
+    Notifier,
+    PermanentDeliveryError,
+    ReplyInProgressError,
+    TemporaryDeliveryError,
+)
 from services.notifier.templates import ReplyRenderer
 from shared.events import CauseRef, ContactMethod, ReplyKind
 from shared.references import format_reference
@@ -133,3 +138,18 @@ def test_every_next_steps_code_the_classifier_can_emit_has_a_template() -> None:
         assert reply.kind is ReplyKind.ACKNOWLEDGEMENT
         assert REFERENCE in reply.html
         assert "What happens next" in reply.text
+
+
+async def test_a_reply_held_by_another_sender_is_retried_not_acknowledged() -> None:
+    channel = FakeReplyChannel()
+    notifier, replies = _notifier(channel)
+    deliveries = _deliveries(notifier)
+    await deliveries[0]()
+    await deliveries[1]()
+    (report_id,) = replies.facts_by_report
+    await replies.claim(report_id, ReplyKind.ACKNOWLEDGEMENT, FrozenClock().now())
+
+    with pytest.raises(ReplyInProgressError):
+        await deliveries[2]()
+
+    assert channel.sent == []
