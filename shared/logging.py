@@ -89,8 +89,10 @@ def configure_logging(settings: LogSettings, service: str, stream: TextIO | None
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.level)
-    for noisy in ("aiokafka", "uvicorn.access"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # Never below WARNING, whatever LOG_LEVEL says: pymongo's DEBUG lines carry whole
+    # documents (personal data), uvicorn's access lines carry status-token query strings.
+    for leaky in ("pymongo", "aiokafka", "uvicorn.access"):
+        logging.getLogger(leaky).setLevel(max(logging.WARNING, root.level))
     # FastStream gives its loggers their own coloured handler at import and stops them
     # propagating; bring them back into the one redacting pipeline.
     for library in ("faststream", "faststream.access"):

@@ -59,9 +59,15 @@ class RetryPolicy:
 class ReliableConsumption:
     """Broker middleware factory: dead letters, transient retries, per-message log context."""
 
-    def __init__(self, service: str, retry: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        service: str,
+        retry: RetryPolicy | None = None,
+        max_message_bytes: int | None = None,
+    ) -> None:
         self.service = service
         self.retry = retry or RetryPolicy()
+        self.max_message_bytes = max_message_bytes
         self.broker: KafkaBroker | None = None
 
     def __call__(self, msg: Any, /, *, context: Any) -> BaseMiddleware[Any, Any]:
@@ -84,6 +90,10 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
             return await self._with_retries(call_next, msg)
 
     async def _with_retries(self, call_next: Callable[..., Any], msg: StreamMessage[Any]) -> Any:
+        limit = self._config.max_message_bytes
+        if limit is not None and len(msg.body) > limit:
+            await self._dead_letter(msg, PermanentError(f"message over {limit} bytes"))
+            return None
         retry = self._config.retry
         for attempt in range(retry.attempts):
             try:
@@ -134,9 +144,11 @@ def _reason(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def create_broker(settings: KafkaSettings, service: str) -> KafkaBroker:
+def create_broker(
+    settings: KafkaSettings, service: str, max_message_bytes: int | None = None
+) -> KafkaBroker:
     """A broker with an idempotent, acks=all producer and reliable consumption."""
-    reliability = ReliableConsumption(service)
+    reliability = ReliableConsumption(service, max_message_bytes=max_message_bytes)
     broker = KafkaBroker(
         settings.bootstrap_servers,
         client_id=service,
@@ -164,6 +176,7 @@ def reliable_subscriber(
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         session_timeout_ms=settings.session_timeout_ms,
+        heartbeat_interval_ms=settings.heartbeat_interval_ms,
         max_poll_interval_ms=settings.max_poll_interval_ms,
     )
 

@@ -50,12 +50,14 @@ class ServiceRuntime:
         self._jobs: list[BackgroundJob] = []
 
     @classmethod
-    def create(cls, name: str, settings: ServiceSettings) -> ServiceRuntime:
+    def create(
+        cls, name: str, settings: ServiceSettings, max_message_bytes: int | None = None
+    ) -> ServiceRuntime:
         """The runtime with a broker and a Mongo client built from `settings`."""
         return cls(
             name,
             settings,
-            create_broker(settings.kafka, name),
+            create_broker(settings.kafka, name, max_message_bytes),
             create_mongo_client(settings.mongo, name),
         )
 

@@ -20,6 +20,7 @@ class KafkaSettings(BaseSettings):
     bootstrap_servers: str = "127.0.0.1:9092"
     request_timeout_ms: int = Field(default=30_000, gt=0)
     session_timeout_ms: int = Field(default=10_000, gt=0)
+    heartbeat_interval_ms: int = Field(default=1_000, gt=0)
     max_poll_interval_ms: int = Field(default=300_000, gt=0)
     graceful_timeout_s: float = Field(default=15.0, gt=0)
     partitions: int = Field(default=6, ge=1)

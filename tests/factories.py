@@ -88,10 +88,11 @@ def reply_delivered(submitted: ReportSubmitted, at: datetime = NOW) -> ReplyDeli
 
 
 def submission_body(**overrides: Any) -> dict[str, Any]:
-    """A valid `POST /v1/reports` body."""
+    """A valid `POST /v1/reports` body (a theft)."""
     body: dict[str, Any] = {
         "report_type": "crime",
         "description": "My bike was stolen from outside the library this morning.",
+        "answers": {"crime_kind": "theft", "location": "Library, Granby Street, Leicester"},
         "contact": {
             "name": "Alex Example",
             "email": "alex@example.org",
@@ -99,3 +100,50 @@ def submission_body(**overrides: Any) -> dict[str, Any]:
         },
     }
     return body | overrides
+
+
+#: A valid body of every report type, for tests that go through the whole catalogue.
+SUBMISSION_ANSWERS: dict[str, dict[str, Any]] = {
+    "crime": {"crime_kind": "theft", "location": "Granby Street"},
+    "road_traffic_collision": {
+        "occurred_at": "2026-11-30T08:15:00Z",
+        "location": "A6 at the London Road junction",
+        "vehicles": [{"registration": "ab12 cde", "reporters_vehicle": True}],
+        "injuries": False,
+        "other_driver_stopped": True,
+    },
+    "fraud": {
+        "amount_lost_gbp": 250.0,
+        "payment_method": "bank_transfer",
+        "first_contact": "A text claiming to be from my bank",
+    },
+    "lost_or_stolen_vehicle": {
+        "registration": "AB12CDE",
+        "status": "stolen",
+        "make": "Ford",
+        "colour": "Blue",
+        "last_seen_at": "2026-11-29T22:00:00Z",
+        "last_seen_location": "Outside 12 High Street",
+    },
+    "anti_social_behaviour": {"category": "noise", "location": "Park Road"},
+    "missing_person": {
+        "person_name": "Sam Example",
+        "age": 15,
+        "appearance": "Slim, 5ft 6, black hoodie and jeans",
+        "last_seen_at": "2026-11-30T07:30:00Z",
+        "last_seen_location": "Bus station",
+    },
+    "lost_or_found_property": {
+        "lost_or_found": "lost",
+        "item_category": "phone",
+        "item_description": "Black phone in a red case",
+        "location": "Number 14 bus",
+    },
+    "feedback": {"kind": "thanks"},
+}
+
+
+def submission_of(report_type: str, **overrides: Any) -> dict[str, Any]:
+    """A valid body of the given report type."""
+    defaults = {"report_type": report_type, "answers": SUBMISSION_ANSWERS[report_type]}
+    return submission_body(**(defaults | overrides))

@@ -7,6 +7,7 @@ listens, and on Ctrl-C (or SIGTERM) stops the services gracefully, then the serv
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -33,6 +34,15 @@ class Service:
     what: str
 
 
+#: Settings for a machine of one's own: API keys and a token secret nobody else uses.
+#: Never use these anywhere reachable from another machine.
+LOCAL_ONLY_SETTINGS = {
+    "INTAKE_API_KEYS": json.dumps(
+        {"local-web-key": "web", "local-phone-key": "phone", "local-partner-key": "partner"}
+    ),
+    "INTAKE_STATUS_TOKEN_SECRET": "local-only-status-token-secret",
+}
+
 SERVICES = (
     Service("intake", 8000, "public API: POST /v1/reports, docs at /docs"),
     Service("classifier", 8001, "health at /health"),
@@ -42,9 +52,12 @@ SERVICES = (
 )
 
 
-def start_services(stack_: stack.Stack, port_offset: int = 0) -> list[Running]:
+def start_services(
+    stack_: stack.Stack, port_offset: int = 0, settings: dict[str, str] | None = None
+) -> list[Running]:
     """Start the five services against `stack_`, each on its port plus `port_offset`."""
-    running = [_start(stack_, service, service.port + port_offset) for service in SERVICES]
+    extra = settings or {}
+    running = [_start(stack_, service, service.port + port_offset, extra) for service in SERVICES]
     try:
         for item in running:
             _wait_healthy(stack_, item)
@@ -73,8 +86,9 @@ class Running:
     process: subprocess.Popen[bytes]
 
 
-def _start(stack_: stack.Stack, service: Service, port: int) -> Running:
-    env = {**os.environ, **stack_.environment(), f"{service.name.upper()}_HTTP_PORT": str(port)}
+def _start(stack_: stack.Stack, service: Service, port: int, extra: dict[str, str]) -> Running:
+    port_setting = {f"{service.name.upper()}_HTTP_PORT": str(port)}
+    env = {**LOCAL_ONLY_SETTINGS, **os.environ, **stack_.environment(), **extra, **port_setting}
     log = stack_.log_file(service.name)
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:

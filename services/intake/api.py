@@ -1,71 +1,215 @@
-"""Intake's HTTP API: `POST /v1/reports`."""
+"""Intake's HTTP API: the catalogue, report submission and the reporter's status view."""
 
 from __future__ import annotations
 
+import time
 import uuid
-from typing import Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 import structlog
-from fastapi import APIRouter, BackgroundTasks, FastAPI, Request, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, BackgroundTasks, Body, Depends, Header, HTTPException, status
 from pydantic import AwareDatetime, BaseModel, Field
 
-from services.intake.domain import ReportSubmission, immediate_guidance
-from services.intake.handlers import Reports, submit_report
+from services.intake.access import (
+    ChannelAccess,
+    ForbiddenError,
+    RateLimiter,
+    StatusTokens,
+    UnauthenticatedError,
+)
+from services.intake.catalogue import CATALOGUE, ReportTypeDefinition
+from services.intake.domain import AnySubmission, ReportSubmission, immediate_guidance
+from services.intake.handlers import (
+    IdempotencyConflictError,
+    Reports,
+    ReportStatus,
+    submit_report,
+)
 from shared.clock import Clock
-from shared.events import Channel
-from shared.mongo import TRANSIENT_MONGO_ERRORS
+from shared.events import Channel, ReportType
 
 log = structlog.get_logger(__name__)
+
+
+class ErrorAnswer(BaseModel):
+    """Why a request was refused."""
+
+    detail: str
+
+
+class ServiceDefinition(BaseModel):
+    """A report type and the questions it asks (an Open311 service definition)."""
+
+    service_code: ReportType
+    service_name: str
+    description: str
+    group: str
+    version: str = Field(description="Version of the questions; reports record it.")
+    questions: dict[str, Any] = Field(description="JSON Schema of the type's `answers`.")
 
 
 class ReportAccepted(BaseModel):
     """The answer to an accepted report."""
 
-    report_id: uuid.UUID = Field(description="Id of the report, for status look-ups.")
+    report_id: uuid.UUID = Field(description="Id of the report.")
     status: Literal["received"] = Field(description="The report is stored and will be processed.")
     received_at: AwareDatetime = Field(description="When the report was accepted.")
     reply_expected: bool = Field(description="False for anonymous reports: no reply follows.")
     guidance: list[str] = Field(description="What the reporter should know right now.")
+    status_token: str = Field(description="Keep it: it lets the reporter see the status.")
+    status_url: str = Field(description="Where the status can be seen, with the token.")
 
 
-def reports_router(reports: Reports, clock: Clock, force_code: str) -> APIRouter:
-    router = APIRouter(prefix="/v1")
+class ReportStatusView(BaseModel):
+    """What a reporter sees of their report."""
 
-    @router.post("/reports", status_code=status.HTTP_202_ACCEPTED, response_model=ReportAccepted)
+    report_id: uuid.UUID
+    status: ReportStatus
+    received_at: AwareDatetime
+    reference: str | None = Field(description="The reference number, once issued.")
+    replied_at: AwareDatetime | None = Field(description="When the reply reached you.")
+
+
+def _definition(definition: ReportTypeDefinition) -> ServiceDefinition:
+    return ServiceDefinition(
+        service_code=definition.report_type,
+        service_name=definition.name,
+        description=definition.description,
+        group=definition.group,
+        version=definition.version,
+        questions=definition.answers.model_json_schema(),
+    )
+
+
+def catalogue_router() -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["catalogue"])
+
+    @router.get("/services", response_model=list[ServiceDefinition])
+    async def list_services() -> list[ServiceDefinition]:
+        return [_definition(definition) for definition in CATALOGUE.values()]
+
+    @router.get(
+        "/services/{service_code}",
+        response_model=ServiceDefinition,
+        responses={404: {"model": ErrorAnswer}},
+    )
+    async def get_service(service_code: str) -> ServiceDefinition:
+        try:
+            return _definition(CATALOGUE[ReportType(service_code)])
+        except ValueError:
+            raise HTTPException(404, "no such report type") from None
+
+    return router
+
+
+class Caller(BaseModel):
+    channel: Channel
+    key_id: str
+
+
+def _caller_dependency(access: ChannelAccess, limiter: RateLimiter) -> Any:
+    async def caller(authorization: Annotated[str | None, Header()] = None) -> Caller:
+        try:
+            channel, key_id = access.authenticate(authorization)
+        except UnauthenticatedError as error:
+            raise HTTPException(401, str(error), {"WWW-Authenticate": "Bearer"}) from None
+        if (wait := limiter.retry_after(key_id, time.monotonic())) is not None:
+            raise HTTPException(429, "too many requests", {"Retry-After": str(wait)})
+        return Caller(channel=channel, key_id=key_id)
+
+    return caller
+
+
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorAnswer} for code in (401, 403, 409, 413, 429, 503)
+}
+
+
+def reports_router(
+    *,
+    reports: Reports,
+    clock: Clock,
+    force_code: str,
+    access: ChannelAccess,
+    limiter: RateLimiter,
+    tokens: StatusTokens,
+) -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["reports"])
+    authenticated = Depends(_caller_dependency(access, limiter))
+
+    @router.post(
+        "/reports",
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=ReportAccepted,
+        responses=REFUSALS,
+    )
     async def post_report(
-        submission: ReportSubmission, background: BackgroundTasks
+        submission: Annotated[ReportSubmission, Body()],
+        background: BackgroundTasks,
+        idempotency_key: Annotated[
+            str | None, Header(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
+        ] = None,
+        caller: Caller = authenticated,  # a default: the closure is invisible to annotations
     ) -> ReportAccepted:
-        submitted = await submit_report(
-            submission, channel=Channel.WEB, force_code=force_code, reports=reports, clock=clock
-        )
-        background.add_task(reports.publish_pending, submitted.report_id)
+        try:
+            access.authorize(caller.channel, submission.report_type)
+        except ForbiddenError as error:
+            raise HTTPException(403, str(error)) from None
+        try:
+            accepted = await submit_report(
+                submission,
+                channel=caller.channel,
+                force_code=force_code,
+                reports=reports,
+                clock=clock,
+                idempotency_key=idempotency_key,
+            )
+        except IdempotencyConflictError:
+            raise HTTPException(409, "Idempotency-Key already used for another report") from None
+        report_id = accepted.submitted.report_id
+        background.add_task(reports.publish_pending, report_id)
         log.info(
             "report_accepted",
-            report_id=str(submitted.report_id),
-            report_type=submitted.report_type.value,
+            report_id=str(report_id),
+            repeated=accepted.repeated,
+            report_type=submission.report_type.value,
+            channel=caller.channel.value,
         )
-        return ReportAccepted(
-            report_id=submitted.report_id,
-            status="received",
-            received_at=submitted.received_at,
-            reply_expected=submission.contact is not None,
-            guidance=immediate_guidance(submission),
+        return _accepted(
+            accepted.submitted.report_id, accepted.submitted.received_at, submission, tokens
+        )
+
+    @router.get(
+        "/reports/{report_id}",
+        response_model=ReportStatusView,
+        responses={404: {"model": ErrorAnswer}},
+    )
+    async def get_report_status(report_id: uuid.UUID, token: str | None = None) -> ReportStatusView:
+        stored = await reports.get(report_id) if tokens.matches(report_id, token) else None
+        if stored is None:
+            raise HTTPException(404, "no report with this id and token")
+        return ReportStatusView(
+            report_id=report_id,
+            status=stored.status,
+            received_at=stored.submitted.received_at,
+            reference=stored.reference,
+            replied_at=stored.replied_at,
         )
 
     return router
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """A store that cannot be reached is a 503: nothing was accepted, try again."""
-
-    async def store_unavailable(_request: Request, error: Exception) -> JSONResponse:
-        log.warning("report_store_unavailable", error=type(error).__name__)
-        return JSONResponse(
-            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-            content={"detail": "The report store is unavailable; nothing was saved. Try again."},
-            headers={"Retry-After": "5"},
-        )
-
-    for error_type in TRANSIENT_MONGO_ERRORS:
-        app.add_exception_handler(error_type, store_unavailable)
+def _accepted(
+    report_id: uuid.UUID, received_at: datetime, submission: AnySubmission, tokens: StatusTokens
+) -> ReportAccepted:
+    token = tokens.token_for(report_id)
+    return ReportAccepted(
+        report_id=report_id,
+        status="received",
+        received_at=received_at,
+        reply_expected=submission.contact is not None,
+        guidance=immediate_guidance(submission),
+        status_token=token,
+        status_url=f"/v1/reports/{report_id}?token={token}",
+    )

@@ -2,22 +2,69 @@
 
 from __future__ import annotations
 
+import secrets
+
+import structlog
 from fastapi import FastAPI
 
 from services.intake import SERVICE
+from services.intake.access import ChannelAccess, RateLimiter, StatusTokens
 from services.intake.adapters import MongoReports
-from services.intake.api import install_error_handlers, reports_router
+from services.intake.api import catalogue_router, reports_router
+from services.intake.limits import BodySizeLimit, install_error_handlers
 from services.intake.settings import IntakeSettings
+from services.intake.subscribers import register_subscribers
 from shared.clock import Clock, SystemClock
 from shared.runtime import ServiceRuntime
 
+log = structlog.get_logger(__name__)
+
+
+def _status_tokens(settings: IntakeSettings) -> StatusTokens:
+    if settings.status_token_secret is None:
+        log.warning("status_token_secret_unset", consequence="tokens die with this process")
+        return StatusTokens(secrets.token_bytes(32))
+    return StatusTokens(settings.status_token_secret.get_secret_value().encode())
+
+
+def _channel_access(settings: IntakeSettings) -> ChannelAccess:
+    if not settings.api_keys:
+        log.warning("no_api_keys_configured", consequence="every submission gets 401")
+    allowed = {
+        channel: frozenset(types) for channel, types in settings.channel_report_types.items()
+    }
+    return ChannelAccess(keys=dict(settings.api_keys), allowed_types=allowed)
+
 
 def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
-    runtime = ServiceRuntime.create(SERVICE, settings)
+    clock = clock or SystemClock()
+    runtime = ServiceRuntime.create(
+        SERVICE, settings, max_message_bytes=settings.max_ingress_message_bytes
+    )
     reports = MongoReports(runtime.database, runtime.publisher)
     runtime.relay_outbox(reports.outbox)
+    access = _channel_access(settings)
+    register_subscribers(
+        runtime.broker,
+        settings.kafka,
+        reports=reports,
+        access=access,
+        clock=clock,
+        force_code=settings.force_code,
+    )
     app = FastAPI(title="frontdesk intake", version="1", lifespan=runtime.lifespan)
-    app.include_router(reports_router(reports, clock or SystemClock(), settings.force_code))
+    app.include_router(catalogue_router())
+    app.include_router(
+        reports_router(
+            reports=reports,
+            clock=clock,
+            force_code=settings.force_code,
+            access=access,
+            limiter=RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst),
+            tokens=_status_tokens(settings),
+        )
+    )
     app.include_router(runtime.health_router())
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     return app

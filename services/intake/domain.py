@@ -1,11 +1,28 @@
-"""Intake's rules: what a valid submission is and what the reporter is told at once."""
+"""Intake's rules: what a valid submission is and what the reporter is told at once.
+
+A submission is one of eight shapes, told apart by `report_type`, each carrying the answers
+its type asks for (see `catalogue`). Contact details are checked and normalised here:
+emails by syntax, UK phone numbers to E.164.
+"""
 
 from __future__ import annotations
 
-from typing import Literal, Self
+import hashlib
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, JsonValue, model_validator
+import phonenumbers
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
+from services.intake.catalogue import (
+    AsbAnswers,
+    CollisionAnswers,
+    CrimeAnswers,
+    FeedbackAnswers,
+    FraudAnswers,
+    MissingPersonAnswers,
+    PropertyAnswers,
+    VehicleAnswers,
+)
 from shared.events import ContactMethod, ReportType
 
 EMERGENCY_GUIDANCE = (
@@ -19,6 +36,36 @@ REPLY_PROMISE = (
 )
 
 
+def _e164_uk(value: str) -> str:
+    """A UK (or international, with +) phone number in E.164, e.g. +447700900123."""
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException as error:
+        raise ValueError("not a phone number") from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+PhoneNumber = Annotated[
+    str,
+    Field(min_length=7, max_length=25, description="Phone number; UK numbers need no +44."),
+    AfterValidator(_e164_uk),
+]
+
+
+class SafeContact(BaseModel):
+    """When contact itself could put the reporter at risk (domestic abuse, stalking)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email_safe: bool = Field(default=True, description="Email to you is safe to send.")
+    sms_safe: bool = Field(default=True, description="Text messages to you are safe to send.")
+    safe_times: str | None = Field(
+        default=None, max_length=200, description="When it is safe to contact you."
+    )
+
+
 class ContactDetails(BaseModel):
     """How the reporter wants to be replied to."""
 
@@ -26,35 +73,36 @@ class ContactDetails(BaseModel):
 
     name: str = Field(min_length=1, max_length=200, description="Reporter's name.")
     email: EmailStr | None = Field(default=None, description="Email address.")
-    phone: str | None = Field(
-        default=None, pattern=r"^\+?[0-9 ()-]{7,20}$", description="Phone number."
-    )
+    phone: PhoneNumber | None = None
     preferred_channel: ContactMethod = Field(description="Channel to reply through.")
     language: Literal["en", "cy"] = Field(default="en", description="Reply language.")
+    safe_contact: SafeContact = Field(default_factory=SafeContact)
 
     @model_validator(mode="after")
-    def _preferred_channel_has_an_address(self) -> Self:
-        if self.preferred_channel is ContactMethod.EMAIL and self.email is None:
-            raise ValueError("preferred_channel is email but no email was given")
-        if self.preferred_channel is ContactMethod.SMS and self.phone is None:
-            raise ValueError("preferred_channel is sms but no phone was given")
+    def _preferred_channel_is_usable(self) -> Self:
+        address = self.email if self.preferred_channel is ContactMethod.EMAIL else self.phone
+        if address is None:
+            field = "email" if self.preferred_channel is ContactMethod.EMAIL else "phone"
+            raise ValueError(f"preferred_channel is {self.preferred_channel} but no {field} given")
+        safe = self.safe_contact
+        is_safe = (
+            safe.email_safe if self.preferred_channel is ContactMethod.EMAIL else safe.sms_safe
+        )
+        if not is_safe:
+            raise ValueError(f"preferred_channel is {self.preferred_channel}, marked unsafe")
         return self
 
 
-class ReportSubmission(BaseModel):
-    """A report as the public web form or a call handler sends it."""
+class SubmissionBase(BaseModel):
+    """What every report has, whatever its type."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    report_type: ReportType = Field(description="Which kind of report this is.")
     description: str = Field(
         min_length=1, max_length=10_000, description="What happened, in the reporter's words."
     )
     happening_now: bool = Field(default=False, description="It is happening now.")
     someone_in_danger: bool = Field(default=False, description="Someone is in danger now.")
-    answers: dict[str, JsonValue] = Field(
-        default_factory=dict, description="Answers to the report type's own questions."
-    )
     contact: ContactDetails | None = Field(
         default=None, description="How to reply; leave out to report anonymously."
     )
@@ -63,8 +111,65 @@ class ReportSubmission(BaseModel):
     def possible_emergency(self) -> bool:
         return self.happening_now or self.someone_in_danger
 
+    def fingerprint(self) -> str:
+        """A digest of the whole validated submission, to recognise a repeat of it."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
 
-def immediate_guidance(submission: ReportSubmission) -> list[str]:
+
+class CrimeSubmission(SubmissionBase):
+    report_type: Literal[ReportType.CRIME]
+    answers: CrimeAnswers
+
+
+class CollisionSubmission(SubmissionBase):
+    report_type: Literal[ReportType.ROAD_TRAFFIC_COLLISION]
+    answers: CollisionAnswers
+
+
+class FraudSubmission(SubmissionBase):
+    report_type: Literal[ReportType.FRAUD]
+    answers: FraudAnswers
+
+
+class VehicleSubmission(SubmissionBase):
+    report_type: Literal[ReportType.LOST_OR_STOLEN_VEHICLE]
+    answers: VehicleAnswers
+
+
+class AsbSubmission(SubmissionBase):
+    report_type: Literal[ReportType.ANTI_SOCIAL_BEHAVIOUR]
+    answers: AsbAnswers
+
+
+class MissingPersonSubmission(SubmissionBase):
+    report_type: Literal[ReportType.MISSING_PERSON]
+    answers: MissingPersonAnswers
+
+
+class PropertySubmission(SubmissionBase):
+    report_type: Literal[ReportType.LOST_OR_FOUND_PROPERTY]
+    answers: PropertyAnswers
+
+
+class FeedbackSubmission(SubmissionBase):
+    report_type: Literal[ReportType.FEEDBACK]
+    answers: FeedbackAnswers
+
+
+AnySubmission = (
+    CrimeSubmission
+    | CollisionSubmission
+    | FraudSubmission
+    | VehicleSubmission
+    | AsbSubmission
+    | MissingPersonSubmission
+    | PropertySubmission
+    | FeedbackSubmission
+)
+ReportSubmission = Annotated[AnySubmission, Field(discriminator="report_type")]
+
+
+def immediate_guidance(submission: SubmissionBase) -> list[str]:
     """What the reporter is told in the very answer to their submission."""
     guidance = [EMERGENCY_GUIDANCE] if submission.possible_emergency else []
     guidance.append(ANONYMOUS_NOTICE if submission.contact is None else REPLY_PROMISE)

@@ -1,42 +1,107 @@
-"""Intake's use cases."""
+"""Intake's use cases: accept a report (once per idempotency key), report its status."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Protocol
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
 
 from services.intake import SERVICE
-from services.intake.domain import ReportSubmission
+from services.intake.catalogue import CATALOGUE
+from services.intake.domain import AnySubmission
 from shared.clock import Clock
-from shared.events import Channel, Contact, ReportSubmitted
+from shared.events import (
+    Channel,
+    Contact,
+    ReferenceIssued,
+    ReplyDelivered,
+    ReplyKind,
+    ReplySent,
+    ReportSubmitted,
+)
+
+#: Namespace of report ids derived from idempotency keys (uuid5), fixed forever.
+IDEMPOTENT_REPORT_IDS = uuid.UUID("6f1d8a52-3c49-4f0e-9f57-1b2a3c4d5e6f")
+
+
+class IdempotencyConflictError(Exception):
+    """The idempotency key was already used for a different submission."""
+
+
+ReportStatus = Literal["received", "reference_issued", "replied"]
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A report as intake keeps it: what was submitted and what it has learnt since."""
+
+    submitted: ReportSubmitted
+    fingerprint: str
+    reference: str | None = None
+    replied_at: datetime | None = None
+
+    @property
+    def status(self) -> ReportStatus:
+        if self.replied_at is not None:
+            return "replied"
+        return "reference_issued" if self.reference is not None else "received"
+
+
+class ReportExistsError(Exception):
+    """A report with this id is already stored (a repeated idempotent submission)."""
+
+    def __init__(self, existing: StoredReport) -> None:
+        super().__init__(str(existing.submitted.report_id))
+        self.existing = existing
 
 
 class Reports(Protocol):
     """Where accepted reports are kept, each with its pending ReportSubmitted."""
 
-    async def add(self, submitted: ReportSubmitted) -> None:
-        """Durably store the report and its event in one write."""
+    async def add(self, submitted: ReportSubmitted, fingerprint: str) -> None:
+        """Durably store the report and its event in one write; ReportExistsError if its id is
+        taken."""
+
+    async def get(self, report_id: uuid.UUID) -> StoredReport | None: ...
+
+    async def record_reference(self, report_id: uuid.UUID, reference: str) -> None: ...
+
+    async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
+        """Remember when the first reply reached the reporter."""
 
     async def publish_pending(self, report_id: uuid.UUID) -> None:
         """Publish the report's events not yet acknowledged by Kafka."""
 
 
-async def submit_report(
-    submission: ReportSubmission,
-    *,
+@dataclass(frozen=True)
+class Acceptance:
+    """The outcome of a submission: the report, and whether it was a repeat."""
+
+    submitted: ReportSubmitted
+    repeated: bool
+
+
+def report_id_for(channel: Channel, idempotency_key: str | None) -> uuid.UUID:
+    """A fresh id, or for an idempotency key the id that key always gives on this channel."""
+    if idempotency_key is None:
+        return uuid.uuid4()
+    return uuid.uuid5(IDEMPOTENT_REPORT_IDS, f"{channel.value}:{idempotency_key}")
+
+
+def _report_submitted(
+    submission: AnySubmission,
+    report_id: uuid.UUID,
     channel: Channel,
     force_code: str,
-    reports: Reports,
-    clock: Clock,
+    now: datetime,
 ) -> ReportSubmitted:
-    """Accept a report: once this returns, the report and its event are durable."""
-    now = clock.now()
     event_id = uuid.uuid4()
     contact = submission.contact
-    submitted = ReportSubmitted(
+    return ReportSubmitted(
         event_id=event_id,
         occurred_at=now,
-        report_id=uuid.uuid4(),
+        report_id=report_id,
         correlation_id=event_id,
         producer=SERVICE,
         force_code=force_code,
@@ -46,8 +111,58 @@ async def submit_report(
         description=submission.description,
         happening_now=submission.happening_now,
         someone_in_danger=submission.someone_in_danger,
-        answers=submission.answers,
-        contact=None if contact is None else Contact(**contact.model_dump()),
+        answers=submission.answers.model_dump(mode="json"),
+        answers_version=CATALOGUE[submission.report_type].version,
+        contact=None
+        if contact is None
+        else Contact(
+            name=contact.name,
+            email=contact.email,
+            phone=contact.phone,
+            preferred_channel=contact.preferred_channel,
+            language=contact.language,
+            email_safe=contact.safe_contact.email_safe,
+            sms_safe=contact.safe_contact.sms_safe,
+            safe_times=contact.safe_contact.safe_times,
+        ),
     )
-    await reports.add(submitted)
-    return submitted
+
+
+async def submit_report(
+    submission: AnySubmission,
+    *,
+    channel: Channel,
+    force_code: str,
+    reports: Reports,
+    clock: Clock,
+    idempotency_key: str | None = None,
+) -> Acceptance:
+    """Accept a report: once this returns, the report and its event are durable.
+
+    With an idempotency key, the same key and submission give the same report however
+    often they are sent; the same key with another submission is a conflict.
+    """
+    report_id = report_id_for(channel, idempotency_key)
+    submitted = _report_submitted(submission, report_id, channel, force_code, clock.now())
+    fingerprint = submission.fingerprint()
+    try:
+        await reports.add(submitted, fingerprint)
+    except ReportExistsError as exists:
+        if exists.existing.fingerprint != fingerprint:
+            raise IdempotencyConflictError(idempotency_key) from None
+        return Acceptance(exists.existing.submitted, repeated=True)
+    return Acceptance(submitted, repeated=False)
+
+
+async def learn_reference(event: ReferenceIssued, *, reports: Reports) -> None:
+    """Keep the reference for the reporter's status page."""
+    await reports.record_reference(event.report_id, event.reference)
+
+
+async def learn_reply(event: ReplySent | ReplyDelivered, *, reports: Reports) -> None:
+    """The acknowledgement reached the reporter (or left, where no receipt will follow)."""
+    if event.reply_kind is not ReplyKind.ACKNOWLEDGEMENT:
+        return
+    if isinstance(event, ReplySent) and event.receipts_expected:
+        return
+    await reports.record_reply(event.report_id, event.occurred_at)

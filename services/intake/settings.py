@@ -2,17 +2,51 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from shared.events import Channel, ReportType
 from shared.settings import ServiceSettings
 
 
+def _every_type() -> list[ReportType]:
+    return list(ReportType)
+
+
+def _default_channel_types() -> dict[Channel, list[ReportType]]:
+    partner_types = [
+        ReportType.CRIME,
+        ReportType.FRAUD,
+        ReportType.ROAD_TRAFFIC_COLLISION,
+        ReportType.LOST_OR_STOLEN_VEHICLE,
+        ReportType.LOST_OR_FOUND_PROPERTY,
+    ]
+    return {
+        Channel.WEB: _every_type(),
+        Channel.PHONE: _every_type(),
+        Channel.PARTNER: partner_types,
+    }
+
+
 class IntakeSettings(ServiceSettings):
-    """Where intake listens and which force it takes reports for."""
+    """Where intake listens, which force it serves, who may submit and how much."""
 
     model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore")
 
     http_port: int = Field(default=8000, ge=0, le=65535)
     database: str = "intake"
     force_code: str = Field(default="LP", pattern=r"^[A-Z]{2,4}$")
+    api_keys: dict[str, Channel] = Field(
+        default_factory=dict,
+        description='API key -> channel, e.g. {"<key>": "web"}; JSON in INTAKE_API_KEYS.',
+    )
+    channel_report_types: dict[Channel, list[ReportType]] = Field(
+        default_factory=_default_channel_types
+    )
+    max_body_bytes: int = Field(default=64 * 1024, gt=0)
+    rate_limit_per_s: float = Field(default=5.0, gt=0)
+    rate_limit_burst: int = Field(default=20, ge=1)
+    status_token_secret: SecretStr | None = Field(
+        default=None, description="Secret of the status tokens; random per process if unset."
+    )
+    max_ingress_message_bytes: int = Field(default=256 * 1024, gt=0)

@@ -48,6 +48,9 @@ class Contact(BaseModel):
     phone: str | None = Field(default=None, description="Phone number in E.164, if given.")
     preferred_channel: ContactMethod = Field(description="The reply channel the reporter chose.")
     language: Literal["en", "cy"] = Field(default="en", description="Reply language.")
+    email_safe: bool = Field(default=True, description="Email to the reporter is safe.")
+    sms_safe: bool = Field(default=True, description="Text messages to the reporter are safe.")
+    safe_times: str | None = Field(default=None, description="When contact is safe, if limited.")
 
 
 class ReportSubmitted(Event):
@@ -65,6 +68,9 @@ class ReportSubmitted(Event):
     someone_in_danger: bool = Field(description="The reporter says someone is in danger.")
     answers: dict[str, JsonValue] = Field(
         default_factory=dict, description="Answers to the report type's own questions."
+    )
+    answers_version: str | None = Field(
+        default=None, description="Version of the report type's questions that was answered."
     )
     contact: Contact | None = Field(
         default=None, description="How to reply; none for an anonymous report."

@@ -24,8 +24,16 @@ def running_system(servers: Servers) -> Iterator[dict[str, int]]:
     """Start the five services on the test stack; yields each service's HTTP port."""
     if servers.mail_dir is None:
         pytest.fail("end-to-end tests need the local test stack that `make test` starts")
-    running = system.start_services(stack.STACKS["test"], port_offset=PORT_OFFSET)
+    running = system.start_services(
+        stack.STACKS["test"],
+        port_offset=PORT_OFFSET,
+        settings={"INTAKE_RATE_LIMIT_BURST": "100000"},  # contract tests send many requests
+    )
     try:
         yield {item.service.name: item.port for item in running}
     finally:
         system.stop_services(running)
+
+
+#: The local-only web channel key that `deploy/local/run.py` configures.
+WEB_KEY = {"Authorization": "Bearer local-web-key"}

@@ -15,6 +15,7 @@ import pytest
 from shared.references import validate_reference
 from tests import factories
 from tests.conftest import Servers
+from tests.e2e.conftest import WEB_KEY
 
 pytestmark = pytest.mark.e2e
 
@@ -58,12 +59,15 @@ async def test_a_submitted_report_gets_its_reference_by_email_and_its_sla_met(
     started = time.monotonic()
 
     async with httpx.AsyncClient(timeout=10) as client:
-        accepted = await client.post(f"{intake}/v1/reports", json=factories.submission_body())
+        accepted = await client.post(
+            f"{intake}/v1/reports", json=factories.submission_body(), headers=WEB_KEY
+        )
         assert accepted.status_code == 202
         report_id = accepted.json()["report_id"]
 
         message = await _wait_for_email(servers.mail_dir, report_id)
         sla = await _wait_for_met_sla(client, f"{operations}/v1/reports/{report_id}/sla")
+        reporter_view = (await client.get(intake + accepted.json()["status_url"])).json()
 
     subject = str(message["Subject"])
     reference = subject.rsplit(" ", 1)[-1]
@@ -73,6 +77,7 @@ async def test_a_submitted_report_gets_its_reference_by_email_and_its_sla_met(
     assert reference in body.get_content()
     assert message["To"] == "alex@example.org"
     assert sla["overdue"] is False
+    assert reporter_view["reference"] in (None, reference)
     assert time.monotonic() - started < DEADLINE_S
 
 
@@ -83,7 +88,7 @@ async def test_an_anonymous_report_is_accepted_and_told_no_reply_follows(
 
     async with httpx.AsyncClient(timeout=10) as client:
         accepted = await client.post(
-            f"{intake}/v1/reports", json=factories.submission_body(contact=None)
+            f"{intake}/v1/reports", json=factories.submission_body(contact=None), headers=WEB_KEY
         )
 
     assert accepted.status_code == 202

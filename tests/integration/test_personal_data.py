@@ -7,17 +7,20 @@ import json
 import logging
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import structlog
 from aiokafka import AIOKafkaProducer
 
 from services.classifier.app import create_app
 from services.classifier.settings import ClassifierSettings
+from services.intake.app import create_app as create_intake
 from shared import topics
 from shared.logging import configure_logging
 from shared.settings import KafkaSettings, LogSettings, MongoSettings
 from tests import factories
 from tests.integration.conftest import StartProbe, publish, running
+from tests.integration.test_intake_service import WEB, intake_settings
 
 pytestmark = pytest.mark.integration
 
@@ -65,3 +68,31 @@ async def test_no_personal_data_in_logs_or_dead_letter_reasons(
     assert any("message_dead_lettered" in line for line in lines)
     assert [line for line in lines if CANARY in line] == []
     assert CANARY not in dict(dead.headers)["dlq_reason"].decode()
+
+
+async def test_no_personal_data_from_an_http_submission_reaches_the_logs(
+    log_stream: io.StringIO,
+    kafka_settings: KafkaSettings,
+    mongo_settings: MongoSettings,
+    database_name: str,
+    probe: StartProbe,
+) -> None:
+    settings = intake_settings(kafka_settings, mongo_settings, database_name)
+    contact = {"name": CANARY, "email": CANARY, "preferred_channel": "email"}
+    good = factories.submission_body(description=f"It was {CANARY}", contact=contact)
+    bad = factories.submission_body(description=CANARY, answers={"crime_kind": CANARY})
+    app = create_intake(settings)
+    watch = await probe(topics.REPORT_SUBMITTED)
+
+    async with running(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+            accepted = await client.post("/v1/reports", json=good, headers=WEB)
+            refused = await client.post("/v1/reports", json=bad, headers=WEB)
+        await watch.wait_for(topics.REPORT_SUBMITTED, accepted.json()["report_id"])
+
+    lines = log_stream.getvalue().splitlines()
+    assert (accepted.status_code, refused.status_code) == (202, 422)
+    assert any("report_accepted" in line for line in lines)
+    assert [line for line in lines if CANARY in line] == []
+    assert CANARY not in refused.text

@@ -1,12 +1,23 @@
-"""Intake: what a valid submission is, and what the reporter is told at once."""
+"""Intake: what a valid submission is, idempotency, access, and what the reporter is told."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
+from services.intake.access import (
+    ChannelAccess,
+    ForbiddenError,
+    RateLimiter,
+    StatusTokens,
+    UnauthenticatedError,
+)
+from services.intake.catalogue import CATALOGUE
 from services.intake.domain import (
     ANONYMOUS_NOTICE,
     EMERGENCY_GUIDANCE,
@@ -14,42 +25,109 @@ from services.intake.domain import (
     ReportSubmission,
     immediate_guidance,
 )
-from services.intake.handlers import submit_report
-from shared.events import Channel
+from services.intake.handlers import IdempotencyConflictError, learn_reply, submit_report
+from shared.events import Channel, ReportType
 from tests import factories
 from tests.fakes import FakeReports, FrozenClock
+
+SUBMISSION = TypeAdapter[Any](ReportSubmission)
+
+
+def _validated(body: dict[str, Any]) -> tuple[Any, list[tuple[str | int, ...]]]:
+    """The submission, or None and the locations of every problem with it."""
+    try:
+        return SUBMISSION.validate_python(body), []
+    except ValidationError as error:
+        return None, [e["loc"] for e in error.errors()]
 
 
 def _error_locations(body: dict[str, Any]) -> list[tuple[str | int, ...]]:
     with pytest.raises(ValidationError) as error:
-        ReportSubmission.model_validate(body)
+        SUBMISSION.validate_python(body)
     return [e["loc"] for e in error.value.errors()]
 
 
-def test_a_valid_submission_is_accepted() -> None:
-    submission = ReportSubmission.model_validate(factories.submission_body())
+@pytest.mark.parametrize("report_type", [t.value for t in ReportType])
+def test_every_type_of_the_catalogue_accepts_a_valid_submission(report_type: str) -> None:
+    submission = SUBMISSION.validate_python(factories.submission_of(report_type))
 
-    assert submission.contact is not None
-    assert submission.contact.email == "alex@example.org"
+    assert submission.report_type.value == report_type
+    assert type(submission.answers) is CATALOGUE[ReportType(report_type)].answers
+
+
+def test_a_collision_needs_vehicles_and_injury_details_when_injured() -> None:
+    answers = factories.SUBMISSION_ANSWERS["road_traffic_collision"] | {
+        "vehicles": [],
+        "injuries": True,
+    }
+    locations = _error_locations(factories.submission_of("road_traffic_collision", answers=answers))
+
+    assert ("road_traffic_collision", "answers", "vehicles") in locations
+
+
+def test_registrations_are_normalised_and_nonsense_refused() -> None:
+    vehicle = SUBMISSION.validate_python(factories.submission_of("lost_or_stolen_vehicle"))
+    answers = factories.SUBMISSION_ANSWERS["lost_or_stolen_vehicle"] | {"registration": "!!!"}
+
+    assert vehicle.answers.registration == "AB12CDE"
+    assert _error_locations(factories.submission_of("lost_or_stolen_vehicle", answers=answers)) == [
+        ("lost_or_stolen_vehicle", "answers", "registration")
+    ]
+
+
+def test_uk_phone_numbers_become_e164() -> None:
+    contact = {"name": "Alex", "phone": "07911 123456", "preferred_channel": "sms"}
+
+    submission = SUBMISSION.validate_python(factories.submission_body(contact=contact))
+
+    assert submission.contact.phone == "+447911123456"
 
 
 def test_unknown_fields_and_types_are_refused_by_name() -> None:
-    body = factories.submission_body(report_type="alien_abduction", colour="red")
+    assert _error_locations(factories.submission_body(colour="red")) == [("crime", "colour")]
+    assert _error_locations(factories.submission_body(report_type="alien_abduction")) == [()]
 
-    assert _error_locations(body) == [("report_type",), ("colour",)]
+
+def test_a_preferred_channel_needs_its_address_and_must_be_safe() -> None:
+    no_phone = {"name": "Alex", "preferred_channel": "sms", "email": "a@example.org"}
+    unsafe = {
+        "name": "Alex",
+        "email": "a@example.org",
+        "preferred_channel": "email",
+        "safe_contact": {"email_safe": False},
+    }
+
+    assert _error_locations(factories.submission_body(contact=no_phone)) == [("crime", "contact")]
+    assert _error_locations(factories.submission_body(contact=unsafe)) == [("crime", "contact")]
 
 
-def test_a_preferred_channel_needs_its_address() -> None:
-    body = factories.submission_body(
-        contact={"name": "Alex", "preferred_channel": "sms", "email": "a@example.org"}
+@given(st.text(max_size=30))
+def test_any_phone_text_is_either_refused_or_normalised_to_e164(phone: str) -> None:
+    contact = {"name": "Alex", "phone": phone, "preferred_channel": "sms"}
+
+    submission, problems = _validated(factories.submission_body(contact=contact))
+
+    assert all(location[:2] == ("crime", "contact") for location in problems)
+    if submission is not None:
+        assert submission.contact.phone.startswith("+")
+        assert submission.contact.phone[1:].isdigit()
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["crime_kind", "location", "weapon_seen", "occurred_at", "x"]),
+        st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20)),
     )
+)
+def test_invalid_answers_are_reported_under_answers_never_crash(answers: dict[str, Any]) -> None:
+    _, problems = _validated(factories.submission_body(answers=answers))
 
-    assert _error_locations(body) == [("contact",)]
+    assert all(location[:2] == ("crime", "answers") for location in problems)
 
 
 def test_guidance_tells_of_999_for_emergencies_and_of_no_reply_when_anonymous() -> None:
-    emergency = ReportSubmission.model_validate(factories.submission_body(happening_now=True))
-    anonymous = ReportSubmission.model_validate(factories.submission_body(contact=None))
+    emergency = SUBMISSION.validate_python(factories.submission_body(happening_now=True))
+    anonymous = SUBMISSION.validate_python(factories.submission_body(contact=None))
 
     assert immediate_guidance(emergency) == [EMERGENCY_GUIDANCE, REPLY_PROMISE]
     assert immediate_guidance(anonymous) == [ANONYMOUS_NOTICE]
@@ -57,14 +135,102 @@ def test_guidance_tells_of_999_for_emergencies_and_of_no_reply_when_anonymous() 
 
 async def test_submitting_stores_the_report_with_its_pending_event() -> None:
     reports, clock = FakeReports(), FrozenClock()
-    submission = ReportSubmission.model_validate(factories.submission_body())
+    submission = SUBMISSION.validate_python(factories.submission_body())
 
-    submitted = await submit_report(
+    accepted = await submit_report(
         submission, channel=Channel.PHONE, force_code="LP", reports=reports, clock=clock
     )
 
-    assert reports.stored[submitted.report_id] == submitted
-    assert submitted.received_at == clock.now()
+    submitted = accepted.submitted
+    assert reports.stored[submitted.report_id].submitted == submitted
     assert submitted.channel is Channel.PHONE
-    assert submitted.correlation_id == submitted.event_id
+    assert submitted.answers_version == "1"
     assert reports.pending[submitted.report_id] == [submitted]
+
+
+async def test_the_same_idempotency_key_and_body_give_the_same_report_another_body_conflicts() -> (
+    None
+):
+    reports, clock = FakeReports(), FrozenClock()
+    first_body = SUBMISSION.validate_python(factories.submission_body())
+    other_body = SUBMISSION.validate_python(factories.submission_body(description="Different"))
+
+    async def submit(body: Any, channel: Channel = Channel.WEB) -> Any:
+        return await submit_report(
+            body,
+            channel=channel,
+            force_code="LP",
+            reports=reports,
+            clock=clock,
+            idempotency_key="key-1",
+        )
+
+    first, again = await submit(first_body), await submit(first_body)
+    other_channel = await submit(first_body, Channel.PHONE)
+    with pytest.raises(IdempotencyConflictError):
+        await submit(other_body)
+
+    assert again.submitted == first.submitted
+    assert (first.repeated, again.repeated) == (False, True)
+    assert other_channel.submitted.report_id != first.submitted.report_id
+    assert len(reports.pending[first.submitted.report_id]) == 1
+
+
+async def test_the_status_learns_the_delivered_acknowledgement() -> None:
+    reports, clock = FakeReports(), FrozenClock()
+    accepted = await submit_report(
+        SUBMISSION.validate_python(factories.submission_body()),
+        channel=Channel.WEB,
+        force_code="LP",
+        reports=reports,
+        clock=clock,
+    )
+
+    await learn_reply(factories.reply_delivered(accepted.submitted), reports=reports)
+
+    assert reports.stored[accepted.submitted.report_id].status == "replied"
+
+
+ACCESS = ChannelAccess(
+    keys={"web-key": Channel.WEB, "partner-key": Channel.PARTNER},
+    allowed_types={
+        Channel.WEB: frozenset(ReportType),
+        Channel.PARTNER: frozenset({ReportType.FRAUD}),
+    },
+)
+
+
+@pytest.mark.parametrize("header", [None, "", "Bearer", "Basic web-key", "Bearer wrong"])
+def test_a_missing_or_unknown_key_is_unauthenticated(header: str | None) -> None:
+    with pytest.raises(UnauthenticatedError):
+        ACCESS.authenticate(header)
+
+
+def test_a_key_names_its_channel_which_may_submit_only_its_types() -> None:
+    channel, key_id = ACCESS.authenticate("Bearer partner-key")
+
+    ACCESS.authorize(channel, ReportType.FRAUD)
+    with pytest.raises(ForbiddenError, match="partner channel may not submit missing_person"):
+        ACCESS.authorize(channel, ReportType.MISSING_PERSON)
+    assert "partner-key" not in key_id
+
+
+def test_the_rate_limiter_allows_a_burst_then_says_how_long_to_wait() -> None:
+    limiter = RateLimiter(per_second=2.0, burst=3)
+
+    answers = [limiter.retry_after("k", now=100.0) for _ in range(4)]
+
+    assert answers == [None, None, None, 1]
+    assert limiter.retry_after("k", now=100.5) is None
+    assert limiter.retry_after("other", now=100.0) is None
+
+
+def test_status_tokens_are_stable_per_report_and_unguessable_across_reports() -> None:
+    tokens = StatusTokens(b"secret")
+    report = uuid.uuid4()
+
+    assert tokens.matches(report, tokens.token_for(report))
+    assert not tokens.matches(uuid.uuid4(), tokens.token_for(report))
+    assert not tokens.matches(report, None)
+    assert not tokens.matches(report, "tökén-ñot-ascii")
+    assert not StatusTokens(b"other").matches(report, tokens.token_for(report))

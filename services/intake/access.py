@@ -1,0 +1,94 @@
+"""Who may submit what, and how often: channel API keys, permissions, a rate limit."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import secrets
+import uuid
+from dataclasses import dataclass, field
+
+from shared.events import Channel, ReportType
+
+
+class UnauthenticatedError(Exception):
+    """No valid API key was presented."""
+
+
+class ForbiddenError(Exception):
+    """The channel may not do this."""
+
+
+@dataclass(frozen=True)
+class ChannelAccess:
+    """API keys of the channels, and the report types each channel may submit."""
+
+    keys: dict[str, Channel]
+    allowed_types: dict[Channel, frozenset[ReportType]]
+
+    def authenticate(self, authorization: str | None) -> tuple[Channel, str]:
+        """The channel of a `Bearer <key>` header, and a non-secret id of the key."""
+        scheme, _, key = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not key:
+            raise UnauthenticatedError("send an API key as 'Authorization: Bearer <key>'")
+        for known, channel in self.keys.items():
+            if secrets.compare_digest(known.encode(), key.strip().encode("utf-8", "replace")):
+                return channel, hashlib.sha256(known.encode()).hexdigest()[:16]
+        raise UnauthenticatedError("unknown API key")
+
+    def authorize(self, channel: Channel, report_type: ReportType) -> None:
+        if report_type not in self.allowed_types.get(channel, frozenset()):
+            raise ForbiddenError(
+                f"the {channel.value} channel may not submit {report_type.value} reports"
+            )
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated_at: float
+
+
+@dataclass
+class RateLimiter:
+    """A token bucket per API key: `burst` requests at once, refilled at `per_second`.
+
+    Per process: with several intake instances the effective limit is per instance.
+    """
+
+    per_second: float
+    burst: int
+    _buckets: dict[str, _Bucket] = field(default_factory=dict)
+
+    def retry_after(self, key_id: str, now: float) -> int | None:
+        """None if the request may go now; else how many whole seconds to wait."""
+        bucket = self._buckets.setdefault(key_id, _Bucket(float(self.burst), now))
+        bucket.tokens = min(
+            float(self.burst), bucket.tokens + (now - bucket.updated_at) * self.per_second
+        )
+        bucket.updated_at = now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return None
+        return max(1, math.ceil((1 - bucket.tokens) / self.per_second))
+
+
+@dataclass(frozen=True)
+class StatusTokens:
+    """Unguessable per-report tokens for the reporter's status page: an HMAC of the id.
+
+    Nothing is stored: the same report always has the same token, so a repeated
+    idempotent submission can hand it out again.
+    """
+
+    secret: bytes
+
+    def token_for(self, report_id: uuid.UUID) -> str:
+        return hmac.new(self.secret, report_id.bytes, hashlib.sha256).hexdigest()[:40]
+
+    def matches(self, report_id: uuid.UUID, token: str | None) -> bool:
+        if token is None:
+            return False
+        given = token.encode("utf-8", "replace")  # compare_digest refuses non-ASCII text
+        return hmac.compare_digest(self.token_for(report_id).encode(), given)

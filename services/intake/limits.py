@@ -1,0 +1,84 @@
+"""HTTP plumbing of intake: a body-size limit, and error answers that carry no input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.mongo import TRANSIENT_MONGO_ERRORS
+
+log = structlog.get_logger(__name__)
+
+
+class BodyTooLargeError(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """ASGI middleware: 413 for a body over `max_bytes`, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise BodyTooLargeError
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except BodyTooLargeError:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        response = JSONResponse(
+            {"detail": f"the body is larger than {self.max_bytes} bytes"},
+            status_code=status.HTTP_413_CONTENT_TOO_LARGE,
+        )
+        await response({"type": "http"}, _no_receive, send)
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """422 names every invalid field without echoing its value; 503 when the store is down."""
+
+    async def invalid_request(_request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, RequestValidationError)
+        problems: list[dict[str, Any]] = [
+            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()
+        ]
+        return JSONResponse(status_code=422, content={"detail": problems})
+
+    async def store_unavailable(_request: Request, error: Exception) -> JSONResponse:
+        log.warning("report_store_unavailable", error=type(error).__name__)
+        return JSONResponse(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            content={"detail": "The report store is unavailable; nothing was saved. Try again."},
+            headers={"Retry-After": "5"},
+        )
+
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    for error_type in TRANSIENT_MONGO_ERRORS:
+        app.add_exception_handler(error_type, store_unavailable)

@@ -1,0 +1,70 @@
+"""Intake's Kafka entry point: parse, call one handler.
+
+One subscriber for every input topic keeps one consumer per process in the group. The
+ingress messages are told from the status events by their shape: events name their
+`event_type`, a published submission does not.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from faststream.kafka import KafkaBroker
+from pydantic import Discriminator, Tag
+
+from services.intake import SERVICE
+from services.intake.access import ChannelAccess
+from services.intake.handlers import Reports, learn_reference, learn_reply
+from services.intake.ingress import SubmissionReceived, accept_submission
+from shared import topics
+from shared.clock import Clock
+from shared.events import ReferenceIssued, ReplyDelivered, ReplySent
+from shared.messaging import reliable_subscriber
+from shared.settings import KafkaSettings
+
+SUBMISSION = "SubmissionReceived"
+
+
+def _kind(message: Any) -> str:
+    if isinstance(message, dict):
+        return str(message.get("event_type", SUBMISSION))
+    return str(getattr(message, "event_type", SUBMISSION))
+
+
+IntakeInput = Annotated[
+    Annotated[SubmissionReceived, Tag(SUBMISSION)]
+    | Annotated[ReferenceIssued, Tag("ReferenceIssued")]
+    | Annotated[ReplySent, Tag("ReplySent")]
+    | Annotated[ReplyDelivered, Tag("ReplyDelivered")],
+    Discriminator(_kind),
+]
+
+
+def register_subscribers(
+    broker: KafkaBroker,
+    settings: KafkaSettings,
+    *,
+    reports: Reports,
+    access: ChannelAccess,
+    clock: Clock,
+    force_code: str,
+) -> None:
+    @reliable_subscriber(
+        broker,
+        settings,
+        SERVICE,
+        topics.SUBMISSION_RECEIVED,
+        topics.REFERENCE_ISSUED,
+        topics.REPLY_SENT,
+        topics.REPLY_DELIVERED,
+    )
+    async def on_intake_message(message: IntakeInput) -> None:
+        match message:
+            case SubmissionReceived():
+                await accept_submission(
+                    message, access=access, reports=reports, clock=clock, force_code=force_code
+                )
+            case ReferenceIssued():
+                await learn_reference(message, reports=reports)
+            case ReplySent() | ReplyDelivered():
+                await learn_reply(message, reports=reports)
