@@ -82,8 +82,18 @@ def acknowledgement_due(facts: ReportFacts) -> bool:
 
 
 def choose_recipient(contact: Contact, supported: frozenset[ContactMethod]) -> Recipient | None:
-    """The reporter's preferred channel if we can use it, else their other one, else none."""
-    addresses = {ContactMethod.EMAIL: contact.email, ContactMethod.SMS: contact.phone}
+    """The reporter's preferred channel if we can use it, else their other one, else none.
+
+    A channel the reporter marked unsafe is never used, whatever else fails.
+    """
+    safe = {ContactMethod.EMAIL: contact.email_safe, ContactMethod.SMS: contact.sms_safe}
+    addresses = {
+        channel: address if safe[channel] else None
+        for channel, address in (
+            (ContactMethod.EMAIL, contact.email),
+            (ContactMethod.SMS, contact.phone),
+        )
+    }
     order = [
         contact.preferred_channel,
         *(c for c in ContactMethod if c != contact.preferred_channel),

@@ -123,6 +123,16 @@ def test_the_preferred_channel_is_used_when_supported_else_the_other() -> None:
     assert choose_recipient(factories.contact(email=None), email_only) is None
 
 
+def test_a_channel_marked_unsafe_is_never_used() -> None:
+    both = frozenset(ContactMethod)
+    sms_unsafe = factories.contact(preferred_channel=ContactMethod.EMAIL, sms_safe=False)
+
+    assert choose_recipient(sms_unsafe, frozenset({ContactMethod.SMS})) is None
+    assert choose_recipient(factories.contact(email_safe=False), both) == Recipient(
+        ContactMethod.SMS, "+447700900123"
+    )
+
+
 def test_every_next_steps_code_the_classifier_can_emit_has_a_template() -> None:
     renderer = ReplyRenderer("Test Police")
     submitted = factories.report_submitted()
