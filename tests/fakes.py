@@ -15,6 +15,7 @@ from services.notifier.domain import (
     OutgoingReply,
     ReportFacts,
 )
+from services.reference_issuer.handlers import ReferenceRecord
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.handlers import ClockFacts
 from shared.events import (
@@ -27,6 +28,7 @@ from shared.events import (
     ReportSubmitted,
     SlaMet,
 )
+from shared.references import Reference
 
 
 class FrozenClock:
@@ -95,6 +97,7 @@ class FakeReferences(EventLog):
     def __init__(self) -> None:
         super().__init__()
         self.by_report: dict[uuid.UUID, str] = {}
+        self.records: dict[str, ReferenceRecord] = {}
         self.sequences: dict[tuple[str, date], int] = {}
 
     async def issued_to(self, report_id: uuid.UUID) -> str | None:
@@ -105,11 +108,27 @@ class FakeReferences(EventLog):
         self.sequences[key] = self.sequences.get(key, 0) + 1
         return self.sequences[key]
 
-    async def assign(self, issued: ReferenceIssued) -> str:
+    async def assign(self, issued: ReferenceIssued, submitted: ReportSubmitted) -> str:
         if issued.report_id not in self.by_report:
             self.by_report[issued.report_id] = issued.reference
+            self.records[issued.reference] = ReferenceRecord(
+                issued.reference,
+                issued.report_id,
+                submitted.report_type.value,
+                submitted.received_at,
+                issued.issued_at,
+                None,
+            )
             self.add_pending(issued.report_id, [issued])
         return self.by_report[issued.report_id]
+
+    async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
+        reference = self.by_report[report_id]
+        record = self.records[reference]
+        self.records[reference] = replace(record, replied_at=record.replied_at or replied_at)
+
+    async def find(self, reference: Reference) -> ReferenceRecord | None:
+        return self.records.get(str(reference))
 
 
 @dataclass

@@ -36,10 +36,10 @@ class Service:
 
 #: Settings for a machine of one's own: API keys and a token secret nobody else uses.
 #: Never use these anywhere reachable from another machine.
+LOCAL_KEYS = {"local-web-key": "web", "local-phone-key": "phone", "local-partner-key": "partner"}
 LOCAL_ONLY_SETTINGS = {
-    "INTAKE_API_KEYS": json.dumps(
-        {"local-web-key": "web", "local-phone-key": "phone", "local-partner-key": "partner"}
-    ),
+    "INTAKE_API_KEYS": json.dumps(LOCAL_KEYS),
+    "REFERENCE_ISSUER_API_KEYS": json.dumps({"local-phone-key": "phone"}),
     "INTAKE_STATUS_TOKEN_SECRET": "local-only-status-token-secret",
 }
 

@@ -11,13 +11,7 @@ import structlog
 from fastapi import APIRouter, BackgroundTasks, Body, Depends, Header, HTTPException, status
 from pydantic import AwareDatetime, BaseModel, Field
 
-from services.intake.access import (
-    ChannelAccess,
-    ForbiddenError,
-    RateLimiter,
-    StatusTokens,
-    UnauthenticatedError,
-)
+from services.intake.access import ChannelAccess, ForbiddenError, RateLimiter, StatusTokens
 from services.intake.catalogue import CATALOGUE, ReportTypeDefinition
 from services.intake.domain import AnySubmission, ReportSubmission, immediate_guidance
 from services.intake.handlers import (
@@ -26,8 +20,9 @@ from services.intake.handlers import (
     ReportStatus,
     submit_report,
 )
+from shared.api_keys import Caller, bearer_caller
 from shared.clock import Clock
-from shared.events import Channel, ReportType
+from shared.events import ReportType
 
 log = structlog.get_logger(__name__)
 
@@ -103,20 +98,14 @@ def catalogue_router() -> APIRouter:
     return router
 
 
-class Caller(BaseModel):
-    channel: Channel
-    key_id: str
-
-
 def _caller_dependency(access: ChannelAccess, limiter: RateLimiter) -> Any:
+    authenticate = bearer_caller(access.keys)
+
     async def caller(authorization: Annotated[str | None, Header()] = None) -> Caller:
-        try:
-            channel, key_id = access.authenticate(authorization)
-        except UnauthenticatedError as error:
-            raise HTTPException(401, str(error), {"WWW-Authenticate": "Bearer"}) from None
-        if (wait := limiter.retry_after(key_id, time.monotonic())) is not None:
+        known = await authenticate(authorization)
+        if (wait := limiter.retry_after(known.key_id, time.monotonic())) is not None:
             raise HTTPException(429, "too many requests", {"Retry-After": str(wait)})
-        return Caller(channel=channel, key_id=key_id)
+        return known
 
     return caller
 

@@ -14,6 +14,7 @@ from services.intake.api import catalogue_router, reports_router
 from services.intake.limits import BodySizeLimit, install_error_handlers
 from services.intake.settings import IntakeSettings
 from services.intake.subscribers import register_subscribers
+from shared.api_keys import ApiKeys
 from shared.clock import Clock, SystemClock
 from shared.runtime import ServiceRuntime
 
@@ -33,7 +34,7 @@ def _channel_access(settings: IntakeSettings) -> ChannelAccess:
     allowed = {
         channel: frozenset(types) for channel, types in settings.channel_report_types.items()
     }
-    return ChannelAccess(keys=dict(settings.api_keys), allowed_types=allowed)
+    return ChannelAccess(keys=ApiKeys(dict(settings.api_keys)), allowed_types=allowed)
 
 
 def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:

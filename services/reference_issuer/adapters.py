@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from shared.events import ReferenceIssued
+from services.reference_issuer.handlers import ReferenceRecord
+from shared.events import ReferenceIssued, ReportSubmitted
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox, outbox_entries
+from shared.references import Reference
 
 
 class MongoReferences:
@@ -39,13 +41,15 @@ class MongoReferences:
         assert counter is not None, "an upsert always returns the document"
         return int(counter["last"])
 
-    async def assign(self, issued: ReferenceIssued) -> str:
+    async def assign(self, issued: ReferenceIssued, submitted: ReportSubmitted) -> str:
         try:
             await self._references.insert_one(
                 {
                     "_id": str(issued.report_id),
                     "reference": issued.reference,
                     "force_code": issued.force_code,
+                    "report_type": submitted.report_type.value,
+                    "received_at": submitted.received_at,
                     "issued_at": issued.issued_at,
                     "outbox": outbox_entries([issued]),
                 }
@@ -56,6 +60,23 @@ class MongoReferences:
                 raise  # the reference itself collided: never hand out a duplicate
             return existing
         return issued.reference
+
+    async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
+        first_reply = {"_id": str(report_id), "replied_at": {"$exists": False}}
+        await self._references.update_one(first_reply, {"$set": {"replied_at": replied_at}})
+
+    async def find(self, reference: Reference) -> ReferenceRecord | None:
+        document = await self._references.find_one({"reference": str(reference)})
+        if document is None:
+            return None
+        return ReferenceRecord(
+            reference=document["reference"],
+            report_id=uuid.UUID(document["_id"]),
+            report_type=document["report_type"],
+            received_at=document["received_at"],
+            issued_at=document["issued_at"],
+            replied_at=document.get("replied_at"),
+        )
 
     async def publish_pending(self, report_id: uuid.UUID) -> None:
         await self.outbox.flush(str(report_id))

@@ -8,8 +8,10 @@ from fastapi import FastAPI
 
 from services.reference_issuer import SERVICE
 from services.reference_issuer.adapters import MongoReferences
+from services.reference_issuer.api import references_router
 from services.reference_issuer.settings import ReferenceIssuerSettings
 from services.reference_issuer.subscribers import register_subscribers
+from shared.api_keys import ApiKeys
 from shared.clock import Clock, SystemClock
 from shared.runtime import ServiceRuntime
 
@@ -27,5 +29,6 @@ def create_app(settings: ReferenceIssuerSettings, clock: Clock | None = None) ->
         ZoneInfo(settings.time_zone),
     )
     app = FastAPI(title="frontdesk reference issuer", version="1", lifespan=runtime.lifespan)
+    app.include_router(references_router(references, ApiKeys(dict(settings.api_keys))))
     app.include_router(runtime.health_router())
     return app

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from typing import Protocol
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from services.reference_issuer import SERVICE
 from services.reference_issuer.domain import reference_day
 from shared.clock import Clock
-from shared.events import ReferenceIssued, ReportSubmitted
-from shared.references import format_reference
+from shared.events import ReferenceIssued, ReplyDelivered, ReplyKind, ReplySent, ReportSubmitted
+from shared.references import Reference, format_reference, validate_reference
+
+
+@dataclass(frozen=True)
+class ReferenceRecord:
+    """What a call handler is told of a reference."""
+
+    reference: str
+    report_id: uuid.UUID
+    report_type: str
+    received_at: datetime
+    issued_at: datetime
+    replied_at: datetime | None
+
+    @property
+    def status(self) -> Literal["reference_issued", "replied"]:
+        return "replied" if self.replied_at is not None else "reference_issued"
 
 
 class References(Protocol):
@@ -23,8 +40,14 @@ class References(Protocol):
     async def next_sequence(self, force_code: str, day: date) -> int:
         """Atomically take the next number of a force's day (gaps allowed, never repeats)."""
 
-    async def assign(self, issued: ReferenceIssued) -> str:
+    async def assign(self, issued: ReferenceIssued, submitted: ReportSubmitted) -> str:
         """Record a report's reference unless it has one; returns the one it has."""
+
+    async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
+        """Remember when the acknowledgement reached the reporter."""
+
+    async def find(self, reference: Reference) -> ReferenceRecord | None:
+        """The record of an issued reference."""
 
     async def publish_pending(self, report_id: uuid.UUID) -> None:
         """Publish the report's events not yet acknowledged by Kafka."""
@@ -46,6 +69,21 @@ async def issue_reference(
             force_code=submitted.force_code,
             issued_at=clock.now(),
         )
-        reference = await references.assign(issued)
+        reference = await references.assign(issued, submitted)
     await references.publish_pending(submitted.report_id)
     return reference
+
+
+async def learn_reply(event: ReplySent | ReplyDelivered, *, references: References) -> None:
+    """The acknowledgement reached the reporter (or left, where no receipt will follow)."""
+    if event.reply_kind is not ReplyKind.ACKNOWLEDGEMENT:
+        return
+    if isinstance(event, ReplySent) and event.receipts_expected:
+        return
+    await references.record_reply(event.report_id, event.occurred_at)
+
+
+async def look_up(text: str, *, references: References) -> ReferenceRecord | None:
+    """The report behind a reference as a person typed it; InvalidReferenceError says why
+    the text cannot be a reference."""
+    return await references.find(validate_reference(text))

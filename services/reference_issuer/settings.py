@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from shared.events import Channel
 from shared.settings import ServiceSettings
 
 
@@ -16,3 +17,7 @@ class ReferenceIssuerSettings(ServiceSettings):
     http_port: int = Field(default=8002, ge=0, le=65535)
     database: str = "reference_issuer"
     time_zone: str = "Europe/London"
+    api_keys: dict[str, Channel] = Field(
+        default_factory=dict,
+        description="API key -> channel for the reference look-up; JSON, as INTAKE_API_KEYS.",
+    )

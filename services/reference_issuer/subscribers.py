@@ -1,18 +1,24 @@
-"""Reference issuer's Kafka entry points: parse, call one handler."""
+"""Reference issuer's Kafka entry point: parse, call one handler."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from faststream.kafka import KafkaBroker
+from pydantic import Field
 
 from services.reference_issuer import SERVICE
-from services.reference_issuer.handlers import References, issue_reference
+from services.reference_issuer.handlers import References, issue_reference, learn_reply
 from shared import topics
 from shared.clock import Clock
-from shared.events import ReportSubmitted
+from shared.events import ReplyDelivered, ReplySent, ReportSubmitted
 from shared.messaging import reliable_subscriber
 from shared.settings import KafkaSettings
+
+IssuerInput = Annotated[
+    ReportSubmitted | ReplySent | ReplyDelivered, Field(discriminator="event_type")
+]
 
 
 def register_subscribers(
@@ -22,6 +28,19 @@ def register_subscribers(
     clock: Clock,
     time_zone: ZoneInfo,
 ) -> None:
-    @reliable_subscriber(broker, settings, SERVICE, topics.REPORT_SUBMITTED)
-    async def on_report_submitted(event: ReportSubmitted) -> None:
-        await issue_reference(event, references=references, clock=clock, time_zone=time_zone)
+    @reliable_subscriber(
+        broker,
+        settings,
+        SERVICE,
+        topics.REPORT_SUBMITTED,
+        topics.REPLY_SENT,
+        topics.REPLY_DELIVERED,
+    )
+    async def on_issuer_event(event: IssuerInput) -> None:
+        match event:
+            case ReportSubmitted():
+                await issue_reference(
+                    event, references=references, clock=clock, time_zone=time_zone
+                )
+            case ReplySent() | ReplyDelivered():
+                await learn_reply(event, references=references)

@@ -71,7 +71,8 @@ class TopicProbe:
         """Records on `topic` with `key`, once at least `count` arrived."""
 
         async def enough() -> list[Any] | None:
-            await self._poll()
+            if len(self.matching(topic, key)) < count:
+                await self._poll()
             found = self.matching(topic, key)
             return found if len(found) >= count else None
 

@@ -10,13 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from services.intake.access import (
-    ChannelAccess,
-    ForbiddenError,
-    RateLimiter,
-    StatusTokens,
-    UnauthenticatedError,
-)
+from services.intake.access import ChannelAccess, ForbiddenError, RateLimiter, StatusTokens
 from services.intake.catalogue import CATALOGUE
 from services.intake.domain import (
     ANONYMOUS_NOTICE,
@@ -26,6 +20,7 @@ from services.intake.domain import (
     immediate_guidance,
 )
 from services.intake.handlers import IdempotencyConflictError, learn_reply, submit_report
+from shared.api_keys import ApiKeys, UnauthenticatedError
 from shared.events import Channel, ReportType
 from tests import factories
 from tests.fakes import FakeReports, FrozenClock
@@ -192,7 +187,7 @@ async def test_the_status_learns_the_delivered_acknowledgement() -> None:
 
 
 ACCESS = ChannelAccess(
-    keys={"web-key": Channel.WEB, "partner-key": Channel.PARTNER},
+    keys=ApiKeys({"web-key": Channel.WEB, "partner-key": Channel.PARTNER}),
     allowed_types={
         Channel.WEB: frozenset(ReportType),
         Channel.PARTNER: frozenset({ReportType.FRAUD}),
@@ -203,16 +198,16 @@ ACCESS = ChannelAccess(
 @pytest.mark.parametrize("header", [None, "", "Bearer", "Basic web-key", "Bearer wrong"])
 def test_a_missing_or_unknown_key_is_unauthenticated(header: str | None) -> None:
     with pytest.raises(UnauthenticatedError):
-        ACCESS.authenticate(header)
+        ACCESS.keys.authenticate(header)
 
 
 def test_a_key_names_its_channel_which_may_submit_only_its_types() -> None:
-    channel, key_id = ACCESS.authenticate("Bearer partner-key")
+    caller = ACCESS.keys.authenticate("Bearer partner-key")
 
-    ACCESS.authorize(channel, ReportType.FRAUD)
+    ACCESS.authorize(caller.channel, ReportType.FRAUD)
     with pytest.raises(ForbiddenError, match="partner channel may not submit missing_person"):
-        ACCESS.authorize(channel, ReportType.MISSING_PERSON)
-    assert "partner-key" not in key_id
+        ACCESS.authorize(caller.channel, ReportType.MISSING_PERSON)
+    assert "partner-key" not in caller.key_id
 
 
 def test_the_rate_limiter_allows_a_burst_then_says_how_long_to_wait() -> None:

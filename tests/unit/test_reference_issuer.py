@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from services.reference_issuer.domain import reference_day
-from services.reference_issuer.handlers import issue_reference
-from shared.references import validate_reference
+from services.reference_issuer.handlers import issue_reference, learn_reply, look_up
+from shared.references import InvalidReferenceError, validate_reference
 from tests import factories
 from tests.fakes import FakeReferences, FrozenClock
 
@@ -43,3 +45,26 @@ async def test_reports_of_one_day_get_consecutive_numbers() -> None:
     ]
 
     assert [validate_reference(r).sequence for r in issued] == [1, 2, 3]
+
+
+async def test_a_reference_is_looked_up_as_typed_and_shows_the_reply() -> None:
+    references, clock = FakeReferences(), FrozenClock()
+    submitted = factories.report_submitted()
+    reference = await issue_reference(
+        submitted, references=references, clock=clock, time_zone=LONDON
+    )
+
+    before = await look_up(f" {reference.lower()} ", references=references)
+    await learn_reply(factories.reply_delivered(submitted), references=references)
+    after = await look_up(reference, references=references)
+
+    assert before is not None
+    assert before.status == "reference_issued"
+    assert after is not None
+    assert after.status == "replied"
+    assert after.report_id == submitted.report_id
+
+
+async def test_a_mistyped_reference_says_why() -> None:
+    with pytest.raises(InvalidReferenceError, match="check character"):
+        await look_up("LP-20261130-000001-Z", references=FakeReferences())
