@@ -8,6 +8,7 @@ from __future__ import annotations
 
 SUBMISSION_RECEIVED = "submission.received.v1"
 REPORT_SUBMITTED = "report.submitted.v1"
+REPORT_UPDATED = "report.updated.v1"
 REPORT_CLASSIFIED = "report.classified.v1"
 REFERENCE_ISSUED = "report.reference-issued.v1"
 REPLY_SENT = "reply.sent.v1"
@@ -19,6 +20,7 @@ SLA_MET = "sla.met.v1"
 
 TOPIC_BY_EVENT_TYPE: dict[str, str] = {
     "ReportSubmitted": REPORT_SUBMITTED,
+    "ReportUpdated": REPORT_UPDATED,
     "ReportClassified": REPORT_CLASSIFIED,
     "ReferenceIssued": REFERENCE_ISSUED,
     "ReplySent": REPLY_SENT,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from services.classifier.domain import Assessment
+from services.classifier.handlers import ReportFacts as ClassifierFacts
 from services.intake.handlers import ReportExistsError, StoredReport
 from services.notifier.domain import (
     FINISHED_STATES,
@@ -26,6 +27,7 @@ from shared.events import (
     ReplyKind,
     ReportClassified,
     ReportSubmitted,
+    ReportUpdated,
     SlaMet,
 )
 from shared.references import Reference
@@ -84,11 +86,31 @@ class FakeAssessments(EventLog):
     def __init__(self) -> None:
         super().__init__()
         self.recorded: dict[uuid.UUID, Assessment] = {}
+        self.reports: dict[uuid.UUID, ReportSubmitted] = {}
+        self.updates: dict[uuid.UUID, dict[int, ReportUpdated]] = {}
+        self.sequences: dict[uuid.UUID, int] = {}
+
+    async def remember_report(self, submitted: ReportSubmitted) -> None:
+        self.reports[submitted.report_id] = submitted
+
+    async def remember_update(self, updated: ReportUpdated) -> None:
+        self.updates.setdefault(updated.report_id, {})[updated.update_number] = updated
+
+    async def facts(self, report_id: uuid.UUID) -> ClassifierFacts | None:
+        if report_id not in self.reports and report_id not in self.updates:
+            return None
+        updates = self.updates.get(report_id, {})
+        return ClassifierFacts(
+            self.reports.get(report_id),
+            tuple(updates[number] for number in sorted(updates)),
+            self.sequences.get(report_id, 0),
+        )
 
     async def record(
         self, report_id: uuid.UUID, assessment: Assessment, classified: ReportClassified
     ) -> None:
-        if report_id not in self.recorded:
+        if self.sequences.get(report_id, 0) < classified.sequence:
+            self.sequences[report_id] = classified.sequence
             self.recorded[report_id] = assessment
             self.add_pending(report_id, [classified])
 

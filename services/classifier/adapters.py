@@ -1,4 +1,4 @@
-"""Classifier's Mongo adapter."""
+"""Classifier's Mongo adapter: one document per report, with its updates and assessment."""
 
 from __future__ import annotations
 
@@ -10,31 +10,71 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.classifier.domain import Assessment
-from shared.events import ReportClassified
+from services.classifier.handlers import ReportFacts
+from shared.events import ReportClassified, ReportSubmitted, ReportUpdated
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox, outbox_entries
 
 
 class MongoAssessments:
-    """`Assessments` in the `assessments` collection, one document per report."""
+    """`Assessments` in the `assessments` collection."""
 
     def __init__(self, database: AsyncDatabase[Document], publisher: EventPublisher) -> None:
         self._collection = database["assessments"]
         self.outbox = Outbox(self._collection, publisher)
 
+    async def _upsert(self, query: Document, update: Document) -> None:
+        with suppress(DuplicateKeyError):  # the guard said no: a stale or repeated fact
+            await self._collection.update_one(query, update, upsert=True)
+
+    async def remember_report(self, submitted: ReportSubmitted) -> None:
+        await self._upsert(
+            {"_id": str(submitted.report_id)},
+            {"$set": {"report": submitted.model_dump(mode="json")}},
+        )
+
+    async def remember_update(self, updated: ReportUpdated) -> None:
+        await self._upsert(
+            {"_id": str(updated.report_id)},
+            {"$set": {f"updates.{updated.update_number}": updated.model_dump(mode="json")}},
+        )
+
+    async def facts(self, report_id: uuid.UUID) -> ReportFacts | None:
+        document = await self._collection.find_one({"_id": str(report_id)}, {"outbox": 0})
+        if document is None:
+            return None
+        report = document.get("report")
+        updates = sorted(
+            (ReportUpdated.model_validate(u) for u in document.get("updates", {}).values()),
+            key=lambda update: update.update_number,
+        )
+        return ReportFacts(
+            report=None if report is None else ReportSubmitted.model_validate(report),
+            updates=tuple(updates),
+            sequence=int(document.get("sequence", 0)),
+        )
+
     async def record(
         self, report_id: uuid.UUID, assessment: Assessment, classified: ReportClassified
     ) -> None:
-        document = {
-            "assessment": dataclasses.asdict(assessment),
-            "sequence": classified.sequence,
-            "assessed_at": classified.occurred_at,
-            "outbox": outbox_entries([classified]),
+        older = {
+            "_id": str(report_id),
+            "$or": [
+                {"sequence": {"$exists": False}},
+                {"sequence": {"$lt": classified.sequence}},
+            ],
         }
-        with suppress(DuplicateKeyError):  # another instance recorded it first: the same assessment
-            await self._collection.update_one(
-                {"_id": str(report_id)}, {"$setOnInsert": document}, upsert=True
-            )
+        await self._collection.update_one(
+            older,
+            {
+                "$set": {
+                    "assessment": dataclasses.asdict(assessment),
+                    "sequence": classified.sequence,
+                    "assessed_at": classified.occurred_at,
+                },
+                "$push": {"outbox": {"$each": outbox_entries([classified])}},
+            },
+        )
 
     async def publish_pending(self, report_id: uuid.UUID) -> None:
         await self.outbox.flush(str(report_id))

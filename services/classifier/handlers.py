@@ -1,37 +1,96 @@
-"""Classifier's use cases."""
+"""Classifier's use cases: assess a report, and re-assess it whenever information is added."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Protocol
 
 from services.classifier import SERVICE
 from services.classifier.domain import Assessment, assess
+from services.classifier.rules import RuleBook
 from shared.clock import Clock
-from shared.events import ReportClassified, ReportSubmitted
+from shared.events import ReportClassified, ReportSubmitted, ReportUpdated, ThriveDimension
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """What the classifier knows of a report: the report, its updates, its last sequence."""
+
+    report: ReportSubmitted | None
+    updates: tuple[ReportUpdated, ...]
+    sequence: int
 
 
 class Assessments(Protocol):
-    """Where assessments are kept, each with the events it caused."""
+    """Where reports, their updates and their assessments are kept."""
+
+    async def remember_report(self, submitted: ReportSubmitted) -> None: ...
+
+    async def remember_update(self, updated: ReportUpdated) -> None: ...
+
+    async def facts(self, report_id: uuid.UUID) -> ReportFacts | None: ...
 
     async def record(
         self, report_id: uuid.UUID, assessment: Assessment, classified: ReportClassified
     ) -> None:
-        """Store the first assessment of a report; a repeat changes nothing."""
+        """Store an assessment with its event, unless one with this sequence or later is."""
 
     async def publish_pending(self, report_id: uuid.UUID) -> None:
         """Publish the report's events not yet acknowledged by Kafka."""
 
 
-async def classify_report(
-    submitted: ReportSubmitted, *, assessments: Assessments, clock: Clock
+class Classifier:
+    """The classifier's dependencies, and its use cases."""
+
+    def __init__(self, assessments: Assessments, book: RuleBook, clock: Clock) -> None:
+        self.assessments = assessments
+        self.book = book
+        self.clock = clock
+
+    async def classify_report(self, submitted: ReportSubmitted) -> None:
+        await self.assessments.remember_report(submitted)
+        await self.reassess(submitted.report_id)
+
+    async def add_information(self, updated: ReportUpdated) -> None:
+        await self.assessments.remember_update(updated)
+        await self.reassess(updated.report_id)
+
+    async def reassess(self, report_id: uuid.UUID) -> None:
+        """Assess with everything known; emit ReportClassified when the sequence advances.
+
+        The sequence is 1 + the number of updates taken into account, so redelivered or
+        reordered events always lead to the same assessments with the same event ids.
+        """
+        facts = await self.assessments.facts(report_id)
+        if facts is not None and facts.report is not None:
+            sequence = 1 + len(facts.updates)
+            if sequence > facts.sequence:
+                await self._record(facts.report, facts.updates, sequence)
+        await self.assessments.publish_pending(report_id)
+
+    async def _record(
+        self, report: ReportSubmitted, updates: tuple[ReportUpdated, ...], sequence: int
+    ) -> None:
+        assessment = assess(
+            report,
+            self.book,
+            [update.information for update in updates],
+            any(update.happening_now or update.someone_in_danger for update in updates),
+        )
+        classified = classified_event(report, assessment, sequence, self.clock)
+        await self.assessments.record(report.report_id, assessment, classified)
+
+
+def classified_event(
+    report: ReportSubmitted, assessment: Assessment, sequence: int, clock: Clock
 ) -> ReportClassified:
-    """Assess a submitted report and emit ReportClassified, once, however often redelivered."""
-    assessment = assess(submitted)
-    classified = ReportClassified.caused_by(
-        submitted,
+    """The event of an assessment; the first keeps the id it always had."""
+    return ReportClassified.caused_by(
+        report,
         producer=SERVICE,
         occurred_at=clock.now(),
+        discriminator="" if sequence == 1 else str(sequence),
         grade=assessment.grade,
         flags=list(assessment.flags),
         route=assessment.route,
@@ -39,8 +98,11 @@ async def classify_report(
         next_steps=assessment.next_steps,
         rules_version=assessment.rules_version,
         confidence=assessment.confidence,
-        sequence=1,
+        sequence=sequence,
+        thrive={
+            dimension: ThriveDimension(level=value.level, rules=list(value.rules))
+            for dimension, value in assessment.thrive.items()
+        },
+        rules_fired=list(assessment.fired),
+        suggested_type=assessment.suggested_type,
     )
-    await assessments.record(submitted.report_id, assessment, classified)
-    await assessments.publish_pending(submitted.report_id)
-    return classified

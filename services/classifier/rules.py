@@ -1,66 +1,106 @@
-"""The first rules table: what each report type gets by default, and what raises it.
+"""The rule book: `rules.toml` read and checked at start, so a bad edit fails loudly.
 
-Rules are data, not branches: `domain.assess` reads this table. Bump RULES_VERSION with
-every change so each ReportClassified says which rules decided it.
+Rules are data, not code branches: `domain.assess` applies whatever the book says.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events import ReportType
 
-RULES_VERSION = "2026.11.1"
+RULES_FILE = Path(__file__).with_name("rules.toml")
+
+Level = Literal["low", "medium", "high"]
+Dimension = Literal["threat", "harm", "risk", "investigation", "vulnerability", "engagement"]
+DIMENSIONS: tuple[Dimension, ...] = (
+    "threat",
+    "harm",
+    "risk",
+    "investigation",
+    "vulnerability",
+    "engagement",
+)
+LEVEL_ORDER: dict[Level, int] = {"low": 0, "medium": 1, "high": 2}
+
+EMERGENCY_GRADE = 1
+EMERGENCY_FLAG = "possible_emergency"
+EMERGENCY_NEXT_STEPS = "call_999"
+NEEDS_REVIEW_FLAG = "needs_review"
 
 
-@dataclass(frozen=True)
-class TypeRule:
-    """Default outcome for one report type."""
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    grade: int
+
+class TypeRule(_Strict):
+    """Defaults of one report type, and the phrases that make a text read like it."""
+
+    grade: int = Field(ge=1, le=4)
     route: str
     next_steps: str
     referral: str | None = None
     flags: tuple[str, ...] = ()
+    thrive: dict[Dimension, Level]
+    phrases: tuple[str, ...]
 
 
-TYPE_RULES: dict[ReportType, TypeRule] = {
-    ReportType.CRIME: TypeRule(3, "crime_bureau", "crime"),
-    ReportType.ROAD_TRAFFIC_COLLISION: TypeRule(3, "road_policing", "road_traffic_collision"),
-    ReportType.FRAUD: TypeRule(4, "crime_bureau", "fraud", referral="Report Fraud"),
-    ReportType.LOST_OR_STOLEN_VEHICLE: TypeRule(3, "crime_bureau", "lost_or_stolen_vehicle"),
-    ReportType.ANTI_SOCIAL_BEHAVIOUR: TypeRule(
-        3, "neighbourhood_policing", "anti_social_behaviour"
-    ),
-    ReportType.MISSING_PERSON: TypeRule(
-        1, "missing_persons", "missing_person", flags=("vulnerability",)
-    ),
-    ReportType.LOST_OR_FOUND_PROPERTY: TypeRule(4, "lost_property", "lost_or_found_property"),
-    ReportType.FEEDBACK: TypeRule(4, "professional_standards", "feedback"),
-}
+class Indicator(_Strict):
+    """Phrases in the text that raise the grade, add flags and raise THRIVE levels."""
+
+    name: str
+    phrases: tuple[str, ...]
+    grade: int | None = Field(default=None, ge=1, le=4)
+    possible_emergency: bool = False
+    flags: tuple[str, ...] = ()
+    thrive: dict[Dimension, Level] = Field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class AnswerRule:
-    """An answer to a type-specific question that raises the grade and adds a flag."""
+class AnswerRule(_Strict):
+    """A yes to one of a type's own questions that raises the grade."""
 
     report_type: ReportType
     answer: str
-    grade: int
-    flag: str
+    grade: int | None = Field(default=None, ge=1, le=4)
+    possible_emergency: bool = False
+    flags: tuple[str, ...] = ()
+    thrive: dict[Dimension, Level] = Field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return f"answer:{self.answer}"
 
 
-ANSWER_RULES: tuple[AnswerRule, ...] = (
-    AnswerRule(ReportType.ROAD_TRAFFIC_COLLISION, "injuries", 2, "injury"),
-    AnswerRule(ReportType.CRIME, "weapon_seen", 2, "weapon"),
-    AnswerRule(ReportType.CRIME, "suspect_present", 2, "suspect_present"),
-    AnswerRule(ReportType.ANTI_SOCIAL_BEHAVIOUR, "ongoing", 2, "ongoing"),
-)
+class Confidence(_Strict):
+    """How sure the classifier is, by what the text says of the report's type."""
 
-#: The reporter says it is happening now or someone is in danger.
-EMERGENCY_GRADE = 1
-EMERGENCY_FLAG = "possible_emergency"
-EMERGENCY_NEXT_STEPS = "call_999"
+    type_confirmed: float = Field(ge=0, le=1)
+    no_type_evidence: float = Field(ge=0, le=1)
+    short_text: float = Field(ge=0, le=1)
+    type_contradicted: float = Field(ge=0, le=1)
+    short_text_words: int = Field(ge=0)
 
-#: Confidence of a decision read straight off the declared type and answers.
-DECLARED_CONFIDENCE = 0.9
+
+class RuleBook(_Strict):
+    """Everything the classifier decides by, under one version."""
+
+    version: str = Field(min_length=1)
+    review_below_confidence: float = Field(ge=0, le=1)
+    confidence: Confidence
+    spelling: dict[str, str]
+    types: dict[ReportType, TypeRule]
+    indicators: tuple[Indicator, ...]
+    answer_rules: tuple[AnswerRule, ...]
+
+
+def load_rules(path: Path = RULES_FILE) -> RuleBook:
+    """Read and check a rule book; every report type must have its rule."""
+    book = RuleBook.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    missing = set(ReportType) - set(book.types)
+    if missing:
+        raise ValueError(f"rules {book.version} lack report types: {sorted(missing)}")
+    return book

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from services.classifier.rules import RULES_FILE
 from shared.settings import ServiceSettings
 
 
@@ -15,3 +18,4 @@ class ClassifierSettings(ServiceSettings):
 
     http_port: int = Field(default=8001, ge=0, le=65535)
     database: str = "classifier"
+    rules_file: Path = Field(default=RULES_FILE, description="The rule book to classify by.")

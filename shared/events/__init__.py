@@ -10,6 +10,8 @@ from shared.events.reports import (
     ReportClassified,
     ReportSubmitted,
     ReportType,
+    ReportUpdated,
+    ThriveDimension,
 )
 from shared.events.sla import SlaAtRisk, SlaBreached, SlaMet
 
@@ -28,8 +30,10 @@ __all__ = [
     "ReportClassified",
     "ReportSubmitted",
     "ReportType",
+    "ReportUpdated",
     "SlaAtRisk",
     "SlaBreached",
     "SlaMet",
+    "ThriveDimension",
     "derived_event_id",
 ]

@@ -81,6 +81,27 @@ class ReportSubmitted(Event):
         return self.contact is None
 
 
+class ReportUpdated(Event):
+    """The reporter or a call handler added information to a report; it is re-assessed."""
+
+    event_type: Literal["ReportUpdated"] = Field(
+        default="ReportUpdated", description='Always "ReportUpdated".'
+    )
+    update_number: int = Field(ge=1, description="1 for the first update of a report, and so on.")
+    information: str = Field(description="What was added, in the giver's words; personal data.")
+    happening_now: bool = Field(description="It is happening now, as of this update.")
+    someone_in_danger: bool = Field(description="Someone is in danger, as of this update.")
+
+
+class ThriveDimension(BaseModel):
+    """One THRIVE dimension of an assessment: its level and the rules that set it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    level: Literal["low", "medium", "high"] = Field(description="How serious on this dimension.")
+    rules: list[str] = Field(description="The rules that set the level.")
+
+
 class ReportClassified(Event):
     """The classifier graded a report and decided what happens next.
 
@@ -99,6 +120,14 @@ class ReportClassified(Event):
     rules_version: str = Field(description="Version of the rules that made this decision.")
     confidence: float = Field(ge=0, le=1, description="How sure the classifier is.")
     sequence: int = Field(default=1, ge=1, description="Assessment number; latest wins.")
+    thrive: dict[str, ThriveDimension] = Field(
+        default_factory=dict,
+        description="Threat, harm, risk, investigation, vulnerability, engagement: why.",
+    )
+    rules_fired: list[str] = Field(default_factory=list, description="Every rule that fired.")
+    suggested_type: ReportType | None = Field(
+        default=None, description="The type the text reads like, when it differs or confirms."
+    )
 
 
 class ReferenceIssued(Event):
@@ -120,4 +149,6 @@ __all__ = [
     "ReportClassified",
     "ReportSubmitted",
     "ReportType",
+    "ReportUpdated",
+    "ThriveDimension",
 ]

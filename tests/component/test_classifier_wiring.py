@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from faststream.kafka import KafkaMessage, TestKafkaBroker
 
+from services.classifier.handlers import Classifier
+from services.classifier.rules import load_rules
 from services.classifier.subscribers import register_subscribers
 from shared import topics
 from shared.messaging import create_broker
@@ -23,7 +25,7 @@ async def test_a_submitted_report_reaches_the_handler_and_its_event_is_published
 ) -> None:
     settings = KafkaSettings()
     broker = create_broker(settings, "classifier")
-    register_subscribers(broker, settings, assessments, FrozenClock())
+    register_subscribers(broker, settings, Classifier(assessments, load_rules(), FrozenClock()))
     submitted = factories.report_submitted()
 
     async with TestKafkaBroker(broker) as test_broker:
@@ -40,7 +42,7 @@ async def test_an_invalid_event_goes_to_the_dead_letter_topic_with_the_reason(
 ) -> None:
     settings = KafkaSettings()
     broker = create_broker(settings, "classifier")
-    register_subscribers(broker, settings, assessments, FrozenClock())
+    register_subscribers(broker, settings, Classifier(assessments, load_rules(), FrozenClock()))
     reasons: list[str] = []
 
     @broker.subscriber(topics.dead_letter_topic("classifier"))

@@ -136,7 +136,9 @@ def test_a_channel_marked_unsafe_is_never_used() -> None:
 def test_every_next_steps_code_the_classifier_can_emit_has_a_template() -> None:
     renderer = ReplyRenderer("Test Police")
     submitted = factories.report_submitted()
-    codes = {rule.next_steps for rule in rules.TYPE_RULES.values()} | {rules.EMERGENCY_NEXT_STEPS}
+    codes = {rule.next_steps for rule in rules.load_rules().types.values()} | {
+        rules.EMERGENCY_NEXT_STEPS
+    }
 
     for code in sorted(codes):
         classification = Classification(3, code, "Report Fraud", (), 1)
