@@ -11,12 +11,13 @@ JARS := .local/jars
 JARS_STAMP := $(JARS)/.complete
 PYTEST_ARGS ?=
 
-.PHONY: help install jars run test unit lint typecheck fmt stop clean
+.PHONY: help install jars run test unit lint typecheck fmt stop clean eval-classifier
 
 help:
 	@echo "make run        set everything up and run the whole system (Ctrl-C stops it)"
 	@echo "make test       set everything up, start test servers, run lint, types and all tests"
 	@echo "make unit       unit tests only (no servers)"
+	@echo "make eval-classifier  precision and recall of the classifier's rules"
 	@echo "make lint | typecheck | fmt"
 	@echo "make stop       stop servers left running by an interrupted run"
 
@@ -40,8 +41,13 @@ jars: $(JARS_STAMP)
 run: install jars
 	$(PY) deploy/local/run.py
 
-test: install jars lint typecheck
+test: install jars lint typecheck eval-classifier
 	$(PY) deploy/local/stack.py exec test --fresh -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# Figures printed, not asserted: the tuning set, then texts never used for tuning.
+eval-classifier: install
+	$(PY) -m services.classifier.evaluation tests/data/classifier_eval.jsonl
+	$(PY) -m services.classifier.evaluation tests/data/classifier_holdout.jsonl
 
 unit: install
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)

@@ -174,6 +174,11 @@ def assess(
     if report.happening_now or report.someone_in_danger or emergency_reported_later:
         decision.apply("reporter:emergency", None, (), {"threat": "high", "risk": "high"}, True)
     suggested = infer_type(text_clauses, book)
+    if suggested is not None and book.types[suggested].grade < decision.grade:
+        # The wrong form must not make a report less urgent: take the more urgent grade.
+        decision.apply(
+            f"text:reads_like_{suggested.value}", book.types[suggested].grade, (), {}, False
+        )
     words = sum(len(clause) for clause in text_clauses)
     confidence = _confidence(report.report_type, suggested, words, book)
     if confidence < book.review_below_confidence:

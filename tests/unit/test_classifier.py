@@ -196,6 +196,14 @@ def test_text_that_reads_like_another_type_needs_review() -> None:
     assert "needs_review" in assessment.flags
 
 
+def test_a_missing_person_reported_on_the_wrong_form_is_still_grade_1() -> None:
+    assessment = _assess("My son has not come home and his phone is off", ReportType.FEEDBACK)
+
+    assert assessment.grade == 1
+    assert "text:reads_like_missing_person" in assessment.fired
+    assert "needs_review" in assessment.flags
+
+
 def test_a_few_words_with_no_evidence_need_review() -> None:
     assessment = _assess("see above", ReportType.CRIME)
 
