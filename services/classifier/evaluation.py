@@ -21,7 +21,7 @@ from pathlib import Path
 
 from services.classifier.domain import Assessment, assess
 from services.classifier.rules import RuleBook, load_rules
-from shared.events import ReportSubmitted, ReportType
+from shared.events import Channel, ReportSubmitted, ReportType
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def _assessed(example: Example, book: RuleBook) -> Assessment:
         producer="evaluation",
         force_code="LP",
         report_type=example.declared_type,
-        channel="web",
+        channel=Channel.WEB,
         received_at=now,
         description=example.text,
         happening_now=False,

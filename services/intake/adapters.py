@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from services.intake.handlers import ReportExistsError, StoredReport
-from shared.events import ReportSubmitted
+from services.intake.handlers import IdempotencyConflictError, ReportExistsError, StoredReport
+from services.intake.updates import ReportNotFoundError, UpdateAdded
+from shared.errors import TransientError
+from shared.events import ReportSubmitted, ReportUpdated
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox, outbox_entries
+
+#: How often to look again when another request took the next update number first.
+APPEND_ATTEMPTS = 5
+
+
+def _earlier_update(
+    document: dict[str, Any], key: str | None, fingerprint: str
+) -> UpdateAdded | None:
+    if key is None:
+        return None
+    for entry in document.get("updates", []):
+        if entry.get("key") == key:
+            if entry["fingerprint"] != fingerprint:
+                raise IdempotencyConflictError(key)
+            return UpdateAdded(entry["number"], repeated=True)
+    return None
 
 
 class MongoReports:
@@ -60,6 +80,50 @@ class MongoReports:
     async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
         first_reply = {"_id": str(report_id), "replied_at": {"$exists": False}}
         await self._collection.update_one(first_reply, {"$set": {"replied_at": replied_at}})
+
+    async def report(self, report_id: uuid.UUID) -> ReportSubmitted | None:
+        stored = await self.get(report_id)
+        return None if stored is None else stored.submitted
+
+    async def append(
+        self,
+        report_id: uuid.UUID,
+        event_for: Callable[[int], ReportUpdated],
+        key: str | None,
+        fingerprint: str,
+    ) -> UpdateAdded:
+        """Optimistic: take number n+1 only if the count is still n, else look again."""
+        for _ in range(APPEND_ATTEMPTS):
+            document = await self._collection.find_one(
+                {"_id": str(report_id)}, {"update_count": 1, "updates": 1}
+            )
+            if document is None:
+                raise ReportNotFoundError(str(report_id))
+            earlier = _earlier_update(document, key, fingerprint)
+            if earlier is not None:
+                return earlier
+            count = int(document.get("update_count", 0))
+            if await self._take_number(report_id, count, event_for(count + 1), key, fingerprint):
+                return UpdateAdded(count + 1, repeated=False)
+        raise TransientError("updates of this report keep racing; try again")
+
+    async def _take_number(
+        self,
+        report_id: uuid.UUID,
+        count: int,
+        event: ReportUpdated,
+        key: str | None,
+        fingerprint: str,
+    ) -> bool:
+        entry = {"number": event.update_number, "key": key, "fingerprint": fingerprint}
+        result = await self._collection.update_one(
+            {"_id": str(report_id), "update_count": count if count else {"$exists": False}},
+            {
+                "$set": {"update_count": count + 1},
+                "$push": {"updates": entry, "outbox": {"$each": outbox_entries([event])}},
+            },
+        )
+        return result.modified_count == 1
 
     async def publish_pending(self, report_id: uuid.UUID) -> None:
         await self.outbox.flush(str(report_id))

@@ -20,6 +20,13 @@ from services.intake.handlers import (
     ReportStatus,
     submit_report,
 )
+from services.intake.updates import (
+    ReportNotFoundError,
+    ReportUpdate,
+    UpdateLog,
+    add_information,
+    update_guidance,
+)
 from shared.api_keys import Caller, bearer_caller
 from shared.clock import Clock
 from shared.events import ReportType
@@ -54,6 +61,14 @@ class ReportAccepted(BaseModel):
     guidance: list[str] = Field(description="What the reporter should know right now.")
     status_token: str = Field(description="Keep it: it lets the reporter see the status.")
     status_url: str = Field(description="Where the status can be seen, with the token.")
+
+
+class UpdateAccepted(BaseModel):
+    """The answer to information added to a report."""
+
+    report_id: uuid.UUID
+    update_number: int = Field(description="1 for the report's first update, and so on.")
+    guidance: list[str] = Field(description="What the giver should know right now.")
 
 
 class ReportStatusView(BaseModel):
@@ -184,6 +199,52 @@ def reports_router(
             received_at=stored.submitted.received_at,
             reference=stored.reference,
             replied_at=stored.replied_at,
+        )
+
+    return router
+
+
+def updates_router(
+    *, updates: UpdateLog, clock: Clock, access: ChannelAccess, limiter: RateLimiter
+) -> APIRouter:
+    """`POST /v1/reports/{id}/updates`: information added to a report, re-assessed."""
+    router = APIRouter(prefix="/v1", tags=["reports"])
+    authenticated = Depends(_caller_dependency(access, limiter))
+
+    @router.post(
+        "/reports/{report_id}/updates",
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=UpdateAccepted,
+        responses={**REFUSALS, 404: {"model": ErrorAnswer}},
+    )
+    async def post_report_update(
+        report_id: uuid.UUID,
+        update: Annotated[ReportUpdate, Body()],
+        background: BackgroundTasks,
+        idempotency_key: Annotated[
+            str | None, Header(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
+        ] = None,
+        caller: Caller = authenticated,
+    ) -> UpdateAccepted:
+        try:
+            added = await add_information(
+                report_id,
+                update,
+                channel=caller.channel,
+                updates=updates,
+                clock=clock,
+                idempotency_key=idempotency_key,
+            )
+        except ReportNotFoundError:
+            raise HTTPException(404, "no report with this id") from None
+        except IdempotencyConflictError:
+            raise HTTPException(409, "Idempotency-Key already used for another update") from None
+        background.add_task(updates.publish_pending, report_id)
+        log.info("report_updated", report_id=str(report_id), update_number=added.update_number)
+        return UpdateAccepted(
+            report_id=report_id,
+            update_number=added.update_number,
+            guidance=update_guidance(update),
         )
 
     return router

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from services.intake import SERVICE
 from services.intake.access import ChannelAccess, RateLimiter, StatusTokens
 from services.intake.adapters import MongoReports
-from services.intake.api import catalogue_router, reports_router
+from services.intake.api import catalogue_router, reports_router, updates_router
 from services.intake.limits import BodySizeLimit, install_error_handlers
 from services.intake.settings import IntakeSettings
 from services.intake.subscribers import register_subscribers
@@ -55,16 +55,18 @@ def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
     )
     app = FastAPI(title="frontdesk intake", version="1", lifespan=runtime.lifespan)
     app.include_router(catalogue_router())
+    limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     app.include_router(
         reports_router(
             reports=reports,
             clock=clock,
             force_code=settings.force_code,
             access=access,
-            limiter=RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst),
+            limiter=limiter,
             tokens=_status_tokens(settings),
         )
     )
+    app.include_router(updates_router(updates=reports, clock=clock, access=access, limiter=limiter))
     app.include_router(runtime.health_router())
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)

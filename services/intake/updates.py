@@ -1,0 +1,103 @@
+"""Information added to a report after it was made: stored, then re-assessed downstream.
+
+A call handler (or the web form, for the reporter) adds what they have learnt; intake
+stores it with a numbered ReportUpdated in the report's document, in one write, and the
+classifier re-grades the report from everything it now knows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.intake import SERVICE
+from services.intake.domain import EMERGENCY_GUIDANCE
+from shared.clock import Clock
+from shared.events import Channel, ReportSubmitted, ReportUpdated
+
+UPDATE_RECEIVED = "Thank you: the new information has been added to the report."
+
+
+class ReportUpdate(BaseModel):
+    """What is added to a report."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    information: str = Field(min_length=1, max_length=10_000, description="What is new.")
+    happening_now: bool = Field(default=False, description="It is happening now.")
+    someone_in_danger: bool = Field(default=False, description="Someone is in danger now.")
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class UpdateAdded:
+    """The number the update got (or had, when it was a repeat)."""
+
+    update_number: int
+    repeated: bool
+
+
+class ReportNotFoundError(Exception):
+    """No report with this id."""
+
+
+class UpdateLog(Protocol):
+    """Appends numbered updates to reports, each with its event, in one write."""
+
+    async def report(self, report_id: uuid.UUID) -> ReportSubmitted | None: ...
+
+    async def append(
+        self,
+        report_id: uuid.UUID,
+        event_for: Callable[[int], ReportUpdated],
+        key: str | None,
+        fingerprint: str,
+    ) -> UpdateAdded:
+        """Append the event of the next number, unless `key` was used already: then the
+        earlier update (same fingerprint) or IdempotencyConflictError (another body)."""
+
+    async def publish_pending(self, report_id: uuid.UUID) -> None: ...
+
+
+async def add_information(
+    report_id: uuid.UUID,
+    update: ReportUpdate,
+    *,
+    channel: Channel,
+    updates: UpdateLog,
+    clock: Clock,
+    idempotency_key: str | None = None,
+) -> UpdateAdded:
+    """Add information to a report; ReportNotFoundError if there is no such report."""
+    report = await updates.report(report_id)
+    if report is None:
+        raise ReportNotFoundError(str(report_id))
+    now = clock.now()
+
+    def event_for(number: int) -> ReportUpdated:
+        return ReportUpdated.caused_by(
+            report,
+            producer=SERVICE,
+            occurred_at=now,
+            discriminator=str(number),
+            update_number=number,
+            information=update.information,
+            happening_now=update.happening_now,
+            someone_in_danger=update.someone_in_danger,
+        )
+
+    key = None if idempotency_key is None else f"{channel.value}:{idempotency_key}"
+    return await updates.append(report_id, event_for, key, update.fingerprint())
+
+
+def update_guidance(update: ReportUpdate) -> list[str]:
+    """What the giver is told at once: call 999 first if it is an emergency now."""
+    urgent = update.happening_now or update.someone_in_danger
+    return [EMERGENCY_GUIDANCE, UPDATE_RECEIVED] if urgent else [UPDATE_RECEIVED]
