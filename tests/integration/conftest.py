@@ -59,7 +59,8 @@ class TopicProbe:
     async def stop(self) -> None:
         await self._consumer.stop()
 
-    async def _poll(self) -> None:
+    async def poll(self) -> None:
+        """Read whatever arrived since the last look."""
         batches = await self._consumer.getmany(timeout_ms=200)
         for batch in batches.values():
             self.records.extend(batch)
@@ -72,7 +73,7 @@ class TopicProbe:
 
         async def enough() -> list[Any] | None:
             if len(self.matching(topic, key)) < count:
-                await self._poll()
+                await self.poll()
             found = self.matching(topic, key)
             return found if len(found) >= count else None
 

@@ -76,15 +76,15 @@ async def test_two_issuer_services_sharing_the_work_issue_one_reference_per_repo
         database=database_name,
         api_keys={"phone-key": Channel.PHONE},
     )
-    reports = [factories.report_submitted() for _ in range(200)]
+    reports = [factories.report_submitted() for _ in range(REPORTS)]
     watch = await probe(topics.REFERENCE_ISSUED)
     first, second = create_app(settings), create_app(settings)
 
     async with running(first):
-        for report in reports[:100]:
+        for report in reports[: REPORTS // 2]:
             await publish(producer, topics.REPORT_SUBMITTED, report)
         async with running(second):  # joins mid-stream: partitions move while work is done
-            for report in reports[100:] + reports:  # every report delivered twice
+            for report in reports[REPORTS // 2 :] + reports:  # every report delivered twice
                 await publish(producer, topics.REPORT_SUBMITTED, report)
             for report in reports:
                 await watch.wait_for(topics.REFERENCE_ISSUED, str(report.report_id))
