@@ -14,8 +14,10 @@ from services.notifier.domain import (
     Claim,
     Classification,
     OutgoingReply,
+    ReplyRecord,
     ReportFacts,
 )
+from services.notifier.handlers import Sent
 from services.reference_issuer.handlers import ReferenceRecord
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.handlers import ClockFacts
@@ -157,7 +159,7 @@ class FakeReferences(EventLog):
 class FakeReplyChannel:
     """Records what it was asked to send; can be told to fail."""
 
-    supported: frozenset[ContactMethod] = frozenset({ContactMethod.EMAIL})
+    channel: ContactMethod = ContactMethod.EMAIL
     delivered_on_acceptance: bool = True
     sent: list[OutgoingReply] = field(default_factory=list)
     failure: Exception | None = None
@@ -166,18 +168,24 @@ class FakeReplyChannel:
         if self.failure is not None:
             raise self.failure
         self.sent.append(reply)
-        return f"<{reply.idempotency_key}@test>"
+        return f"{self.channel.value}-{len(self.sent)}"
 
 
 class FakeReplies(EventLog):
     def __init__(self) -> None:
         super().__init__()
         self.facts_by_report: dict[uuid.UUID, ReportFacts] = {}
+        self.provider_ids: dict[str, tuple[uuid.UUID, ReplyKind]] = {}
 
     def _facts(self, report_id: uuid.UUID) -> ReportFacts:
         return self.facts_by_report.get(
             report_id, ReportFacts(None, None, None, False, None, None, {})
         )
+
+    def _set_record(self, report_id: uuid.UUID, kind: ReplyKind, record: ReplyRecord) -> None:
+        facts = self._facts(report_id)
+        replies = facts.replies | {kind.value: record}
+        self.facts_by_report[report_id] = replace(facts, replies=replies)
 
     async def remember_submission(self, event: ReportSubmitted) -> None:
         facts = replace(
@@ -186,6 +194,7 @@ class FakeReplies(EventLog):
             report_type=event.report_type.value,
             contact=event.contact,
             anonymous=event.anonymous,
+            emergency_reported=event.happening_now or event.someone_in_danger,
         )
         self.facts_by_report[event.report_id] = facts
 
@@ -206,26 +215,31 @@ class FakeReplies(EventLog):
         return self.facts_by_report.get(report_id)
 
     async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> Claim:
-        facts = self._facts(report_id)
-        state = facts.reply_states.get(kind.value)
-        if state is not None:
-            return Claim.FINISHED if state in FINISHED_STATES else Claim.HELD
-        states = facts.reply_states | {kind.value: "sending"}
-        self.facts_by_report[report_id] = replace(facts, reply_states=states)
+        record = self._facts(report_id).record(kind)
+        if record is not None and record.state != "retry":
+            return Claim.FINISHED if record.state in FINISHED_STATES else Claim.HELD
+        tried = record.tried if record else ()
+        self._set_record(report_id, kind, ReplyRecord("sending", tried))
         return Claim.CLAIMED
 
-    async def release(self, report_id: uuid.UUID, kind: ReplyKind) -> None:
-        facts = self._facts(report_id)
-        states = {k: v for k, v in facts.reply_states.items() if k != kind.value}
-        self.facts_by_report[report_id] = replace(facts, reply_states=states)
+    async def finish(self, report_id: uuid.UUID, kind: ReplyKind, outcome: Sent) -> None:
+        self._set_record(report_id, kind, ReplyRecord(outcome.state, outcome.tried))
+        if outcome.provider_id is not None:
+            self.provider_ids[outcome.provider_id] = (report_id, kind)
+        self.add_pending(report_id, outcome.events)
 
-    async def finish(
+    async def sent_with(self, provider_id: str) -> tuple[uuid.UUID, ReplyKind] | None:
+        return self.provider_ids.get(provider_id)
+
+    async def settle(
         self, report_id: uuid.UUID, kind: ReplyKind, state: str, events: list[Event]
-    ) -> None:
-        facts = self._facts(report_id)
-        states = facts.reply_states | {kind.value: state}
-        self.facts_by_report[report_id] = replace(facts, reply_states=states)
+    ) -> bool:
+        record = self._facts(report_id).record(kind)
+        if record is None or record.state != "sent":
+            return False
+        self._set_record(report_id, kind, ReplyRecord(state, record.tried))
         self.add_pending(report_id, events)
+        return True
 
 
 @dataclass

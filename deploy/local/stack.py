@@ -31,8 +31,15 @@ ROOT = Path(__file__).resolve().parents[2]
 JARS = ROOT / ".local" / "jars"
 LAUNCHER = ROOT / "deploy" / "local" / "MongoWireServer.java"
 MAILSINK = ROOT / "deploy" / "local" / "mailsink.py"
+NOTIFY_STANDIN = ROOT / "deploy" / "local" / "notify_standin.py"
+#: Local-only secrets: the stand-in's API key, and the token its receipts carry.
+NOTIFY_API_KEY = (
+    "frontdesk_local-7c1f5c0e-3b8a-4d2e-9a61-5f0d2b8c4e11-0e6f0b7c-1d2a-4c5b-8e9f-a0b1c2d3e4f5"
+)
+RECEIPT_TOKEN = "local-only-receipt-token"  # noqa: S105 - local stacks only
 READY_TIMEOUT_S = 90.0
 SMTP_OK = 250
+HTTP_OK = 200
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,8 @@ class Stack:
     mongo_port: int
     smtp_port: int
     mail_dir: Path
+    notify_port: int
+    notifier_port: int
 
     @property
     def home(self) -> Path:
@@ -62,12 +71,22 @@ class Stack:
             "MONGODB_URI": f"mongodb://127.0.0.1:{self.mongo_port}",
             "SMTP_PORT": str(self.smtp_port),
             "FRONTDESK_MAIL_DIR": str(self.mail_dir),
+            "NOTIFY_BASE_URL": f"http://127.0.0.1:{self.notify_port}",
+            "NOTIFY_API_KEY": NOTIFY_API_KEY,
+            "NOTIFIER_RECEIPT_TOKEN": RECEIPT_TOKEN,
+            "FRONTDESK_SMS_DIR": str(self.sms_dir),
         }
+
+    @property
+    def sms_dir(self) -> Path:
+        return self.mail_dir.parent / "sms"
 
 
 STACKS = {
-    "run": Stack("run", 9092, 9093, 27017, 1025, ROOT / ".local" / "mail"),
-    "test": Stack("test", 19092, 19093, 37017, 11025, ROOT / ".local" / "test" / "mail"),
+    "run": Stack("run", 9092, 9093, 27017, 1025, ROOT / ".local" / "mail", 8090, 8003),
+    "test": Stack(
+        "test", 19092, 19093, 37017, 11025, ROOT / ".local" / "test" / "mail", 18090, 18003
+    ),
 }
 
 
@@ -208,6 +227,17 @@ def _smtp_answers(stack: Stack) -> bool:
         return False
 
 
+def _notify_answers(stack: Stack) -> bool:
+    import urllib.request  # noqa: PLC0415
+
+    url = f"http://127.0.0.1:{stack.notify_port}/_control/messages"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            return bool(answer.status == HTTP_OK)
+    except OSError:
+        return False
+
+
 def _wait_until(stack: Stack, server: str, answers: Callable[[Stack], bool]) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -242,13 +272,30 @@ def start(stack: Stack) -> None:
             str(stack.mail_dir),
         ],
     )
+    _spawn(
+        stack,
+        "notify",
+        [
+            sys.executable,
+            str(NOTIFY_STANDIN),
+            "--port",
+            str(stack.notify_port),
+            "--dir",
+            str(stack.sms_dir),
+            "--callback-url",
+            f"http://127.0.0.1:{stack.notifier_port}/v1/receipts/notify",
+            "--callback-token",
+            RECEIPT_TOKEN,
+        ],
+    )
     _wait_until(stack, "mongo", _mongo_answers)
     _wait_until(stack, "smtp", _smtp_answers)
+    _wait_until(stack, "notify", _notify_answers)
     _wait_until(stack, "kafka", _kafka_answers)
 
 
 def stop(stack: Stack) -> None:
-    for server in ("smtp", "mongo", "kafka"):
+    for server in ("notify", "smtp", "mongo", "kafka"):
         pid = _running_pid(stack.pid_file(server))
         if pid is None:
             continue
@@ -264,7 +311,7 @@ def stop(stack: Stack) -> None:
 
 def wipe(stack: Stack) -> None:
     """Forget a stopped stack's data, so the next start is from nothing."""
-    for folder in (stack.home / "kafka", stack.home / "mongo", stack.mail_dir):
+    for folder in (stack.home / "kafka", stack.home / "mongo", stack.mail_dir, stack.sms_dir):
         shutil.rmtree(folder, ignore_errors=True)
 
 

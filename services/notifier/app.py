@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.notifier import SERVICE
-from services.notifier.adapters import MongoReplies, SmtpReplyChannel
-from services.notifier.handlers import Notifier
+from services.notifier.adapters import MongoReplies
+from services.notifier.api import receipts_router
+from services.notifier.channels import NotifySmsChannel, Retries, SmtpEmailChannel
+from services.notifier.handlers import Notifier, ReplyChannel
 from services.notifier.settings import NotifierSettings
 from services.notifier.subscribers import register_subscribers
 from services.notifier.templates import ReplyRenderer
@@ -14,17 +16,28 @@ from shared.clock import Clock, SystemClock
 from shared.runtime import ServiceRuntime
 
 
+def reply_channels(settings: NotifierSettings) -> list[ReplyChannel]:
+    """Email always; text messages when a Notify API key is configured."""
+    retries = Retries(settings.send_attempts, settings.send_backoff_max_s)
+    channels: list[ReplyChannel] = [SmtpEmailChannel(settings.smtp, retries)]
+    if settings.notify.api_key is not None:
+        channels.append(NotifySmsChannel(settings.notify, retries))
+    return channels
+
+
 def create_app(settings: NotifierSettings, clock: Clock | None = None) -> FastAPI:
     runtime = ServiceRuntime.create(SERVICE, settings)
     replies = MongoReplies(runtime.database, runtime.publisher, settings.claim_lease_s)
+    runtime.on_startup(replies.create_indexes)
     runtime.relay_outbox(replies.outbox)
     notifier = Notifier(
         replies,
-        SmtpReplyChannel(settings.smtp),
+        reply_channels(settings),
         ReplyRenderer(settings.force_name),
         clock or SystemClock(),
     )
     register_subscribers(runtime.broker, settings.kafka, notifier)
     app = FastAPI(title="frontdesk notifier", version="1", lifespan=runtime.lifespan)
+    app.include_router(receipts_router(notifier, settings.receipt_token))
     app.include_router(runtime.health_router())
     return app

@@ -1,12 +1,15 @@
-"""Pure reply rules: when a reply is due, and through which channel. No I/O."""
+"""Pure reply rules: which replies are due, through which channel, in which words. No I/O."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Literal
 
 from shared.events import CauseRef, Contact, ContactMethod, ReplyKind
+
+SAFE_CONTACT_FLAG = "safe_contact_required"
+EMERGENCY_FLAG = "possible_emergency"
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,14 @@ class Classification:
 
 
 @dataclass(frozen=True)
+class ReplyRecord:
+    """Where one kind of reply stands, and the channels already tried for it."""
+
+    state: str
+    tried: tuple[ContactMethod, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReportFacts:
     """Everything the notifier has learnt of one report, from whichever events arrived."""
 
@@ -30,11 +41,28 @@ class ReportFacts:
     anonymous: bool
     classification: Classification | None
     reference: str | None
-    reply_states: dict[str, str] = field(default_factory=dict)
+    replies: dict[str, ReplyRecord] = field(default_factory=dict)
+    emergency_reported: bool = False
 
     @property
     def submitted(self) -> bool:
         return self.cause is not None
+
+    def record(self, kind: ReplyKind) -> ReplyRecord | None:
+        return self.replies.get(kind.value)
+
+
+#: Reply states after which nothing more is sent of that kind: sent (and waiting for its
+#: receipt), delivered, or failed on every channel.
+FINISHED_STATES = frozenset({"sent", "delivered", "failed"})
+
+
+class Claim(StrEnum):
+    """The answer to "may I send this reply now?"."""
+
+    CLAIMED = "claimed"  # yes: this process holds the exclusive right to send it
+    FINISHED = "finished"  # no: it was sent, or failed for good
+    HELD = "held"  # not yet: another process is sending it, or crashed while sending
 
 
 @dataclass(frozen=True)
@@ -55,51 +83,59 @@ class OutgoingReply:
     text: str
     html: str
     idempotency_key: str
-    context: dict[str, Any] = field(default_factory=dict)
+    provider_reference: str | None
 
 
-#: Reply states after which nothing more is sent of that kind.
-FINISHED_STATES = frozenset({"sent", "failed"})
+def _open(facts: ReportFacts, kind: ReplyKind) -> bool:
+    record = facts.record(kind)
+    return record is None or record.state not in FINISHED_STATES
 
 
-class Claim(StrEnum):
-    """The answer to "may I send this reply now?"."""
-
-    CLAIMED = "claimed"  # yes: this process holds the exclusive right to send it
-    FINISHED = "finished"  # no: it was sent, or failed for good
-    HELD = "held"  # not yet: another process is sending it, or crashed while sending
+def _contactable(facts: ReportFacts) -> bool:
+    return facts.submitted and not facts.anonymous and facts.contact is not None
 
 
-def acknowledgement_due(facts: ReportFacts) -> bool:
-    """The acknowledgement goes once the report, its grade and its reference are all known."""
-    return (
-        facts.submitted
-        and not facts.anonymous
-        and facts.classification is not None
-        and facts.reference is not None
-        and facts.reply_states.get(ReplyKind.ACKNOWLEDGEMENT.value) not in FINISHED_STATES
-    )
+def possible_emergency(facts: ReportFacts) -> bool:
+    flagged = facts.classification is not None and EMERGENCY_FLAG in facts.classification.flags
+    return facts.emergency_reported or flagged
 
 
-def choose_recipient(contact: Contact, supported: frozenset[ContactMethod]) -> Recipient | None:
+def due_replies(facts: ReportFacts) -> list[ReplyKind]:
+    """The replies to send now: call-999 guidance at once for a possible emergency, and the
+    acknowledgement once its grade and reference are both known."""
+    if not _contactable(facts):
+        return []
+    due = []
+    if possible_emergency(facts) and _open(facts, ReplyKind.EMERGENCY_GUIDANCE):
+        due.append(ReplyKind.EMERGENCY_GUIDANCE)
+    known = facts.classification is not None and facts.reference is not None
+    if known and _open(facts, ReplyKind.ACKNOWLEDGEMENT):
+        due.append(ReplyKind.ACKNOWLEDGEMENT)
+    return due
+
+
+def choose_recipient(
+    contact: Contact,
+    supported: frozenset[ContactMethod],
+    tried: tuple[ContactMethod, ...] = (),
+) -> Recipient | None:
     """The reporter's preferred channel if we can use it, else their other one, else none.
 
-    A channel the reporter marked unsafe is never used, whatever else fails.
+    A channel the reporter marked unsafe is never used, whatever else fails; a channel
+    already tried for this reply is not tried again.
     """
     safe = {ContactMethod.EMAIL: contact.email_safe, ContactMethod.SMS: contact.sms_safe}
-    addresses = {
-        channel: address if safe[channel] else None
-        for channel, address in (
-            (ContactMethod.EMAIL, contact.email),
-            (ContactMethod.SMS, contact.phone),
-        )
-    }
-    order = [
-        contact.preferred_channel,
-        *(c for c in ContactMethod if c != contact.preferred_channel),
-    ]
-    for channel in order:
-        address = addresses[channel]
-        if channel in supported and address:
-            return Recipient(channel, str(address))
+    address = {ContactMethod.EMAIL: contact.email, ContactMethod.SMS: contact.phone}
+    others = [channel for channel in ContactMethod if channel != contact.preferred_channel]
+    for channel in (contact.preferred_channel, *others):
+        usable = safe[channel] and address[channel] and channel in supported
+        if usable and channel not in tried:
+            return Recipient(channel, str(address[channel]))
     return None
+
+
+def wording(facts: ReportFacts, kind: ReplyKind) -> Literal["full", "neutral"]:
+    """Neutral wording, with no details, where contact itself could put the reporter at risk."""
+    flagged = facts.classification is not None and SAFE_CONTACT_FLAG in facts.classification.flags
+    limited = facts.contact is not None and facts.contact.safe_times is not None
+    return "neutral" if kind is ReplyKind.ACKNOWLEDGEMENT and (flagged or limited) else "full"

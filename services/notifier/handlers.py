@@ -1,8 +1,10 @@
-"""Notifier's use cases: learn facts from events, then send whatever reply is due, once."""
+"""Notifier's use cases: learn facts from events, send whatever reply is due, once, through
+a channel that is safe, falling back to the reporter's other channel when one fails."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -14,8 +16,8 @@ from services.notifier.domain import (
     OutgoingReply,
     Recipient,
     ReportFacts,
-    acknowledgement_due,
     choose_recipient,
+    due_replies,
 )
 from shared.clock import Clock
 from shared.errors import TransientError
@@ -34,12 +36,20 @@ from shared.events import (
 log = structlog.get_logger(__name__)
 
 
-class PermanentDeliveryError(Exception):
-    """The provider refused the reply for good (e.g. the address does not exist)."""
+class DeliveryError(Exception):
+    """A channel could not deliver a reply; the message names no personal data."""
+
+    permanent: bool = True
 
 
-class TemporaryDeliveryError(TransientError):
-    """The provider could not take the reply now; trying again later may work."""
+class PermanentDeliveryError(DeliveryError):
+    """The provider refused the reply for good (the address does not exist, say)."""
+
+
+class TemporaryDeliveryError(DeliveryError):
+    """The provider could not take the reply, even after the channel's own retries."""
+
+    permanent = False
 
 
 class ReplyInProgressError(TransientError):
@@ -47,22 +57,47 @@ class ReplyInProgressError(TransientError):
 
 
 class ReplyChannel(Protocol):
-    """Hands a reply to a provider; returns the provider's message id."""
+    """Hands a reply to a provider; returns the provider's id for it."""
 
-    supported: frozenset[ContactMethod]
-    #: True where the provider accepting the message is itself delivery (an SMTP relay
-    #: that is the receiving server); false where a delivery receipt follows later.
+    channel: ContactMethod
+    #: True where the provider accepting it is delivery (the receiving mail server);
+    #: false where a delivery receipt follows later.
     delivered_on_acceptance: bool
 
     async def send(self, reply: OutgoingReply) -> str: ...
 
 
 class ReplyRendering(Protocol):
-    def acknowledgement(self, facts: ReportFacts, recipient: Recipient) -> OutgoingReply: ...
+    def render(
+        self, kind: ReplyKind, facts: ReportFacts, recipient: Recipient
+    ) -> OutgoingReply: ...
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The outcome of a reply: where it stands, what was tried, the events it caused."""
+
+    state: str
+    tried: tuple[ContactMethod, ...]
+    events: list[Event]
+    provider_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryReceipt:
+    """A provider's word on a message it accepted earlier."""
+
+    provider_id: str
+    status: str
+    at: datetime
+
+    @property
+    def delivered(self) -> bool:
+        return self.status == "delivered"
 
 
 class Replies(Protocol):
-    """The per-report join of events, and the record of each reply's state."""
+    """The per-report join of events, and the record of each reply."""
 
     async def remember_submission(self, event: ReportSubmitted) -> None: ...
 
@@ -75,13 +110,17 @@ class Replies(Protocol):
     async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> Claim:
         """Take the exclusive right to send, unless it is finished or held by another."""
 
-    async def release(self, report_id: uuid.UUID, kind: ReplyKind) -> None:
-        """Give a claim back after a send that surely did not happen."""
+    async def finish(self, report_id: uuid.UUID, kind: ReplyKind, outcome: Sent) -> None:
+        """Record the outcome of a claimed send and its events, in one write."""
 
-    async def finish(
+    async def sent_with(self, provider_id: str) -> tuple[uuid.UUID, ReplyKind] | None:
+        """The report and reply a provider's message id belongs to."""
+
+    async def settle(
         self, report_id: uuid.UUID, kind: ReplyKind, state: str, events: list[Event]
-    ) -> None:
-        """Record the outcome of a send and the events it causes, in one write."""
+    ) -> bool:
+        """Move a sent reply to `state` ("delivered", or "retry" to try the next channel)
+        with its events; false if it was not waiting for a receipt."""
 
     async def publish_pending(self, report_id: uuid.UUID) -> None: ...
 
@@ -90,10 +129,14 @@ class Notifier:
     """The notifier's dependencies, and its use cases."""
 
     def __init__(
-        self, replies: Replies, channel: ReplyChannel, renderer: ReplyRendering, clock: Clock
+        self,
+        replies: Replies,
+        channels: list[ReplyChannel],
+        renderer: ReplyRendering,
+        clock: Clock,
     ) -> None:
         self.replies = replies
-        self.channel = channel
+        self.channels = {channel.channel: channel for channel in channels}
         self.renderer = renderer
         self.clock = clock
 
@@ -111,80 +154,137 @@ class Notifier:
 
     async def send_due_replies(self, report_id: uuid.UUID) -> None:
         facts = await self.replies.facts(report_id)
-        if facts is not None and acknowledgement_due(facts):
-            await self._send_acknowledgement(facts)
+        if facts is not None:
+            for kind in due_replies(facts):
+                await self._send(facts, kind)
         await self.replies.publish_pending(report_id)
 
-    async def _send_acknowledgement(self, facts: ReportFacts) -> None:
+    async def record_receipt(self, receipt: DeliveryReceipt) -> bool:
+        """Apply a delivery receipt; false for a message we never sent."""
+        found = await self.replies.sent_with(receipt.provider_id)
+        if found is None:
+            return False
+        report_id, kind = found
+        facts = await self.replies.facts(report_id)
+        assert facts is not None
+        record = facts.record(kind)
+        channel = record.tried[-1] if record and record.tried else ContactMethod.SMS
+        if receipt.delivered:
+            events: list[Event] = [self._delivered(facts, kind, channel, receipt.at)]
+            await self.replies.settle(report_id, kind, "delivered", events)
+        else:
+            failed = self._failed(
+                facts,
+                kind,
+                channel,
+                permanent=receipt.status == "permanent-failure",
+                reason=f"provider says {receipt.status}",
+            )
+            if await self.replies.settle(report_id, kind, "retry", [failed]):
+                await self.send_due_replies(report_id)  # the next channel, if one is left
+        await self.replies.publish_pending(report_id)
+        return True
+
+    async def _send(self, facts: ReportFacts, kind: ReplyKind) -> None:
         assert facts.cause is not None
-        assert facts.contact is not None
-        kind, report_id = ReplyKind.ACKNOWLEDGEMENT, facts.cause.report_id
-        claim = await self.replies.claim(report_id, kind, self.clock.now())
+        claim = await self.replies.claim(facts.cause.report_id, kind, self.clock.now())
         if claim is Claim.FINISHED:
             return
         if claim is Claim.HELD:
             # Not acknowledged: retried until the holder finishes or its lease runs out, so
             # a crash in the middle of a send cannot leave the reply unsent.
             raise ReplyInProgressError(f"{kind.value} reply is being sent elsewhere")
-        recipient = choose_recipient(facts.contact, self.channel.supported)
-        if recipient is None:
-            failed = self._failed(facts, kind, None, "no usable contact channel")
-            await self.replies.finish(report_id, kind, "failed", [failed])
-            return
-        reply = self.renderer.acknowledgement(facts, recipient)
-        try:
-            message_id = await self.channel.send(reply)
-        except TemporaryDeliveryError:
-            await self.replies.release(report_id, kind)
-            raise
-        except PermanentDeliveryError as error:
-            failed = self._failed(facts, kind, recipient.channel, str(error))
-            await self.replies.finish(report_id, kind, "failed", [failed])
-            return
-        await self.replies.finish(report_id, kind, "sent", self._sent(facts, reply, message_id))
+        record = facts.record(kind)
+        outcome = await self._try_channels(facts, kind, record.tried if record else ())
+        await self.replies.finish(facts.cause.report_id, kind, outcome)
         log.info(
-            "reply_sent", report_id=str(report_id), kind=kind.value, channel=recipient.channel.value
+            "reply_outcome",
+            report_id=str(facts.cause.report_id),
+            kind=kind.value,
+            state=outcome.state,
+            channels=[c.value for c in outcome.tried],
         )
 
-    def _sent(self, facts: ReportFacts, reply: OutgoingReply, message_id: str) -> list[Event]:
+    async def _try_channels(
+        self, facts: ReportFacts, kind: ReplyKind, tried: tuple[ContactMethod, ...]
+    ) -> Sent:
+        assert facts.contact is not None
+        events: list[Event] = []
+        supported = frozenset(self.channels)
+        while (recipient := choose_recipient(facts.contact, supported, tried)) is not None:
+            tried = (*tried, recipient.channel)
+            channel = self.channels[recipient.channel]
+            try:
+                provider_id = await channel.send(self.renderer.render(kind, facts, recipient))
+            except DeliveryError as error:
+                events.append(
+                    self._failed(
+                        facts, kind, recipient.channel, permanent=error.permanent, reason=str(error)
+                    )
+                )
+                continue
+            events.extend(self._sent(facts, kind, channel, provider_id))
+            state = "delivered" if channel.delivered_on_acceptance else "sent"
+            return Sent(state, tried, events, provider_id)
+        events.append(
+            self._failed(
+                facts, kind, None, permanent=True, reason="no safe channel left", final=True
+            )
+        )
+        return Sent("failed", tried, events)
+
+    def _sent(
+        self, facts: ReportFacts, kind: ReplyKind, channel: ReplyChannel, provider_id: str
+    ) -> list[Event]:
         assert facts.cause is not None
-        now, channel = self.clock.now(), reply.recipient.channel
-        kind = reply.kind.value
         sent = ReplySent.caused_by(
             facts.cause,
             producer=SERVICE,
-            occurred_at=now,
-            discriminator=kind,
-            reply_kind=reply.kind,
-            channel=channel,
-            provider_message_id=message_id,
+            occurred_at=self.clock.now(),
+            discriminator=f"{kind.value}.{channel.channel.value}",
+            reply_kind=kind,
+            channel=channel.channel,
+            provider_message_id=provider_id,
             receipts_expected=True,
         )
-        if not self.channel.delivered_on_acceptance:
+        if not channel.delivered_on_acceptance:
             return [sent]
-        delivered = ReplyDelivered.caused_by(
+        return [sent, self._delivered(facts, kind, channel.channel, self.clock.now())]
+
+    def _delivered(
+        self, facts: ReportFacts, kind: ReplyKind, channel: ContactMethod, at: datetime
+    ) -> ReplyDelivered:
+        assert facts.cause is not None
+        return ReplyDelivered.caused_by(
             facts.cause,
             producer=SERVICE,
-            occurred_at=now,
-            discriminator=kind,
-            reply_kind=reply.kind,
+            occurred_at=self.clock.now(),
+            discriminator=f"{kind.value}.{channel.value}",
+            reply_kind=kind,
             channel=channel,
-            delivered_at=now,
+            delivered_at=at,
         )
-        return [sent, delivered]
 
     def _failed(
-        self, facts: ReportFacts, kind: ReplyKind, channel: ContactMethod | None, reason: str
+        self,
+        facts: ReportFacts,
+        kind: ReplyKind,
+        channel: ContactMethod | None,
+        *,
+        permanent: bool,
+        reason: str,
+        final: bool = False,
     ) -> ReplyFailed:
         assert facts.cause is not None
+        where = channel.value if channel else "none"
         return ReplyFailed.caused_by(
             facts.cause,
             producer=SERVICE,
             occurred_at=self.clock.now(),
-            discriminator=kind.value,
+            discriminator=f"{kind.value}.{where}.failed",
             reply_kind=kind,
             channel=channel,
-            permanent=True,
-            final=True,
+            permanent=permanent,
+            final=final,
             reason=reason,
         )

@@ -1,8 +1,9 @@
-"""Notifier's settings (env prefix `NOTIFIER_`; the SMTP relay under `SMTP_`)."""
+"""Notifier's settings (env prefix `NOTIFIER_`; the mail relay under `SMTP_`, GOV.UK Notify
+under `NOTIFY_`)."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -17,11 +18,28 @@ class SmtpSettings(BaseSettings):
     port: int = Field(default=1025, ge=1, le=65535)
     timeout_s: float = Field(default=10.0, gt=0)
     sender: str = "Leicestershire Police <no-reply@frontdesk.police.example>"
+    neutral_sender: str = "Enquiries <no-reply@frontdesk.police.example>"
     message_id_domain: str = "frontdesk.police.example"
 
 
+class NotifySettings(BaseSettings):
+    """GOV.UK Notify, for text messages."""
+
+    model_config = SettingsConfigDict(env_prefix="NOTIFY_", extra="ignore")
+
+    base_url: str = "https://api.notifications.service.gov.uk"
+    api_key: SecretStr | None = Field(
+        default=None, description="`<name>-<service id>-<secret>`; unset means no SMS."
+    )
+    sms_template_id: str = Field(
+        default="f33517ff-2a88-4f6e-b855-c550268ce08a",
+        description="A Notify template whose whole body is `((body))`.",
+    )
+    timeout_s: float = Field(default=10.0, gt=0)
+
+
 class NotifierSettings(ServiceSettings):
-    """Notifier's port, database, mail relay and how long a send may stay claimed."""
+    """Notifier's port, database, providers, retries and how long a send may stay claimed."""
 
     model_config = SettingsConfigDict(env_prefix="NOTIFIER_", extra="ignore")
 
@@ -29,6 +47,12 @@ class NotifierSettings(ServiceSettings):
     database: str = "notifier"
     force_name: str = "Leicestershire Police"
     #: How long a send may stay claimed before another process may take it over; longer
-    #: than the SMTP timeout, so a live sender is never doubled.
-    claim_lease_s: float = Field(default=60.0, gt=0)
+    #: than the providers' timeouts times the retries, so a live sender is never doubled.
+    claim_lease_s: float = Field(default=120.0, gt=0)
+    send_attempts: int = Field(default=4, ge=1, description="Tries per channel, with backoff.")
+    send_backoff_max_s: float = Field(default=8.0, gt=0)
+    receipt_token: SecretStr | None = Field(
+        default=None, description="Bearer token Notify's delivery receipts must carry."
+    )
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)

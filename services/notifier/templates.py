@@ -1,22 +1,26 @@
-"""Renders replies from the Jinja2 templates beside this module."""
+"""Renders replies from the Jinja2 templates beside this module, in English or Welsh.
+
+`templates/<language>/<message>.{subject,txt,html,sms}.j2`, where the message is the kind
+of reply or `neutral` (safe contact), and `next_steps/<code>.{txt,sms}.j2` say what
+happens next for each classifier next-steps code.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from services.notifier.domain import OutgoingReply, Recipient, ReportFacts
-from shared.events import ReplyKind
+from services.notifier.domain import OutgoingReply, Recipient, ReportFacts, wording
+from shared.events import ContactMethod, ReplyKind
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-#: Languages with a full set of templates; others fall back to English.
-TEMPLATE_LANGUAGES = frozenset({"en"})
+LANGUAGES = frozenset({"en", "cy"})
 
 
 class ReplyRenderer:
-    """Turns the facts of a report into the text and HTML of a reply."""
+    """Turns the facts of a report into the words of a reply."""
 
     def __init__(self, force_name: str) -> None:
         self._force_name = force_name
@@ -27,26 +31,37 @@ class ReplyRenderer:
             keep_trailing_newline=True,
         )
 
-    def acknowledgement(self, facts: ReportFacts, recipient: Recipient) -> OutgoingReply:
-        assert facts.classification is not None
-        assert facts.reference is not None
+    def render(self, kind: ReplyKind, facts: ReportFacts, recipient: Recipient) -> OutgoingReply:
         assert facts.contact is not None
         assert facts.cause is not None
-        context = {
-            "force_name": self._force_name,
-            "name": facts.contact.name,
-            "reference": facts.reference,
-            "report_type": facts.report_type,
-            "next_steps": facts.classification.next_steps,
-            "referral": facts.classification.referral,
-        }
-        language = facts.contact.language if facts.contact.language in TEMPLATE_LANGUAGES else "en"
-        kind = ReplyKind.ACKNOWLEDGEMENT
+        language = facts.contact.language if facts.contact.language in LANGUAGES else "en"
+        message = "neutral" if wording(facts, kind) == "neutral" else kind.value
+        context = self._context(facts)
+
+        def part(name: str) -> str:
+            template = self._env.get_template(f"{language}/{message}.{name}.j2")
+            return template.render(context).strip()
+
+        by_email = recipient.channel is ContactMethod.EMAIL
         return OutgoingReply(
             kind=kind,
             recipient=recipient,
-            subject=f"Your report to {self._force_name}: reference {facts.reference}",
-            text=self._env.get_template(f"acknowledgement.{language}.txt.j2").render(context),
-            html=self._env.get_template(f"acknowledgement.{language}.html.j2").render(context),
-            idempotency_key=f"{facts.cause.report_id}.{kind.value}",
+            subject=part("subject") if by_email else "",
+            text=part("txt") if by_email else " ".join(part("sms").split()),
+            html=part("html") if by_email else "",
+            idempotency_key=f"{facts.cause.report_id}.{kind.value}.{recipient.channel.value}",
+            provider_reference=facts.reference,
         )
+
+    def _context(self, facts: ReportFacts) -> dict[str, Any]:
+        assert facts.contact is not None
+        classification = facts.classification
+        return {
+            "force_name": self._force_name,
+            "name": facts.contact.name,
+            "reference": facts.reference or "",
+            "report_type": facts.report_type,
+            "next_steps": classification.next_steps if classification else "call_999",
+            "referral": classification.referral if classification else None,
+            "grade": classification.grade if classification else 1,
+        }

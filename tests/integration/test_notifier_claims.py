@@ -8,8 +8,9 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from services.notifier.adapters import MongoReplies
-from services.notifier.domain import Claim
-from shared.events import ReplyKind
+from services.notifier.domain import Claim, ReplyRecord
+from services.notifier.handlers import Sent
+from shared.events import ContactMethod, ReplyKind
 from shared.mongo import Document
 from tests import factories
 from tests.factories import NOW
@@ -35,7 +36,7 @@ async def test_a_claim_is_exclusive_until_its_lease_runs_out_and_final_once_fini
     first = await replies.claim(report_id, ACK, NOW)
     racing = await replies.claim(report_id, ACK, NOW + timedelta(seconds=1))
     after_a_crash = await replies.claim(report_id, ACK, NOW + timedelta(seconds=61))
-    await replies.finish(report_id, ACK, "sent", [])
+    await replies.finish(report_id, ACK, Sent("delivered", (ContactMethod.EMAIL,), []))
     after_sending = await replies.claim(report_id, ACK, NOW + timedelta(hours=2))
 
     assert (first, racing, after_a_crash, after_sending) == (
@@ -46,4 +47,4 @@ async def test_a_claim_is_exclusive_until_its_lease_runs_out_and_final_once_fini
     )
     facts = await replies.facts(report_id)
     assert facts is not None
-    assert facts.reply_states == {"acknowledgement": "sent"}
+    assert facts.replies == {"acknowledgement": ReplyRecord("delivered", (ContactMethod.EMAIL,))}

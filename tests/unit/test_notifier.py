@@ -1,41 +1,50 @@
-"""Notifier: the join of three events in any order, one acknowledgement, and its content."""
+"""Notifier: the join in any order, one reply each, fallback, safe contact, words, SMS size."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 
 from services.classifier import rules
-from services.notifier.domain import Classification, Recipient, ReportFacts, choose_recipient
+from services.notifier.domain import (
+    Classification,
+    Recipient,
+    ReportFacts,
+    choose_recipient,
+)
 from services.notifier.handlers import (
+    DeliveryReceipt,
     Notifier,
     PermanentDeliveryError,
     ReplyInProgressError,
     TemporaryDeliveryError,
 )
+from services.notifier.sms import sms_segments
 from services.notifier.templates import ReplyRenderer
-from shared.events import CauseRef, ContactMethod, ReplyKind
+from shared.events import CauseRef, ContactMethod, ReplyKind, ReportType
 from shared.references import format_reference
 from tests import factories
 from tests.factories import NOW
 from tests.fakes import FakeReplies, FakeReplyChannel, FrozenClock
 
 REFERENCE = format_reference("LP", NOW.date(), 7)
+RENDERER = ReplyRenderer("Test Police")
 
 
-def _notifier(channel: FakeReplyChannel | None = None) -> tuple[Notifier, FakeReplies]:
+def _notifier(*channels: FakeReplyChannel) -> tuple[Notifier, FakeReplies]:
     replies = FakeReplies()
-    notifier = Notifier(
-        replies, channel or FakeReplyChannel(), ReplyRenderer("Test Police"), FrozenClock()
-    )
-    return notifier, replies
+    chosen = list(channels) or [FakeReplyChannel()]
+    return Notifier(replies, chosen, RENDERER, FrozenClock()), replies  # type: ignore[arg-type]
 
 
-def _deliveries(notifier: Notifier, **overrides: object) -> list[Callable[[], Awaitable[None]]]:
+def _deliveries(
+    notifier: Notifier, flags: tuple[str, ...] = (), **overrides: Any
+) -> list[Callable[[], Awaitable[None]]]:
     submitted = factories.report_submitted(**overrides)
-    classified = factories.report_classified(submitted)
+    classified = factories.report_classified(submitted, flags=list(flags))
     issued = factories.reference_issued(submitted, REFERENCE)
     return [
         lambda: notifier.record_submission(submitted),
@@ -44,124 +53,240 @@ def _deliveries(notifier: Notifier, **overrides: object) -> list[Callable[[], Aw
     ]
 
 
+async def _deliver_all(notifier: Notifier, **overrides: Any) -> None:
+    for deliver in _deliveries(notifier, **overrides):
+        await deliver()
+
+
+def _types(replies: FakeReplies) -> list[str]:
+    return [event.event_type for event in replies.published]
+
+
 @pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
 async def test_the_acknowledgement_goes_once_all_three_facts_are_known_in_any_order(
     order: tuple[int, ...],
 ) -> None:
-    channel = FakeReplyChannel()
-    notifier, replies = _notifier(channel)
+    email = FakeReplyChannel()
+    notifier, replies = _notifier(email)
     deliveries = _deliveries(notifier)
 
     for index in order:
         await deliveries[index]()
 
-    (reply,) = channel.sent
+    (reply,) = email.sent
     assert REFERENCE in reply.text
     assert REFERENCE in reply.subject
-    assert [e.event_type for e in replies.published] == ["ReplySent", "ReplyDelivered"]
+    assert _types(replies) == ["ReplySent", "ReplyDelivered"]
 
 
-async def test_redelivered_events_send_nothing_twice() -> None:
-    channel = FakeReplyChannel()
-    notifier, replies = _notifier(channel)
-    deliveries = _deliveries(notifier)
+async def test_a_storm_of_redelivered_events_sends_one_message() -> None:
+    email = FakeReplyChannel()
+    notifier, replies = _notifier(email)
 
-    for deliver in deliveries * 3:
+    for deliver in _deliveries(notifier) * 5:
         await deliver()
 
-    assert len(channel.sent) == 1
+    assert len(email.sent) == 1
     assert len(replies.published) == 2
 
 
 async def test_an_anonymous_report_gets_no_reply() -> None:
-    channel = FakeReplyChannel()
-    notifier, replies = _notifier(channel)
+    email = FakeReplyChannel()
+    notifier, replies = _notifier(email)
 
-    for deliver in _deliveries(notifier, contact=None):
-        await deliver()
+    await _deliver_all(notifier, contact=None)
 
-    assert channel.sent == []
+    assert email.sent == []
     assert replies.published == []
 
 
-async def test_a_temporary_failure_releases_the_claim_so_a_retry_sends() -> None:
-    channel = FakeReplyChannel(failure=TemporaryDeliveryError("deferred"))
-    notifier, _ = _notifier(channel)
-    deliveries = _deliveries(notifier)
-    await deliveries[0]()
-    await deliveries[1]()
+async def test_a_possible_emergency_gets_call_999_at_once_before_the_reference() -> None:
+    email = FakeReplyChannel()
+    notifier, _ = _notifier(email)
+    submitted = factories.report_submitted(someone_in_danger=True)
 
-    with pytest.raises(TemporaryDeliveryError):
-        await deliveries[2]()
-    channel.failure = None
-    await deliveries[2]()
+    await notifier.record_submission(submitted)
 
-    assert len(channel.sent) == 1
+    (guidance,) = email.sent
+    assert guidance.kind is ReplyKind.EMERGENCY_GUIDANCE
+    assert "call 999 now" in guidance.text
 
 
-async def test_a_permanent_failure_is_a_final_reply_failed_without_personal_data() -> None:
-    channel = FakeReplyChannel(failure=PermanentDeliveryError("recipient refused by mail server"))
-    notifier, replies = _notifier(channel)
+async def test_a_permanent_email_failure_falls_back_to_sms() -> None:
+    email = FakeReplyChannel(failure=PermanentDeliveryError("recipient refused"))
+    sms = FakeReplyChannel(channel=ContactMethod.SMS, delivered_on_acceptance=False)
+    notifier, replies = _notifier(email, sms)
 
-    for deliver in _deliveries(notifier):
-        await deliver()
+    await _deliver_all(notifier)
 
-    (failed,) = replies.published
-    assert failed.event_type == "ReplyFailed"
-    assert failed.model_dump()["final"] is True
-    assert "alex" not in failed.model_dump_json()
-
-
-def test_the_preferred_channel_is_used_when_supported_else_the_other() -> None:
-    sms_first = factories.contact(preferred_channel=ContactMethod.SMS)
-    email_only = frozenset({ContactMethod.EMAIL})
-
-    recipient = choose_recipient(sms_first, email_only)
-
-    assert recipient is not None
-    assert recipient.channel is ContactMethod.EMAIL
-    assert choose_recipient(factories.contact(email=None), email_only) is None
+    (text,) = sms.sent
+    assert REFERENCE in text.text
+    assert _types(replies) == ["ReplyFailed", "ReplySent"]
+    assert replies.published[0].model_dump()["final"] is False
 
 
-def test_a_channel_marked_unsafe_is_never_used() -> None:
-    both = frozenset(ContactMethod)
-    sms_unsafe = factories.contact(preferred_channel=ContactMethod.EMAIL, sms_safe=False)
+async def test_temporary_failures_that_outlast_the_retries_fall_back_too() -> None:
+    email = FakeReplyChannel(failure=TemporaryDeliveryError("deferred"))
+    sms = FakeReplyChannel(channel=ContactMethod.SMS, delivered_on_acceptance=False)
+    notifier, replies = _notifier(email, sms)
 
-    assert choose_recipient(sms_unsafe, frozenset({ContactMethod.SMS})) is None
-    assert choose_recipient(factories.contact(email_safe=False), both) == Recipient(
-        ContactMethod.SMS, "+447700900123"
-    )
+    await _deliver_all(notifier)
+
+    assert len(sms.sent) == 1
+    assert replies.published[0].model_dump()["permanent"] is False
 
 
-def test_every_next_steps_code_the_classifier_can_emit_has_a_template() -> None:
-    renderer = ReplyRenderer("Test Police")
-    submitted = factories.report_submitted()
-    codes = {rule.next_steps for rule in rules.load_rules().types.values()} | {
-        rules.EMERGENCY_NEXT_STEPS
-    }
+async def test_no_fallback_to_a_channel_marked_unsafe_and_a_final_failure_instead() -> None:
+    email = FakeReplyChannel(failure=PermanentDeliveryError("recipient refused"))
+    sms = FakeReplyChannel(channel=ContactMethod.SMS)
+    notifier, replies = _notifier(email, sms)
 
-    for code in sorted(codes):
-        classification = Classification(3, code, "Report Fraud", (), 1)
-        facts = ReportFacts(
-            CauseRef.of(submitted), "crime", submitted.contact, False, classification, REFERENCE
-        )
-        reply = renderer.acknowledgement(facts, Recipient(ContactMethod.EMAIL, "a@b.example"))
+    await _deliver_all(notifier, contact=factories.contact(sms_safe=False))
 
-        assert reply.kind is ReplyKind.ACKNOWLEDGEMENT
-        assert REFERENCE in reply.html
-        assert "What happens next" in reply.text
+    assert sms.sent == []
+    failures = [event.model_dump() for event in replies.published]
+    assert [(f["channel"], f["final"]) for f in failures] == [("email", False), (None, True)]
+    assert all("alex" not in str(failure) for failure in failures)
+
+
+async def test_a_failed_sms_receipt_falls_back_to_email_and_a_good_one_is_delivery() -> None:
+    email = FakeReplyChannel()
+    sms = FakeReplyChannel(channel=ContactMethod.SMS, delivered_on_acceptance=False)
+    notifier, replies = _notifier(email, sms)
+    await _deliver_all(notifier, contact=factories.contact(preferred_channel=ContactMethod.SMS))
+
+    known = await notifier.record_receipt(DeliveryReceipt("sms-1", "permanent-failure", NOW))
+    unknown = await notifier.record_receipt(DeliveryReceipt("nope", "delivered", NOW))
+
+    assert (known, unknown) == (True, False)
+    assert len(email.sent) == 1
+    assert _types(replies) == ["ReplySent", "ReplyFailed", "ReplySent", "ReplyDelivered"]
+
+
+async def test_a_delivered_sms_receipt_is_reply_delivered() -> None:
+    sms = FakeReplyChannel(channel=ContactMethod.SMS, delivered_on_acceptance=False)
+    notifier, replies = _notifier(FakeReplyChannel(), sms)
+    await _deliver_all(notifier, contact=factories.contact(preferred_channel=ContactMethod.SMS))
+
+    await notifier.record_receipt(DeliveryReceipt("sms-1", "delivered", NOW))
+    await notifier.record_receipt(DeliveryReceipt("sms-1", "delivered", NOW))
+
+    assert _types(replies) == ["ReplySent", "ReplyDelivered"]
 
 
 async def test_a_reply_held_by_another_sender_is_retried_not_acknowledged() -> None:
-    channel = FakeReplyChannel()
-    notifier, replies = _notifier(channel)
+    email = FakeReplyChannel()
+    notifier, replies = _notifier(email)
     deliveries = _deliveries(notifier)
     await deliveries[0]()
     await deliveries[1]()
     (report_id,) = replies.facts_by_report
-    await replies.claim(report_id, ReplyKind.ACKNOWLEDGEMENT, FrozenClock().now())
+    await replies.claim(report_id, ReplyKind.ACKNOWLEDGEMENT, NOW)
 
     with pytest.raises(ReplyInProgressError):
         await deliveries[2]()
 
-    assert channel.sent == []
+    assert email.sent == []
+
+
+def test_the_preferred_channel_first_then_the_other_never_an_unsafe_or_tried_one() -> None:
+    both = frozenset(ContactMethod)
+    sms_first = factories.contact(preferred_channel=ContactMethod.SMS)
+
+    assert choose_recipient(sms_first, both) == Recipient(ContactMethod.SMS, "+447700900123")
+    assert choose_recipient(sms_first, both, (ContactMethod.SMS,)) == Recipient(
+        ContactMethod.EMAIL, "alex@example.org"
+    )
+    assert (
+        choose_recipient(factories.contact(email_safe=False), frozenset({ContactMethod.EMAIL}))
+        is None
+    )
+
+
+# ------------------------------------------------------------------ words
+
+
+def _facts(code: str = "crime", language: str = "en", **contact: Any) -> ReportFacts:
+    submitted = factories.report_submitted(contact=factories.contact(language=language, **contact))
+    return ReportFacts(
+        CauseRef.of(submitted),
+        "crime",
+        submitted.contact,
+        False,
+        Classification(3, code, "Report Fraud", (), 1),
+        REFERENCE,
+    )
+
+
+CODES = sorted(
+    {rule.next_steps for rule in rules.load_rules().types.values()} | {rules.EMERGENCY_NEXT_STEPS}
+)
+EMAIL = Recipient(ContactMethod.EMAIL, "a@example.org")
+SMS = Recipient(ContactMethod.SMS, "+447700900123")
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("code", CODES)
+def test_every_next_steps_code_has_an_email_in_both_languages(language: str, code: str) -> None:
+    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _facts(code, language), EMAIL)
+
+    assert REFERENCE in reply.text
+    assert REFERENCE in reply.html
+    heading = "What happens next" if language == "en" else "Beth sy'n digwydd nesaf"
+    assert heading in reply.text
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("kind", [ReplyKind.ACKNOWLEDGEMENT, ReplyKind.EMERGENCY_GUIDANCE])
+@pytest.mark.parametrize("code", CODES)
+def test_every_text_message_fits_in_two_segments(language: str, kind: ReplyKind, code: str) -> None:
+    reply = RENDERER.render(kind, _facts(code, language), SMS)
+
+    assert sms_segments(reply.text) <= 2, reply.text
+
+
+def test_welsh_replies_are_in_welsh() -> None:
+    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _facts("feedback", "cy"), EMAIL)
+
+    assert reply.subject.startswith("Eich adroddiad")
+    assert "gŵyn" in reply.text
+
+
+def test_safe_contact_means_neutral_words_without_details() -> None:
+    facts = _facts("crime", safe_times="weekdays 9 to 5")
+
+    email = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, facts, EMAIL)
+    text = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, facts, SMS)
+
+    for words in (email.subject, email.text, text.text):
+        assert "Police" not in words
+        assert "investigator" not in words
+        assert "Alex" not in words
+    assert REFERENCE in email.text
+    assert REFERENCE in text.text
+
+
+@pytest.mark.parametrize(
+    ("text", "segments"),
+    [
+        ("a" * 160, 1),
+        ("a" * 161, 2),
+        ("a" * 306, 2),
+        ("a" * 307, 3),
+        ("{" * 80, 1),
+        ("{" * 81, 2),
+        ("ŵ" * 70, 1),
+        ("ŵ" * 71, 2),
+        ("ŵ" * 134, 2),
+        ("€" + "a" * 158, 1),
+        ("😀" * 35, 1),
+        ("😀" * 36, 2),
+    ],
+)
+def test_sms_segments_are_counted_as_networks_do(text: str, segments: int) -> None:
+    assert sms_segments(text) == segments
+
+
+def test_every_report_type_has_words_for_its_next_steps() -> None:
+    assert set(CODES) >= {rule.next_steps for rule in rules.load_rules().types.values()}
+    assert len(ReportType) == 8
