@@ -247,3 +247,23 @@ async def test_two_notifiers_and_a_storm_of_redeliveries_send_one_message_each(
     for report in reports:
         assert len(_messages_for(servers.mail_dir, str(report.report_id))) == 1
         assert len(watch.matching(topics.REPLY_SENT, str(report.report_id))) == 1
+
+
+async def test_receipts_need_the_agreed_token(settings: NotifierSettings) -> None:
+    app = create_app(settings)
+    receipt = {"id": str(uuid.uuid4()), "reference": None, "status": "delivered"}
+
+    async with running(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://notifier") as client:
+            anonymous = await client.post("/v1/receipts/notify", json=receipt)
+            wrong = await client.post(
+                "/v1/receipts/notify", json=receipt, headers={"Authorization": "Bearer guess"}
+            )
+            unknown = await client.post(
+                "/v1/receipts/notify",
+                json=receipt,
+                headers={"Authorization": f"Bearer {RECEIPT_TOKEN}"},
+            )
+
+    assert (anonymous.status_code, wrong.status_code, unknown.status_code) == (401, 401, 204)
