@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -250,9 +251,31 @@ def _wait_until(stack: Stack, server: str, answers: Callable[[Stack], bool]) -> 
     sys.exit(f"{server} did not answer within {READY_TIMEOUT_S:.0f}s; see {stack.log_file(server)}")
 
 
+def _port_taken(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _ports_free(stack: Stack) -> None:
+    """Fail loudly if another process (say, a stack of another clone) holds our ports:
+    otherwise the readiness checks would talk to its servers, not ours."""
+    ports = {
+        "kafka": stack.kafka_port,
+        "kafka controller": stack.controller_port,
+        "mongo": stack.mongo_port,
+        "smtp": stack.smtp_port,
+        "notify": stack.notify_port,
+    }
+    taken = [f"{name} {port}" for name, port in ports.items() if _port_taken(port)]
+    if taken:
+        sys.exit(f"ports in use by another process: {', '.join(taken)}; stop it first")
+
+
 def start(stack: Stack) -> None:
     if not any(JARS.glob("kafka_2.13-*.jar")):
         sys.exit("Kafka jars missing: run `make jars` first")
+    if all(_running_pid(stack.pid_file(s)) is None for s in ("kafka", "mongo", "smtp", "notify")):
+        _ports_free(stack)
     config = _format_kafka(stack)
     _spawn(stack, "kafka", _java(["kafka.Kafka", str(config)], "768m"))
     _spawn(
