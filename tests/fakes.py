@@ -21,6 +21,7 @@ from services.notifier.handlers import Sent
 from services.reference_issuer.handlers import ReferenceRecord
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.handlers import ClockFacts
+from services.sla_watchdog.policy import Threshold
 from shared.events import (
     CauseRef,
     ContactMethod,
@@ -246,9 +247,13 @@ class FakeReplies(EventLog):
 class _ClockRecord:
     cause: CauseRef | None = None
     started_at: datetime | None = None
+    report_type: str | None = None
+    force_code: str | None = None
     grade: int | None = None
     grade_sequence: int = 0
+    route: str | None = None
     replied_at: datetime | None = None
+    reply_failed: bool = False
     clock: SlaClock | None = None
 
 
@@ -263,15 +268,20 @@ class FakeClocks(EventLog):
     async def remember_start(self, event: ReportSubmitted) -> None:
         record = self._record(event.report_id)
         record.cause, record.started_at = CauseRef.of(event), event.received_at
+        record.report_type, record.force_code = event.report_type.value, event.force_code
 
     async def remember_grade(self, event: ReportClassified) -> None:
         record = self._record(event.report_id)
         if record.grade_sequence < event.sequence:
             record.grade, record.grade_sequence = event.grade, event.sequence
+            record.route = event.route
 
     async def remember_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
         record = self._record(report_id)
         record.replied_at = record.replied_at or replied_at
+
+    async def remember_failure(self, report_id: uuid.UUID) -> None:
+        self._record(report_id).reply_failed = True
 
     async def facts(self, report_id: uuid.UUID) -> ClockFacts | None:
         record = self.records.get(report_id)
@@ -280,18 +290,45 @@ class FakeClocks(EventLog):
         return ClockFacts(
             record.cause,
             record.started_at,
+            record.report_type,
+            record.force_code,
             record.grade,
             record.grade_sequence,
+            record.route,
             record.replied_at,
+            record.reply_failed,
             record.clock,
         )
 
-    async def set_due(self, report_id: uuid.UUID, facts: ClockFacts, due: datetime) -> None:
+    async def set_target(
+        self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold]
+    ) -> None:
         record = self._record(report_id)
         if record.clock is not None and record.clock.state is ClockState.MET:
             return
         assert facts.started_at is not None
-        record.clock = SlaClock(facts.started_at, due, facts.grade, ClockState.RUNNING)
+        same = record.clock is not None and record.clock.target_version == facts.grade_sequence
+        announced = record.clock.announced if same and record.clock else frozenset()
+        record.clock = SlaClock(
+            facts.started_at,
+            marks[-1].at,
+            facts.grade,
+            ClockState.RUNNING,
+            thresholds=tuple(marks),
+            announced=announced,
+            target_version=facts.grade_sequence,
+        )
+
+    async def announce(self, report_id: uuid.UUID, version: int, name: str, event: Event) -> bool:
+        record = self._record(report_id)
+        clock = record.clock
+        if clock is None or clock.state is not ClockState.RUNNING:
+            return False
+        if clock.target_version != version or name in clock.announced:
+            return False
+        record.clock = replace(clock, announced=clock.announced | {name})
+        self.add_pending(report_id, [event])
+        return True
 
     async def stop(self, report_id: uuid.UUID, clock: SlaClock, met: SlaMet) -> None:
         record = self._record(report_id)
@@ -302,3 +339,11 @@ class FakeClocks(EventLog):
     async def get(self, report_id: uuid.UUID) -> SlaClock | None:
         record = self.records.get(report_id)
         return None if record is None else record.clock
+
+    async def running(self) -> list[tuple[uuid.UUID, datetime]]:
+        agenda = []
+        for report_id, record in self.records.items():
+            at = record.clock.next_threshold_at() if record.clock else None
+            if at is not None:
+                agenda.append((report_id, at))
+        return agenda

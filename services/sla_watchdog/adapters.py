@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 from contextlib import suppress
 from datetime import datetime
+from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.handlers import ClockFacts
-from shared.events import CauseRef, ReportClassified, ReportSubmitted, SlaMet
+from services.sla_watchdog.policy import Threshold
+from shared.events import CauseRef, Event, ReportClassified, ReportSubmitted, SlaMet
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox, outbox_entries
 
@@ -23,19 +25,18 @@ class MongoClocks:
         self._collection = database["clocks"]
         self.outbox = Outbox(self._collection, publisher)
 
+    async def create_indexes(self) -> None:
+        await self._collection.create_index([("state", 1), ("due_at", 1)])
+
     async def remember_start(self, event: ReportSubmitted) -> None:
-        await self._upsert(
-            {"_id": str(event.report_id)},
-            {
-                "$set": {
-                    "cause": CauseRef.of(event).to_document(),
-                    "started_at": event.received_at,
-                    "report_type": event.report_type.value,
-                    "channel": event.channel.value,
-                    "force_code": event.force_code,
-                }
-            },
-        )
+        facts = {
+            "cause": CauseRef.of(event).to_document(),
+            "started_at": event.received_at,
+            "report_type": event.report_type.value,
+            "channel": event.channel.value,
+            "force_code": event.force_code,
+        }
+        await self._upsert({"_id": str(event.report_id)}, {"$set": facts})
 
     async def remember_grade(self, event: ReportClassified) -> None:
         newer = {
@@ -54,36 +55,62 @@ class MongoClocks:
         first_reply = {"_id": str(report_id), "replied_at": {"$exists": False}}
         await self._upsert(first_reply, {"$set": {"replied_at": replied_at}})
 
+    async def remember_failure(self, report_id: uuid.UUID) -> None:
+        await self._upsert({"_id": str(report_id)}, {"$set": {"reply_failed": True}})
+
     async def _upsert(self, query: Document, update: Document) -> None:
         with suppress(DuplicateKeyError):  # the guard said no: a stale or repeated fact
             await self._collection.update_one(query, update, upsert=True)
 
     async def facts(self, report_id: uuid.UUID) -> ClockFacts | None:
-        document = await self._collection.find_one({"_id": str(report_id)})
+        document = await self._collection.find_one({"_id": str(report_id)}, {"outbox": 0})
         if document is None:
             return None
         cause = document.get("cause")
         return ClockFacts(
             cause=None if cause is None else CauseRef.from_document(cause),
             started_at=document.get("started_at"),
+            report_type=document.get("report_type"),
+            force_code=document.get("force_code"),
             grade=document.get("grade"),
             grade_sequence=document.get("grade_sequence", 0),
+            route=document.get("route"),
             replied_at=document.get("replied_at"),
+            reply_failed=bool(document.get("reply_failed", False)),
             clock=_clock(document),
         )
 
-    async def set_due(self, report_id: uuid.UUID, facts: ClockFacts, due: datetime) -> None:
+    async def set_target(
+        self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold]
+    ) -> None:
+        version = facts.grade_sequence
         unchanged_and_running = {
             "_id": str(report_id),
             "state": {"$ne": ClockState.MET.value},
-            "grade_sequence": (
-                {"$exists": False} if facts.grade_sequence == 0 else facts.grade_sequence
-            ),
+            "grade_sequence": {"$exists": False} if version == 0 else version,
         }
-        await self._collection.update_one(
-            unchanged_and_running,
-            {"$set": {"due_at": due, "state": ClockState.RUNNING.value}},
+        target = {
+            "due_at": marks[-1].at,
+            "state": ClockState.RUNNING.value,
+            "thresholds": [{"name": m.name, "at": m.at, "breach": m.breach} for m in marks],
+        }
+        same_version = {**unchanged_and_running, "target_version": version}
+        if (await self._collection.update_one(same_version, {"$set": target})).matched_count:
+            return
+        fresh = {**target, "target_version": version, "announced": []}
+        await self._collection.update_one(unchanged_and_running, {"$set": fresh})
+
+    async def announce(self, report_id: uuid.UUID, version: int, name: str, event: Event) -> bool:
+        result = await self._collection.update_one(
+            {
+                "_id": str(report_id),
+                "state": ClockState.RUNNING.value,
+                "target_version": version,
+                "announced": {"$ne": name},
+            },
+            {"$push": {"announced": name, "outbox": {"$each": outbox_entries([event])}}},
         )
+        return result.modified_count == 1
 
     async def stop(self, report_id: uuid.UUID, clock: SlaClock, met: SlaMet) -> None:
         await self._collection.update_one(
@@ -100,14 +127,27 @@ class MongoClocks:
         )
 
     async def get(self, report_id: uuid.UUID) -> SlaClock | None:
-        document = await self._collection.find_one({"_id": str(report_id)})
+        document = await self._collection.find_one({"_id": str(report_id)}, {"outbox": 0})
         return None if document is None else _clock(document)
+
+    async def running(self) -> list[tuple[uuid.UUID, datetime]]:
+        cursor = self._collection.find(
+            {"state": ClockState.RUNNING.value},
+            {"thresholds": 1, "announced": 1, "state": 1, "started_at": 1, "due_at": 1},
+        )
+        agenda = []
+        async for document in cursor:
+            clock = _clock(document)
+            at = clock.next_threshold_at() if clock else None
+            if at is not None:
+                agenda.append((uuid.UUID(document["_id"]), at))
+        return agenda
 
     async def publish_pending(self, report_id: uuid.UUID) -> None:
         await self.outbox.flush(str(report_id))
 
 
-def _clock(document: Document) -> SlaClock | None:
+def _clock(document: dict[str, Any]) -> SlaClock | None:
     if "state" not in document or "due_at" not in document:
         return None
     return SlaClock(
@@ -116,4 +156,10 @@ def _clock(document: Document) -> SlaClock | None:
         grade=document.get("grade"),
         state=ClockState(document["state"]),
         stopped_at=document.get("stopped_at"),
+        thresholds=tuple(
+            Threshold(t["name"], t["at"], t.get("breach", False))
+            for t in document.get("thresholds", [])
+        ),
+        announced=frozenset(document.get("announced", [])),
+        target_version=int(document.get("target_version", 0)),
     )

@@ -1,26 +1,17 @@
-"""Pure SLA clock rules: targets, and when a clock stops. No I/O."""
+"""Pure SLA clock rules: where a clock stands and which thresholds are due. No I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from services.sla_watchdog.policy import Threshold
 
 
 class ClockState(StrEnum):
     RUNNING = "running"
     MET = "met"
-
-
-@dataclass(frozen=True)
-class TargetPolicy:
-    """How long the reply may take: per grade, or the default before a grade is known."""
-
-    default: timedelta
-    by_grade: dict[int, timedelta]
-
-    def target(self, grade: int | None) -> timedelta:
-        return self.default if grade is None else self.by_grade.get(grade, self.default)
 
 
 @dataclass(frozen=True)
@@ -32,6 +23,9 @@ class SlaClock:
     grade: int | None
     state: ClockState
     stopped_at: datetime | None = None
+    thresholds: tuple[Threshold, ...] = ()
+    announced: frozenset[str] = field(default_factory=frozenset)
+    target_version: int = 0
 
     @property
     def late(self) -> bool:
@@ -43,7 +37,16 @@ class SlaClock:
     def remaining(self, now: datetime) -> timedelta:
         return self.due_at - (self.stopped_at or now)
 
+    def due_thresholds(self, now: datetime) -> list[Threshold]:
+        """Thresholds passed by `now` and not yet announced, oldest first (a clock that
+        jumped forward announces every one it skipped, in order, then the breach)."""
+        if self.state is not ClockState.RUNNING:
+            return []
+        return [t for t in self.thresholds if t.at <= now and t.name not in self.announced]
 
-def due_at(started_at: datetime, grade: int | None, policy: TargetPolicy) -> datetime:
-    """When the reply is due, for a clock started at `started_at`."""
-    return started_at + policy.target(grade)
+    def next_threshold_at(self) -> datetime | None:
+        """When the next unannounced threshold falls, if the clock is still running."""
+        if self.state is not ClockState.RUNNING:
+            return None
+        pending = [t.at for t in self.thresholds if t.name not in self.announced]
+        return min(pending, default=None)

@@ -1,4 +1,5 @@
-"""SLA watchdog's use cases: learn facts from events, then bring the clock up to date."""
+"""SLA watchdog's use cases: learn facts from events, keep each clock's target and
+thresholds current, and announce every threshold once when the ticker finds it passed."""
 
 from __future__ import annotations
 
@@ -10,19 +11,27 @@ from typing import Protocol
 import structlog
 
 from services.sla_watchdog import SERVICE
-from services.sla_watchdog.domain import ClockState, SlaClock, TargetPolicy, due_at
+from services.sla_watchdog.domain import ClockState, SlaClock
+from services.sla_watchdog.policy import Policy, Threshold, thresholds
+from services.sla_watchdog.schedule import Schedule
 from shared.clock import Clock
 from shared.events import (
     CauseRef,
+    Event,
     ReplyDelivered,
+    ReplyFailed,
     ReplyKind,
     ReplySent,
     ReportClassified,
     ReportSubmitted,
+    SlaAtRisk,
+    SlaBreached,
     SlaMet,
 )
 
 log = structlog.get_logger(__name__)
+
+REPLY_FAILED_THRESHOLD = "reply failed"
 
 
 @dataclass(frozen=True)
@@ -31,9 +40,13 @@ class ClockFacts:
 
     cause: CauseRef | None
     started_at: datetime | None
+    report_type: str | None
+    force_code: str | None
     grade: int | None
     grade_sequence: int
+    route: str | None
     replied_at: datetime | None
+    reply_failed: bool
     clock: SlaClock | None
 
 
@@ -46,15 +59,26 @@ class Clocks(Protocol):
 
     async def remember_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None: ...
 
+    async def remember_failure(self, report_id: uuid.UUID) -> None: ...
+
     async def facts(self, report_id: uuid.UUID) -> ClockFacts | None: ...
 
-    async def set_due(self, report_id: uuid.UUID, facts: ClockFacts, due: datetime) -> None:
-        """Start or retarget a running clock, unless its facts changed meanwhile."""
+    async def set_target(
+        self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold]
+    ) -> None:
+        """Start or retarget a running clock (unless its facts changed meanwhile); a new
+        target starts its thresholds afresh."""
+
+    async def announce(self, report_id: uuid.UUID, version: int, name: str, event: Event) -> bool:
+        """Record a threshold of a target version as announced, with its event, once."""
 
     async def stop(self, report_id: uuid.UUID, clock: SlaClock, met: SlaMet) -> None:
         """Stop a running clock and record SlaMet, once."""
 
     async def get(self, report_id: uuid.UUID) -> SlaClock | None: ...
+
+    async def running(self) -> list[tuple[uuid.UUID, datetime]]:
+        """Every running clock and when its next threshold falls."""
 
     async def publish_pending(self, report_id: uuid.UUID) -> None: ...
 
@@ -62,10 +86,18 @@ class Clocks(Protocol):
 class Watchdog:
     """The watchdog's dependencies, and its use cases."""
 
-    def __init__(self, clocks: Clocks, policy: TargetPolicy, clock: Clock) -> None:
+    def __init__(
+        self,
+        clocks: Clocks,
+        policy: Policy,
+        clock: Clock,
+        force_policies: dict[str, Policy] | None = None,
+    ) -> None:
         self.clocks = clocks
         self.policy = policy
+        self.force_policies = force_policies or {}
         self.clock = clock
+        self.schedule = Schedule()
 
     async def start_clock(self, event: ReportSubmitted) -> None:
         if event.anonymous:
@@ -85,16 +117,85 @@ class Watchdog:
         await self.clocks.remember_reply(event.report_id, event.occurred_at)
         await self.update_clock(event.report_id)
 
+    async def note_failure(self, event: ReplyFailed) -> None:
+        """A final failure keeps the clock running and marks it at risk at once."""
+        if event.final and event.reply_kind is ReplyKind.ACKNOWLEDGEMENT:
+            await self.clocks.remember_failure(event.report_id)
+            await self.update_clock(event.report_id)
+
     async def update_clock(self, report_id: uuid.UUID) -> None:
         facts = await self.clocks.facts(report_id)
         if facts is None or facts.cause is None or facts.started_at is None:
             return  # not submitted yet (or anonymous): nothing to time
         if facts.clock is None or facts.clock.state is ClockState.RUNNING:
-            due = due_at(facts.started_at, facts.grade, self.policy)
-            await self.clocks.set_due(report_id, facts, due)
+            policy = self.force_policies.get(facts.force_code or "", self.policy)
+            marks = thresholds(policy, facts.started_at, facts.grade, facts.report_type)
+            await self.clocks.set_target(report_id, facts, marks)
             if facts.replied_at is not None:
-                await self._stop(facts, due, facts.replied_at)
+                await self._stop(facts, marks[-1].at, facts.replied_at)
+            elif facts.reply_failed:
+                await self._announce_failure(facts)
+        await self._check(report_id)
+
+    async def tick(self) -> int:
+        """Announce every threshold passed since the last tick; returns how many clocks."""
+        due = self.schedule.pop_due(self.clock.now())
+        for report_id in due:
+            await self._check(report_id)
+        return len(due)
+
+    async def resync(self) -> None:
+        """Put every running clock on the agenda (at start, and now and then, for clocks
+        whose events another instance handled)."""
+        for report_id, at in await self.clocks.running():
+            self.schedule.plan(report_id, at)
+
+    async def _check(self, report_id: uuid.UUID) -> None:
+        facts = await self.clocks.facts(report_id)
+        clock = facts.clock if facts is not None else None
+        if facts is None or clock is None or facts.cause is None:
+            return
+        for threshold in clock.due_thresholds(self.clock.now()):
+            event = self._threshold_event(facts, clock, threshold)
+            if await self.clocks.announce(report_id, clock.target_version, threshold.name, event):
+                log.info("sla_threshold", report_id=str(report_id), threshold=threshold.name)
+        refreshed = await self.clocks.get(report_id)
+        self.schedule.plan(report_id, refreshed.next_threshold_at() if refreshed else None)
         await self.clocks.publish_pending(report_id)
+
+    def _threshold_event(self, facts: ClockFacts, clock: SlaClock, threshold: Threshold) -> Event:
+        assert facts.cause is not None
+        discriminator = f"{clock.target_version}:{threshold.name}"
+        now, grade = self.clock.now(), clock.grade or 4
+        if threshold.breach:
+            return SlaBreached.caused_by(
+                facts.cause,
+                producer=SERVICE,
+                occurred_at=now,
+                discriminator=discriminator,
+                due_at=clock.due_at,
+                grade=grade,
+                route=facts.route,
+            )
+        return SlaAtRisk.caused_by(
+            facts.cause,
+            producer=SERVICE,
+            occurred_at=now,
+            discriminator=discriminator,
+            threshold=threshold.name,
+            due_at=clock.due_at,
+            grade=grade,
+            route=facts.route,
+        )
+
+    async def _announce_failure(self, facts: ClockFacts) -> None:
+        assert facts.cause is not None
+        clock = await self.clocks.get(facts.cause.report_id)
+        if clock is None:
+            return
+        failure = Threshold(REPLY_FAILED_THRESHOLD, self.clock.now())
+        event = self._threshold_event(facts, clock, failure)
+        await self.clocks.announce(facts.cause.report_id, clock.target_version, failure.name, event)
 
     async def _stop(self, facts: ClockFacts, due: datetime, stopped_at: datetime) -> None:
         assert facts.cause is not None

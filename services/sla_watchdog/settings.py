@@ -5,17 +5,23 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from services.sla_watchdog.policy import Policy
 from shared.settings import ServiceSettings
 
 
 class SlaWatchdogSettings(ServiceSettings):
-    """The watchdog's port (ops API), database and reply targets per grade."""
+    """The watchdog's port (ops API), database, SLA policies and ticker.
+
+    Policies are JSON in the environment, e.g.
+    `SLA_WATCHDOG_POLICY='{"warn_at_percent": [50, 75, 90], "business_hours_grades": [4]}'`
+    and `SLA_WATCHDOG_FORCE_POLICIES='{"SC": {"business_hours": {"nation": "SCT"}}}'`.
+    """
 
     model_config = SettingsConfigDict(env_prefix="SLA_WATCHDOG_", extra="ignore")
 
     http_port: int = Field(default=8005, ge=0, le=65535)
     database: str = "sla_watchdog"
-    default_target_s: int = Field(default=24 * 3600, gt=0)
-    target_s_by_grade: dict[int, int] = Field(
-        default_factory=lambda: {1: 15 * 60, 2: 3600, 3: 24 * 3600, 4: 24 * 3600}
-    )
+    policy: Policy = Field(default_factory=Policy)
+    force_policies: dict[str, Policy] = Field(default_factory=dict)
+    tick_interval_s: float = Field(default=1.0, gt=0)
+    resync_interval_s: float = Field(default=60.0, gt=0)

@@ -13,12 +13,18 @@ from pydantic import Field
 from services.sla_watchdog import SERVICE
 from services.sla_watchdog.handlers import Watchdog
 from shared import topics
-from shared.events import ReplyDelivered, ReplySent, ReportClassified, ReportSubmitted
+from shared.events import (
+    ReplyDelivered,
+    ReplyFailed,
+    ReplySent,
+    ReportClassified,
+    ReportSubmitted,
+)
 from shared.messaging import reliable_subscriber
 from shared.settings import KafkaSettings
 
 WatchdogInput = Annotated[
-    ReportSubmitted | ReportClassified | ReplySent | ReplyDelivered,
+    ReportSubmitted | ReportClassified | ReplySent | ReplyDelivered | ReplyFailed,
     Field(discriminator="event_type"),
 ]
 
@@ -32,6 +38,7 @@ def register_subscribers(broker: KafkaBroker, settings: KafkaSettings, watchdog:
         topics.REPORT_CLASSIFIED,
         topics.REPLY_SENT,
         topics.REPLY_DELIVERED,
+        topics.REPLY_FAILED,
     )
     async def on_clock_event(event: WatchdogInput) -> None:
         match event:
@@ -41,3 +48,5 @@ def register_subscribers(broker: KafkaBroker, settings: KafkaSettings, watchdog:
                 await watchdog.retarget_clock(event)
             case ReplySent() | ReplyDelivered():
                 await watchdog.stop_on_reply(event)
+            case ReplyFailed():
+                await watchdog.note_failure(event)

@@ -1,28 +1,34 @@
-"""SLA watchdog: targets per grade, one SlaMet, anonymous reports untimed."""
+"""SLA watchdog: clocks, thresholds once each in order, stops, retargets, the agenda."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from services.sla_watchdog.domain import ClockState, TargetPolicy
+from services.sla_watchdog.domain import ClockState
 from services.sla_watchdog.handlers import Watchdog
+from services.sla_watchdog.policy import Policy
+from services.sla_watchdog.schedule import Schedule
+from shared.events import ContactMethod, ReplyFailed, ReplyKind
 from tests import factories
 from tests.factories import NOW
 from tests.fakes import FakeClocks, FrozenClock
 
-POLICY = TargetPolicy(
-    default=timedelta(hours=24),
-    by_grade={1: timedelta(minutes=15), 2: timedelta(hours=1)},
-)
+
+def _watchdog() -> tuple[Watchdog, FakeClocks, FrozenClock]:
+    clocks, time = FakeClocks(), FrozenClock(NOW)
+    return Watchdog(clocks, Policy(), time), clocks, time
 
 
-def _watchdog() -> tuple[Watchdog, FakeClocks]:
-    clocks = FakeClocks()
-    return Watchdog(clocks, POLICY, FrozenClock(NOW)), clocks
+def _announced(clocks: FakeClocks) -> list[str]:
+    return [
+        e.model_dump().get("threshold", "breach") if e.event_type != "SlaMet" else "met"
+        for e in clocks.published
+        if e.event_type in {"SlaAtRisk", "SlaBreached", "SlaMet"}
+    ]
 
 
 async def test_a_clock_starts_at_receipt_with_the_default_target() -> None:
-    watchdog, clocks = _watchdog()
+    watchdog, clocks, _ = _watchdog()
     submitted = factories.report_submitted()
 
     await watchdog.start_clock(submitted)
@@ -33,50 +39,107 @@ async def test_a_clock_starts_at_receipt_with_the_default_target() -> None:
     assert clock.due_at == submitted.received_at + timedelta(hours=24)
 
 
-async def test_a_grade_retargets_the_running_clock_whichever_arrives_first() -> None:
-    watchdog, clocks = _watchdog()
+async def test_a_frozen_clock_announces_each_threshold_once_as_time_passes() -> None:
+    watchdog, clocks, time = _watchdog()
     submitted = factories.report_submitted()
-
     await watchdog.retarget_clock(factories.report_classified(submitted, grade=1))
     await watchdog.start_clock(submitted)
+
+    for minutes in (7, 8, 8, 12, 14, 15, 20):
+        time.advance(timedelta(minutes=minutes) - (time.now() - NOW))
+        await watchdog.tick()
+        await watchdog.tick()
+
+    assert _announced(clocks) == ["50%", "75%", "90%", "breach"]
+
+
+async def test_a_jump_forward_announces_every_missed_threshold_in_order_then_the_breach() -> None:
+    watchdog, clocks, time = _watchdog()
+    submitted = factories.report_submitted()
+    await watchdog.start_clock(submitted)
+
+    time.advance(timedelta(days=3))
+    await watchdog.tick()
+    await watchdog.resync()
+    await watchdog.tick()
+
+    assert _announced(clocks) == ["50%", "75%", "90%", "breach"]
+
+
+async def test_a_grade_retargets_whichever_arrives_first_and_starts_thresholds_afresh() -> None:
+    watchdog, clocks, time = _watchdog()
+    submitted = factories.report_submitted()
+    await watchdog.start_clock(submitted)
+    time.advance(timedelta(hours=13))
+    await watchdog.tick()
+
+    await watchdog.retarget_clock(factories.report_classified(submitted, grade=2, sequence=2))
 
     clock = await clocks.get(submitted.report_id)
     assert clock is not None
-    assert clock.due_at == submitted.received_at + timedelta(minutes=15)
+    assert clock.due_at == submitted.received_at + timedelta(hours=1)
+    assert _announced(clocks) == ["50%", "50%", "75%", "90%", "breach"]
 
 
-async def test_the_delivered_acknowledgement_stops_the_clock_once() -> None:
-    watchdog, clocks = _watchdog()
+async def test_the_delivered_acknowledgement_stops_the_clock_once_and_nothing_follows() -> None:
+    watchdog, clocks, time = _watchdog()
     submitted = factories.report_submitted()
+    await watchdog.start_clock(submitted)
     delivered = factories.reply_delivered(submitted, at=NOW + timedelta(minutes=5))
 
-    await watchdog.start_clock(submitted)
     for _ in range(3):
         await watchdog.stop_on_reply(delivered)
+    time.advance(timedelta(days=2))
+    await watchdog.resync()
+    await watchdog.tick()
 
     (met,) = clocks.published
     assert met.event_type == "SlaMet"
-    dumped = met.model_dump()
-    assert dumped["elapsed_seconds"] == 300
-    assert dumped["late"] is False
+    assert met.model_dump()["elapsed_seconds"] == 300
+    assert met.model_dump()["late"] is False
 
 
-async def test_a_reply_before_the_submission_still_stops_the_clock_late_if_late() -> None:
-    watchdog, clocks = _watchdog()
+async def test_a_final_reply_failure_keeps_the_clock_running_and_marks_it_at_risk_once() -> None:
+    watchdog, clocks, _ = _watchdog()
     submitted = factories.report_submitted()
-
-    await watchdog.retarget_clock(factories.report_classified(submitted, grade=1))
-    await watchdog.stop_on_reply(factories.reply_delivered(submitted, at=NOW + timedelta(hours=1)))
     await watchdog.start_clock(submitted)
+    failed = ReplyFailed.caused_by(
+        submitted,
+        producer="notifier",
+        occurred_at=NOW,
+        reply_kind=ReplyKind.ACKNOWLEDGEMENT,
+        channel=ContactMethod.EMAIL,
+        permanent=True,
+        final=True,
+        reason="bounced",
+    )
 
-    (met,) = clocks.published
-    assert met.model_dump()["late"] is True
+    await watchdog.note_failure(failed)
+    await watchdog.note_failure(failed)
+
+    assert _announced(clocks) == ["reply failed"]
+    clock = await clocks.get(submitted.report_id)
+    assert clock is not None
+    assert clock.state is ClockState.RUNNING
 
 
 async def test_an_anonymous_report_has_no_clock() -> None:
-    watchdog, clocks = _watchdog()
+    watchdog, clocks, _ = _watchdog()
     submitted = factories.report_submitted(contact=None)
 
     await watchdog.start_clock(submitted)
 
     assert await clocks.get(submitted.report_id) is None
+
+
+def test_the_agenda_hands_out_only_what_is_due_and_keeps_one_entry_per_clock() -> None:
+    schedule = Schedule()
+    first, second = factories.report_submitted().report_id, factories.report_submitted().report_id
+
+    schedule.plan(first, NOW + timedelta(minutes=5))
+    schedule.plan(first, NOW + timedelta(minutes=1))  # replanned earlier
+    schedule.plan(second, NOW + timedelta(hours=1))
+
+    assert schedule.pop_due(NOW) == []
+    assert schedule.pop_due(NOW + timedelta(minutes=10)) == [first]
+    assert len(schedule) == 1
