@@ -13,6 +13,7 @@ from pymongo.errors import DuplicateKeyError
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.handlers import ClockFacts
 from services.sla_watchdog.policy import Threshold
+from services.sla_watchdog.reporting import ClockRow
 from shared.events import CauseRef, Event, ReportClassified, ReportSubmitted, SlaMet
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox, outbox_entries
@@ -143,8 +144,30 @@ class MongoClocks:
                 agenda.append((uuid.UUID(document["_id"]), at))
         return agenda
 
+    async def rows(self, query: Document, limit: int) -> list[ClockRow]:
+        """Clocks for the operations views. On real MongoDB the (state, due_at) index serves
+        these; the local Mongo-wire server scans, which is fine for views read on demand."""
+        projection = {"outbox": 0, "thresholds": 0, "cause": 0}
+        cursor = self._collection.find({"due_at": {"$exists": True}, **query}, projection)
+        return [_row(document) async for document in cursor.limit(limit)]
+
     async def publish_pending(self, report_id: uuid.UUID) -> None:
         await self.outbox.flush(str(report_id))
+
+
+def _row(document: dict[str, Any]) -> ClockRow:
+    return ClockRow(
+        report_id=uuid.UUID(document["_id"]),
+        report_type=document.get("report_type"),
+        channel=document.get("channel"),
+        force_code=document.get("force_code"),
+        grade=document.get("grade"),
+        route=document.get("route"),
+        started_at=document["started_at"],
+        due_at=document["due_at"],
+        stopped_at=document.get("stopped_at"),
+        announced=tuple(document.get("announced", ())),
+    )
 
 
 def _clock(document: dict[str, Any]) -> SlaClock | None:

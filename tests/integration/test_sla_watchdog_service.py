@@ -15,6 +15,7 @@ from shared.events import SlaMet
 from shared.settings import KafkaSettings, MongoSettings
 from tests import factories
 from tests.factories import NOW
+from tests.fakes import FrozenClock
 from tests.integration.conftest import StartProbe, publish, running
 
 pytestmark = pytest.mark.integration
@@ -52,3 +53,48 @@ async def test_a_delivered_reply_stops_the_clock_and_the_api_shows_it_met(
     assert view["state"] == "met"
     assert view["elapsed_seconds"] == 7 * 60
     assert missing.status_code == 404
+
+
+async def test_the_operations_api_queues_breaches_compliance_and_csv(
+    kafka_settings: KafkaSettings,
+    mongo_settings: MongoSettings,
+    database_name: str,
+    producer: AIOKafkaProducer,
+    probe: StartProbe,
+) -> None:
+    settings = SlaWatchdogSettings(
+        kafka=kafka_settings, mongo=mongo_settings, database=database_name, tick_interval_s=0.05
+    )
+    time = FrozenClock(NOW + timedelta(minutes=30))
+    urgent, routine, replied = (factories.report_submitted() for _ in range(3))
+    app = create_app(settings, time)
+    watch = await probe(topics.SLA_MET, topics.SLA_BREACHED)
+
+    async with running(app):
+        grade_1 = factories.report_classified(urgent, grade=1)
+        await publish(producer, topics.REPORT_CLASSIFIED, grade_1)
+        for report in (urgent, routine, replied):
+            await publish(producer, topics.REPORT_SUBMITTED, report)
+        delivered = factories.reply_delivered(replied, at=NOW + timedelta(minutes=20))
+        await publish(producer, topics.REPLY_DELIVERED, delivered)
+        await watch.wait_for(topics.SLA_MET, str(replied.report_id))
+        await watch.wait_for(topics.SLA_BREACHED, str(urgent.report_id))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://ops") as client:
+            queue = (await client.get("/v1/clocks")).json()
+            breaches = (await client.get("/v1/breaches")).json()
+            graded = (await client.get("/v1/clocks", params={"grade": 1})).json()
+            since = (NOW - timedelta(minutes=1)).isoformat()
+            report = (await client.get("/v1/compliance", params={"since": since})).json()
+            csv_text = (await client.get("/v1/clocks.csv")).text
+
+    ours = {str(r.report_id) for r in (urgent, routine, replied)}
+    mine = [item for item in queue if item["report_id"] in ours]
+    assert [item["report_id"] for item in mine] == [str(urgent.report_id), str(routine.report_id)]
+    assert mine[0]["state"] == "breached"
+    assert [b["report_id"] for b in breaches if b["report_id"] in ours] == [str(urgent.report_id)]
+    assert [g["report_id"] for g in graded if g["report_id"] in ours] == [str(urgent.report_id)]
+    assert report["open_overdue"] >= 1
+    assert report["on_time"] >= 1
+    assert csv_text.splitlines()[0].startswith("report_id,state,")
+    assert str(urgent.report_id) in csv_text

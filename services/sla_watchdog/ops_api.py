@@ -1,0 +1,157 @@
+"""The operations API on port 8005: queues by time to breach, breaches, compliance, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Protocol
+
+from fastapi import APIRouter, Query
+from fastapi.responses import PlainTextResponse
+from pydantic import AwareDatetime, BaseModel, Field
+
+from services.sla_watchdog.reporting import ClockRow, OpsState, compliance, queue
+from shared.clock import Clock
+
+MAX_ROWS = 5_000
+
+
+class ClockRows(Protocol):
+    async def rows(self, query: dict[str, Any], limit: int) -> list[ClockRow]: ...
+
+
+class ClockItem(BaseModel):
+    """A clock in an operations queue."""
+
+    report_id: uuid.UUID
+    state: OpsState
+    report_type: str | None
+    channel: str | None
+    force_code: str | None
+    grade: int | None
+    route: str | None
+    started_at: AwareDatetime
+    due_at: AwareDatetime
+    stopped_at: AwareDatetime | None
+    seconds_to_breach: float = Field(description="Negative once overdue.")
+    warnings: list[str] = Field(description="Thresholds announced so far.")
+
+
+class ComplianceView(BaseModel):
+    """How well the promise was kept for reports received in a window."""
+
+    since: AwareDatetime
+    until: AwareDatetime
+    on_time: int
+    late: int
+    open_overdue: int = Field(description="Still open and past target: counted as late.")
+    open_in_time: int
+    compliance: float | None = Field(description="on_time / (on_time + late + open_overdue)")
+    p50_reply_seconds: float | None
+    p90_reply_seconds: float | None
+
+
+def _item(row: ClockRow, now: datetime) -> ClockItem:
+    return ClockItem(
+        report_id=row.report_id,
+        state=row.state(now),
+        report_type=row.report_type,
+        channel=row.channel,
+        force_code=row.force_code,
+        grade=row.grade,
+        route=row.route,
+        started_at=row.started_at,
+        due_at=row.due_at,
+        stopped_at=row.stopped_at,
+        seconds_to_breach=row.remaining(now).total_seconds(),
+        warnings=list(row.announced),
+    )
+
+
+def _query(
+    grade: int | None, report_type: str | None, channel: str | None, force: str | None
+) -> dict[str, Any]:
+    wanted = {"grade": grade, "report_type": report_type, "channel": channel, "force_code": force}
+    return {field: value for field, value in wanted.items() if value is not None}
+
+
+def ops_router(clocks: ClockRows, clock: Clock) -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["operations"])
+
+    async def open_items(
+        grade: int | None,
+        report_type: str | None,
+        channel: str | None,
+        force: str | None,
+        state: OpsState | None,
+    ) -> list[ClockItem]:
+        now = clock.now()
+        rows = await clocks.rows(
+            {**_query(grade, report_type, channel, force), "state": "running"}, MAX_ROWS
+        )
+        items = [_item(row, now) for row in queue(rows, now)]
+        return [item for item in items if state is None or item.state == state]
+
+    @router.get("/clocks", response_model=list[ClockItem])
+    async def open_clocks(
+        grade: Annotated[int | None, Query(ge=1, le=4)] = None,
+        report_type: str | None = None,
+        channel: str | None = None,
+        force: str | None = None,
+        state: OpsState | None = None,
+    ) -> list[ClockItem]:
+        """Open clocks, nearest to breaking first."""
+        return await open_items(grade, report_type, channel, force, state)
+
+    @router.get("/clocks.csv", response_class=PlainTextResponse)
+    async def open_clocks_csv(
+        grade: Annotated[int | None, Query(ge=1, le=4)] = None,
+        report_type: str | None = None,
+        channel: str | None = None,
+        force: str | None = None,
+        state: OpsState | None = None,
+    ) -> PlainTextResponse:
+        items = await open_items(grade, report_type, channel, force, state)
+        return PlainTextResponse(_csv(items), media_type="text/csv")
+
+    @router.get("/breaches", response_model=list[ClockItem])
+    async def breaches() -> list[ClockItem]:
+        """Clocks past target without a reply, most overdue first."""
+        return await open_items(None, None, None, None, "breached")
+
+    @router.get("/compliance", response_model=ComplianceView)
+    async def compliance_view(
+        since: AwareDatetime | None = None, until: AwareDatetime | None = None
+    ) -> ComplianceView:
+        now = clock.now()
+        until = until or now
+        since = since or until - timedelta(days=7)
+        rows = await clocks.rows({"started_at": {"$gte": since, "$lt": until}}, MAX_ROWS * 20)
+        result = compliance(rows, now)
+        return ComplianceView(
+            since=since,
+            until=until,
+            on_time=result.on_time,
+            late=result.late,
+            open_overdue=result.open_overdue,
+            open_in_time=result.open_in_time,
+            compliance=result.rate,
+            p50_reply_seconds=result.p50_reply_s,
+            p90_reply_seconds=result.p90_reply_s,
+        )
+
+    return router
+
+
+def _csv(items: list[ClockItem]) -> str:
+    out = io.StringIO()
+    fields = list(ClockItem.model_fields)
+    writer = csv.DictWriter(out, fieldnames=fields)
+    writer.writeheader()
+    for item in items:
+        row = item.model_dump(mode="json")
+        row["warnings"] = " ".join(row["warnings"])
+        writer.writerow(row)
+    return out.getvalue()
