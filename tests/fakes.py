@@ -212,6 +212,9 @@ class FakeReplies(EventLog):
         facts = replace(self._facts(event.report_id), reference=event.reference)
         self.facts_by_report[event.report_id] = facts
 
+    async def remember_breach(self, report_id: uuid.UUID) -> None:
+        self.facts_by_report[report_id] = replace(self._facts(report_id), breached=True)
+
     async def facts(self, report_id: uuid.UUID) -> ReportFacts | None:
         return self.facts_by_report.get(report_id)
 

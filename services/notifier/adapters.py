@@ -78,6 +78,9 @@ class MongoReplies:
     async def remember_reference(self, event: ReferenceIssued) -> None:
         await self._upsert({"_id": str(event.report_id)}, {"$set": {"reference": event.reference}})
 
+    async def remember_breach(self, report_id: uuid.UUID) -> None:
+        await self._upsert({"_id": str(report_id)}, {"$set": {"breached": True}})
+
     async def _upsert(self, query: Document, update: Document) -> None:
         with suppress(DuplicateKeyError):  # the guard said no: a stale or repeated fact
             await self._collection.update_one(query, update, upsert=True)
@@ -158,6 +161,7 @@ def _facts(document: Document) -> ReportFacts:
         reference=document.get("reference"),
         replies={kind: _record(value) for kind, value in document.get("replies", {}).items()},
         emergency_reported=bool(document.get("emergency_reported", False)),
+        breached=bool(document.get("breached", False)),
     )
 
 

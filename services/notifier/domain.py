@@ -43,6 +43,7 @@ class ReportFacts:
     reference: str | None
     replies: dict[str, ReplyRecord] = field(default_factory=dict)
     emergency_reported: bool = False
+    breached: bool = False
 
     @property
     def submitted(self) -> bool:
@@ -101,8 +102,9 @@ def possible_emergency(facts: ReportFacts) -> bool:
 
 
 def due_replies(facts: ReportFacts) -> list[ReplyKind]:
-    """The replies to send now: call-999 guidance at once for a possible emergency, and the
-    acknowledgement once its grade and reference are both known."""
+    """The replies to send now: call-999 guidance at once for a possible emergency, the
+    acknowledgement once its grade and reference are both known, and a holding reply when
+    the promise broke before the acknowledgement was delivered."""
     if not _contactable(facts):
         return []
     due = []
@@ -111,7 +113,14 @@ def due_replies(facts: ReportFacts) -> list[ReplyKind]:
     known = facts.classification is not None and facts.reference is not None
     if known and _open(facts, ReplyKind.ACKNOWLEDGEMENT):
         due.append(ReplyKind.ACKNOWLEDGEMENT)
+    if facts.breached and not _delivered(facts) and _open(facts, ReplyKind.HOLDING):
+        due.append(ReplyKind.HOLDING)
     return due
+
+
+def _delivered(facts: ReportFacts) -> bool:
+    record = facts.record(ReplyKind.ACKNOWLEDGEMENT)
+    return record is not None and record.state == "delivered"
 
 
 def choose_recipient(
@@ -138,4 +147,5 @@ def wording(facts: ReportFacts, kind: ReplyKind) -> Literal["full", "neutral"]:
     """Neutral wording, with no details, where contact itself could put the reporter at risk."""
     flagged = facts.classification is not None and SAFE_CONTACT_FLAG in facts.classification.flags
     limited = facts.contact is not None and facts.contact.safe_times is not None
-    return "neutral" if kind is ReplyKind.ACKNOWLEDGEMENT and (flagged or limited) else "full"
+    detailed = kind in {ReplyKind.ACKNOWLEDGEMENT, ReplyKind.HOLDING}
+    return "neutral" if detailed and (flagged or limited) else "full"

@@ -31,6 +31,7 @@ from shared.events import (
     ReplySent,
     ReportClassified,
     ReportSubmitted,
+    SlaBreached,
 )
 
 log = structlog.get_logger(__name__)
@@ -105,6 +106,8 @@ class Replies(Protocol):
 
     async def remember_reference(self, event: ReferenceIssued) -> None: ...
 
+    async def remember_breach(self, report_id: uuid.UUID) -> None: ...
+
     async def facts(self, report_id: uuid.UUID) -> ReportFacts | None: ...
 
     async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> Claim:
@@ -150,6 +153,11 @@ class Notifier:
 
     async def record_reference(self, event: ReferenceIssued) -> None:
         await self.replies.remember_reference(event)
+        await self.send_due_replies(event.report_id)
+
+    async def record_breach(self, event: SlaBreached) -> None:
+        """Escalation: a broken promise with no delivered reply gets a holding reply."""
+        await self.replies.remember_breach(event.report_id)
         await self.send_due_replies(event.report_id)
 
     async def send_due_replies(self, report_id: uuid.UUID) -> None:

@@ -14,12 +14,13 @@ from pydantic import Field
 from services.notifier import SERVICE
 from services.notifier.handlers import Notifier
 from shared import topics
-from shared.events import ReferenceIssued, ReportClassified, ReportSubmitted
+from shared.events import ReferenceIssued, ReportClassified, ReportSubmitted, SlaBreached
 from shared.messaging import reliable_subscriber
 from shared.settings import KafkaSettings
 
 NotifierInput = Annotated[
-    ReportSubmitted | ReportClassified | ReferenceIssued, Field(discriminator="event_type")
+    ReportSubmitted | ReportClassified | ReferenceIssued | SlaBreached,
+    Field(discriminator="event_type"),
 ]
 
 
@@ -31,6 +32,7 @@ def register_subscribers(broker: KafkaBroker, settings: KafkaSettings, notifier:
         topics.REPORT_SUBMITTED,
         topics.REPORT_CLASSIFIED,
         topics.REFERENCE_ISSUED,
+        topics.SLA_BREACHED,
     )
     async def on_report_event(event: NotifierInput) -> None:
         match event:
@@ -40,3 +42,5 @@ def register_subscribers(broker: KafkaBroker, settings: KafkaSettings, notifier:
                 await notifier.record_classification(event)
             case ReferenceIssued():
                 await notifier.record_reference(event)
+            case SlaBreached():
+                await notifier.record_breach(event)

@@ -24,7 +24,7 @@ from services.notifier.handlers import (
 )
 from services.notifier.sms import sms_segments
 from services.notifier.templates import ReplyRenderer
-from shared.events import CauseRef, ContactMethod, ReplyKind, ReportType
+from shared.events import CauseRef, ContactMethod, ReplyKind, ReportType, SlaBreached
 from shared.references import format_reference
 from tests import factories
 from tests.factories import NOW
@@ -237,7 +237,7 @@ def test_every_next_steps_code_has_an_email_in_both_languages(language: str, cod
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
-@pytest.mark.parametrize("kind", [ReplyKind.ACKNOWLEDGEMENT, ReplyKind.EMERGENCY_GUIDANCE])
+@pytest.mark.parametrize("kind", list(ReplyKind))
 @pytest.mark.parametrize("code", CODES)
 def test_every_text_message_fits_in_two_segments(language: str, kind: ReplyKind, code: str) -> None:
     reply = RENDERER.render(kind, _facts(code, language), SMS)
@@ -290,3 +290,46 @@ def test_sms_segments_are_counted_as_networks_do(text: str, segments: int) -> No
 def test_every_report_type_has_words_for_its_next_steps() -> None:
     assert set(CODES) >= {rule.next_steps for rule in rules.load_rules().types.values()}
     assert len(ReportType) == 8
+
+
+async def test_a_breach_without_a_delivered_reply_gets_one_holding_reply() -> None:
+    email = FakeReplyChannel(failure=TemporaryDeliveryError("down"))
+    notifier, _ = _notifier(email)
+    submitted = factories.report_submitted()
+    await notifier.record_submission(submitted)
+    await notifier.record_classification(factories.report_classified(submitted))
+    breach = SlaBreached.caused_by(
+        submitted,
+        producer="sla_watchdog",
+        occurred_at=NOW,
+        due_at=NOW,
+        grade=3,
+        route="crime_bureau",
+    )
+    email.failure = None
+
+    await notifier.record_breach(breach)
+    await notifier.record_breach(breach)
+
+    (holding,) = email.sent
+    assert holding.kind is ReplyKind.HOLDING
+    assert "sorry" in holding.text
+
+
+async def test_no_holding_reply_once_the_acknowledgement_was_delivered() -> None:
+    email = FakeReplyChannel()
+    notifier, _ = _notifier(email)
+    submitted = factories.report_submitted()
+    await notifier.record_submission(submitted)
+    await notifier.record_classification(factories.report_classified(submitted))
+    await notifier.record_reference(factories.reference_issued(submitted, REFERENCE))
+
+    await notifier.record_breach(_breach(submitted))
+
+    assert [reply.kind for reply in email.sent] == [ReplyKind.ACKNOWLEDGEMENT]
+
+
+def _breach(submitted: Any) -> SlaBreached:
+    return SlaBreached.caused_by(
+        submitted, producer="sla_watchdog", occurred_at=NOW, due_at=NOW, grade=3, route="crime"
+    )
