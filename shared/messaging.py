@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
+from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from faststream import AckPolicy
@@ -31,6 +32,7 @@ from faststream.message import StreamMessage
 from pydantic import ValidationError
 
 from shared.errors import PermanentError, TransientError
+from shared.metrics import ServiceMetrics
 from shared.mongo import TRANSIENT_MONGO_ERRORS, Document
 from shared.settings import KafkaSettings
 from shared.topics import DEAD_LETTER_PREFIX, all_topics, dead_letter_topic
@@ -66,10 +68,12 @@ class ReliableConsumption:
         service: str,
         retry: RetryPolicy | None = None,
         max_message_bytes: int | None = None,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self.service = service
         self.retry = retry or RetryPolicy()
         self.max_message_bytes = max_message_bytes
+        self.metrics = metrics or ServiceMetrics(service)
         self.broker: KafkaBroker | None = None
 
     def __call__(self, msg: Any, /, *, context: Any) -> BaseMiddleware[Any, Any]:
@@ -89,7 +93,18 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
             offset=record.offset,
             message_id=msg.message_id,
         ):
-            return await self._with_retries(call_next, msg)
+            result = await self._with_retries(call_next, msg)
+            self._count_handled(msg)
+            return result
+
+    def _count_handled(self, msg: StreamMessage[Any]) -> None:
+        record, metrics = msg.raw_message, self._config.metrics
+        metrics.handled(record.topic).inc()
+        consumer = getattr(msg, "consumer", None)
+        highwater = getattr(consumer, "highwater", None)
+        end = highwater(TopicPartition(record.topic, record.partition)) if highwater else None
+        if isinstance(end, int):
+            metrics.lag(record.topic, str(record.partition)).set(max(0, end - record.offset - 1))
 
     async def _with_retries(self, call_next: Callable[..., Any], msg: StreamMessage[Any]) -> Any:
         limit = self._config.max_message_bytes
@@ -105,11 +120,13 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
                 await self._dead_letter(msg, error)
                 return None
             except TRANSIENT_ERRORS as error:
+                self._config.metrics.failed(msg.raw_message.topic, "transient").inc()
                 if last_attempt:
                     log.warning("message_redelivery", error=type(error).__name__)
                     raise
                 log.info("transient_failure_retrying", error=type(error).__name__, attempt=attempt)
             except Exception as error:  # noqa: BLE001 - every failure is handled, see below
+                self._config.metrics.failed(msg.raw_message.topic, "unexpected").inc()
                 # A bug, not an outage: retried like one, then set aside so that one
                 # message cannot stop its partition for good (`dlq replay` after a fix).
                 if last_attempt:
@@ -137,6 +154,7 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
                 "dlq_offset": str(record.offset),
             }
         )
+        self._config.metrics.dead_lettered(record.topic).inc()
         await broker.publish(
             msg.body, dead_letter_topic(self._config.service), key=record.key, headers=headers
         )
@@ -166,9 +184,12 @@ def create_broker(
     service: str,
     max_message_bytes: int | None = None,
     retry: RetryPolicy | None = None,
+    metrics: ServiceMetrics | None = None,
 ) -> KafkaBroker:
     """A broker with an idempotent, acks=all producer and reliable consumption."""
-    reliability = ReliableConsumption(service, retry=retry, max_message_bytes=max_message_bytes)
+    reliability = ReliableConsumption(
+        service, retry=retry, max_message_bytes=max_message_bytes, metrics=metrics
+    )
     broker = KafkaBroker(
         settings.bootstrap_servers,
         client_id=service,

@@ -17,10 +17,12 @@ from typing import Any
 import structlog
 from fastapi import APIRouter, FastAPI, Response
 from faststream.kafka import KafkaBroker
+from prometheus_client import CONTENT_TYPE_LATEST
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.messaging import KafkaEventPublisher, create_broker, ensure_topics
+from shared.metrics import ServiceMetrics
 from shared.mongo import TRANSIENT_MONGO_ERRORS, Document, create_mongo_client
 from shared.outbox import Outbox
 from shared.settings import ServiceSettings
@@ -40,8 +42,10 @@ class ServiceRuntime:
         settings: ServiceSettings,
         broker: KafkaBroker,
         mongo: AsyncMongoClient[Document],
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self.name = name
+        self.metrics = metrics or ServiceMetrics(name)
         self.settings = settings
         self.broker = broker
         self.mongo = mongo
@@ -54,11 +58,13 @@ class ServiceRuntime:
         cls, name: str, settings: ServiceSettings, max_message_bytes: int | None = None
     ) -> ServiceRuntime:
         """The runtime with a broker and a Mongo client built from `settings`."""
+        metrics = ServiceMetrics(name)
         return cls(
             name,
             settings,
-            create_broker(settings.kafka, name, max_message_bytes),
+            create_broker(settings.kafka, name, max_message_bytes, metrics=metrics),
             create_mongo_client(settings.mongo, name),
+            metrics,
         )
 
     @property
@@ -101,6 +107,10 @@ class ServiceRuntime:
     def health_router(self) -> APIRouter:
         """`GET /health`: 200 when Mongo and Kafka answer, else 503."""
         router = APIRouter()
+
+        @router.get("/metrics", include_in_schema=False)
+        async def metrics() -> Response:
+            return Response(self.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
         @router.get("/health", include_in_schema=False)
         async def health(response: Response) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from services.sla_watchdog.handlers import Watchdog
 from services.sla_watchdog.ops_api import ops_router
 from services.sla_watchdog.settings import SlaWatchdogSettings
 from services.sla_watchdog.subscribers import register_subscribers
-from services.sla_watchdog.ticker import run_ticker
+from services.sla_watchdog.ticker import run_clock_gauges, run_ticker
 from shared.clock import Clock, SystemClock
 from shared.runtime import ServiceRuntime
 
@@ -27,6 +27,14 @@ def create_app(settings: SlaWatchdogSettings, clock: Clock | None = None) -> Fas
     runtime.add_background_job(
         lambda stopping: run_ticker(
             watchdog, settings.tick_interval_s, settings.resync_interval_s, stopping
+        )
+    )
+    open_clocks = runtime.metrics.gauge(
+        "frontdesk_open_clocks", "Open SLA clocks by state", ["state"]
+    )
+    runtime.add_background_job(
+        lambda stopping: run_clock_gauges(
+            clocks, open_clocks, clock, settings.resync_interval_s, stopping
         )
     )
     app = FastAPI(title="frontdesk operations", version="1", lifespan=runtime.lifespan)

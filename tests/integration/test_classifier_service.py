@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
@@ -32,7 +33,8 @@ async def test_a_poison_message_is_dead_lettered_and_the_next_report_is_graded_o
     key = str(submitted.report_id)
     watch = await probe(topics.REPORT_CLASSIFIED, topics.dead_letter_topic("classifier"))
 
-    async with running(create_app(settings)):
+    app = create_app(settings)
+    async with running(app):
         await producer.send_and_wait(
             topics.REPORT_SUBMITTED, b'{"event_type": "ReportSubmitted"}', key=key.encode()
         )
@@ -41,6 +43,9 @@ async def test_a_poison_message_is_dead_lettered_and_the_next_report_is_graded_o
 
         (record,) = await watch.wait_for(topics.REPORT_CLASSIFIED, key)
         (dead,) = await watch.wait_for(topics.dead_letter_topic("classifier"), key)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://classifier") as client:
+            metrics = (await client.get("/metrics")).text
         await consumed_by(
             servers,
             "classifier",
@@ -55,3 +60,6 @@ async def test_a_poison_message_is_dead_lettered_and_the_next_report_is_graded_o
     reason = dict(dead.headers)["dlq_reason"].decode()
     assert "report_id: missing" in reason
     assert len(watch.matching(topics.REPORT_CLASSIFIED, key)) == 1
+    assert 'frontdesk_messages_handled_total{topic="report.submitted.v1"}' in metrics
+    assert 'frontdesk_dead_letters_total{topic="report.submitted.v1"} 1.0' in metrics
+    assert "frontdesk_consumer_lag{" in metrics

@@ -16,7 +16,7 @@ from shared.settings import KafkaSettings, MongoSettings
 from tests import factories
 from tests.factories import NOW
 from tests.fakes import FrozenClock
-from tests.integration.conftest import StartProbe, publish, running
+from tests.integration.conftest import StartProbe, eventually, publish, running
 
 pytestmark = pytest.mark.integration
 
@@ -63,7 +63,11 @@ async def test_the_operations_api_queues_breaches_compliance_and_csv(
     probe: StartProbe,
 ) -> None:
     settings = SlaWatchdogSettings(
-        kafka=kafka_settings, mongo=mongo_settings, database=database_name, tick_interval_s=0.05
+        kafka=kafka_settings,
+        mongo=mongo_settings,
+        database=database_name,
+        tick_interval_s=0.05,
+        resync_interval_s=0.2,
     )
     time = FrozenClock(NOW + timedelta(minutes=30))
     urgent, routine, replied = (factories.report_submitted() for _ in range(3))
@@ -81,12 +85,24 @@ async def test_the_operations_api_queues_breaches_compliance_and_csv(
         await watch.wait_for(topics.SLA_BREACHED, str(urgent.report_id))
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://ops") as client:
+
+            async def routine_started() -> bool:
+                answer = await client.get(f"/v1/reports/{routine.report_id}/sla")
+                return answer.status_code == 200
+
+            await eventually(routine_started, what="the routine report's clock")
             queue = (await client.get("/v1/clocks")).json()
             breaches = (await client.get("/v1/breaches")).json()
             graded = (await client.get("/v1/clocks", params={"grade": 1})).json()
             since = (NOW - timedelta(minutes=1)).isoformat()
             report = (await client.get("/v1/compliance", params={"since": since})).json()
             csv_text = (await client.get("/v1/clocks.csv")).text
+
+            async def breached_gauge() -> bool:
+                metrics = (await client.get("/metrics")).text
+                return 'frontdesk_open_clocks{state="breached"} 1.0' in metrics
+
+            await eventually(breached_gauge, what="the open-clocks gauge to count the breach")
 
     ours = {str(r.report_id) for r in (urgent, routine, replied)}
     mine = [item for item in queue if item["report_id"] in ours]
