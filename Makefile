@@ -11,7 +11,8 @@ JARS := .local/jars
 JARS_STAMP := $(JARS)/.complete
 PYTEST_ARGS ?=
 
-.PHONY: help install jars run test unit lint typecheck fmt stop clean eval-classifier
+.PHONY: help install jars browser run test unit lint typecheck fmt stop clean eval-classifier
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 help:
 	@echo "make run        set everything up and run the whole system (Ctrl-C stops it)"
@@ -38,10 +39,16 @@ $(JARS_STAMP): deploy/local/pom.xml
 
 jars: $(JARS_STAMP)
 
+# Debian's chromium for the dashboard's browser test (Playwright's own download does not
+# work on these machines).
+browser:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
 run: install jars
 	$(PY) deploy/local/run.py
 
-test: install jars lint typecheck eval-classifier
+test: install jars browser lint typecheck eval-classifier
 	$(PY) deploy/local/stack.py exec test --fresh -- $(PY) -m pytest $(PYTEST_ARGS)
 
 # Figures printed, not asserted: the tuning set, then texts never used for tuning.

@@ -8,7 +8,7 @@ from services.sla_watchdog import SERVICE
 from services.sla_watchdog.adapters import MongoClocks
 from services.sla_watchdog.api import sla_router
 from services.sla_watchdog.handlers import Watchdog
-from services.sla_watchdog.ops_api import ops_router
+from services.sla_watchdog.ops_api import dashboard_router, ops_router
 from services.sla_watchdog.settings import SlaWatchdogSettings
 from services.sla_watchdog.subscribers import register_subscribers
 from services.sla_watchdog.ticker import run_clock_gauges, run_ticker
@@ -40,5 +40,6 @@ def create_app(settings: SlaWatchdogSettings, clock: Clock | None = None) -> Fas
     app = FastAPI(title="frontdesk operations", version="1", lifespan=runtime.lifespan)
     app.include_router(sla_router(clocks, clock))
     app.include_router(ops_router(clocks, clock))
+    app.include_router(dashboard_router())
     app.include_router(runtime.health_router())
     return app

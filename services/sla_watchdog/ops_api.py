@@ -6,10 +6,11 @@ import csv
 import io
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Query
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from pydantic import AwareDatetime, BaseModel, Field
 
 from services.sla_watchdog.reporting import ClockRow, OpsState, compliance, queue
@@ -77,6 +78,20 @@ def _query(
     return {field: value for field, value in wanted.items() if value is not None}
 
 
+DASHBOARD = Path(__file__).with_name("static") / "dashboard.html"
+
+
+def dashboard_router() -> APIRouter:
+    """`GET /`: the operations dashboard, which refreshes itself from the API below."""
+    router = APIRouter()
+
+    @router.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def dashboard() -> HTMLResponse:
+        return HTMLResponse(DASHBOARD.read_text(encoding="utf-8"))
+
+    return router
+
+
 def ops_router(clocks: ClockRows, clock: Clock) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["operations"])
 
@@ -123,11 +138,14 @@ def ops_router(clocks: ClockRows, clock: Clock) -> APIRouter:
 
     @router.get("/compliance", response_model=ComplianceView)
     async def compliance_view(
-        since: AwareDatetime | None = None, until: AwareDatetime | None = None
+        since: AwareDatetime | None = None,
+        until: AwareDatetime | None = None,
+        window_hours: Annotated[float, Query(gt=0, le=24 * 366)] = 24 * 7,
     ) -> ComplianceView:
+        """Reports received in [since, until); by default the `window_hours` up to now."""
         now = clock.now()
         until = until or now
-        since = since or until - timedelta(days=7)
+        since = since or until - timedelta(hours=window_hours)
         rows = await clocks.rows({"started_at": {"$gte": since, "$lt": until}}, MAX_ROWS * 20)
         result = compliance(rows, now)
         return ComplianceView(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -10,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import pytest
+import uvicorn
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from fastapi import FastAPI
 from pymongo import AsyncMongoClient
@@ -156,3 +158,27 @@ async def consumed_by(
         await eventually(past, what=f"{group} to commit past {topic}[{partition}]@{offset}")
     finally:
         await checker.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        return int(probe_socket.getsockname()[1])
+
+
+@asynccontextmanager
+async def served_on_free_port(app: FastAPI) -> AsyncIterator[int]:
+    """Run an app (lifespan included) under uvicorn on a free port; yields the port."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
+    task = asyncio.create_task(server.serve())
+
+    async def started() -> bool:
+        return server.started
+
+    try:
+        await eventually(started, what="the app to serve")
+        yield port
+    finally:
+        server.should_exit = True
+        await task

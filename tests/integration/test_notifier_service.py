@@ -3,11 +3,9 @@ stand-in (which can be told to fail), receipts, fallback, and one message per re
 
 from __future__ import annotations
 
-import asyncio
 import email
 import email.policy
 import os
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from pydantic import SecretStr
@@ -31,7 +28,13 @@ from shared.settings import KafkaSettings, MongoSettings
 from tests import factories
 from tests.conftest import Servers
 from tests.factories import NOW
-from tests.integration.conftest import StartProbe, consumed_by, eventually, publish, running
+from tests.integration.conftest import (
+    StartProbe,
+    consumed_by,
+    publish,
+    running,
+    served_on_free_port,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -82,33 +85,16 @@ def _unique_reference() -> str:
     return format_reference("LP", NOW.date(), uuid.uuid4().int % 999_999 + 1)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe_socket:
-        probe_socket.bind(("127.0.0.1", 0))
-        return int(probe_socket.getsockname()[1])
-
-
 @asynccontextmanager
 async def served(app: FastAPI, notify_url: str) -> AsyncIterator[None]:
-    """Run the app under uvicorn on a free port, and point the stand-in's receipts at it."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
-    task = asyncio.create_task(server.serve())
-
-    async def started() -> bool:
-        return server.started
-
-    await eventually(started, what="the notifier to serve")
-    async with httpx.AsyncClient() as client:
-        await client.post(
-            f"{notify_url}/_control/callback",
-            json={"url": f"http://127.0.0.1:{port}/v1/receipts/notify", "token": RECEIPT_TOKEN},
-        )
-    try:
+    """Serve the notifier on a free port and point the stand-in's receipts at it."""
+    async with served_on_free_port(app) as port:
+        async with httpx.AsyncClient() as client:
+            await client.post(
+                f"{notify_url}/_control/callback",
+                json={"url": f"http://127.0.0.1:{port}/v1/receipts/notify", "token": RECEIPT_TOKEN},
+            )
         yield
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def _control(notify_url: str, path: str, body: Any) -> None:
