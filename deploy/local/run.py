@@ -86,6 +86,16 @@ class Running:
     process: subprocess.Popen[bytes]
 
 
+def start_service(
+    stack_: stack.Stack, name: str, port_offset: int = 0, settings: dict[str, str] | None = None
+) -> Running:
+    """Start one service (e.g. again after a fault test killed it) and wait until healthy."""
+    service = next(s for s in SERVICES if s.name == name)
+    running = _start(stack_, service, service.port + port_offset, settings or {})
+    _wait_healthy(stack_, running)
+    return running
+
+
 def _start(stack_: stack.Stack, service: Service, port: int, extra: dict[str, str]) -> Running:
     port_setting = {f"{service.name.upper()}_HTTP_PORT": str(port)}
     env = {**LOCAL_ONLY_SETTINGS, **os.environ, **stack_.environment(), **extra, **port_setting}

@@ -271,65 +271,80 @@ def _ports_free(stack: Stack) -> None:
         sys.exit(f"ports in use by another process: {', '.join(taken)}; stop it first")
 
 
-def start(stack: Stack) -> None:
-    if not any(JARS.glob("kafka_2.13-*.jar")):
-        sys.exit("Kafka jars missing: run `make jars` first")
-    if all(_running_pid(stack.pid_file(s)) is None for s in ("kafka", "mongo", "smtp", "notify")):
-        _ports_free(stack)
-    config = _format_kafka(stack)
-    _spawn(stack, "kafka", _java(["kafka.Kafka", str(config)], "768m"))
-    _spawn(
-        stack,
-        "mongo",
-        _java([str(LAUNCHER), str(stack.mongo_port), str(stack.home / "mongo")], "512m"),
-    )
-    _spawn(
-        stack,
-        "smtp",
-        [
+SERVERS = ("kafka", "mongo", "smtp", "notify")
+
+
+def _command(stack: Stack, server: str) -> list[str]:
+    if server == "kafka":
+        return _java(["kafka.Kafka", str(_format_kafka(stack))], "768m")
+    if server == "mongo":
+        return _java([str(LAUNCHER), str(stack.mongo_port), str(stack.home / "mongo")], "512m")
+    if server == "smtp":
+        return [
             sys.executable,
             str(MAILSINK),
             "--port",
             str(stack.smtp_port),
             "--dir",
             str(stack.mail_dir),
-        ],
-    )
-    _spawn(
-        stack,
-        "notify",
-        [
-            sys.executable,
-            str(NOTIFY_STANDIN),
-            "--port",
-            str(stack.notify_port),
-            "--dir",
-            str(stack.sms_dir),
-            "--callback-url",
-            f"http://127.0.0.1:{stack.notifier_port}/v1/receipts/notify",
-            "--callback-token",
-            RECEIPT_TOKEN,
-        ],
-    )
-    _wait_until(stack, "mongo", _mongo_answers)
-    _wait_until(stack, "smtp", _smtp_answers)
-    _wait_until(stack, "notify", _notify_answers)
-    _wait_until(stack, "kafka", _kafka_answers)
+        ]
+    return [
+        sys.executable,
+        str(NOTIFY_STANDIN),
+        "--port",
+        str(stack.notify_port),
+        "--dir",
+        str(stack.sms_dir),
+        "--callback-url",
+        f"http://127.0.0.1:{stack.notifier_port}/v1/receipts/notify",
+        "--callback-token",
+        RECEIPT_TOKEN,
+    ]
+
+
+READINESS: dict[str, Callable[[Stack], bool]] = {
+    "mongo": _mongo_answers,
+    "smtp": _smtp_answers,
+    "notify": _notify_answers,
+    "kafka": _kafka_answers,
+}
+
+
+def start_server(stack: Stack, server: str) -> None:
+    """Start one server of the stack (e.g. after a fault test stopped it) and wait for it."""
+    _spawn(stack, server, _command(stack, server))
+    _wait_until(stack, server, READINESS[server])
+
+
+def start(stack: Stack) -> None:
+    if not any(JARS.glob("kafka_2.13-*.jar")):
+        sys.exit("Kafka jars missing: run `make jars` first")
+    if all(_running_pid(stack.pid_file(s)) is None for s in SERVERS):
+        _ports_free(stack)
+    for server in SERVERS:
+        _spawn(stack, server, _command(stack, server))
+    for server in ("mongo", "smtp", "notify", "kafka"):
+        _wait_until(stack, server, READINESS[server])
+
+
+def stop_server(stack: Stack, server: str) -> None:
+    """Stop one server by its PID: SIGTERM, then SIGKILL if it lingers past 30 s."""
+    pid = _running_pid(stack.pid_file(server))
+    if pid is None:
+        return
+    os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while _running_pid(stack.pid_file(server)) is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if _running_pid(stack.pid_file(server)) is not None:
+        os.killpg(pid, signal.SIGKILL)
+    stack.pid_file(server).unlink(missing_ok=True)
+    print(f"{server} stopped ({stack.name})")
 
 
 def stop(stack: Stack) -> None:
-    for server in ("notify", "smtp", "mongo", "kafka"):
-        pid = _running_pid(stack.pid_file(server))
-        if pid is None:
-            continue
-        os.killpg(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 30
-        while _running_pid(stack.pid_file(server)) is not None and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if _running_pid(stack.pid_file(server)) is not None:
-            os.killpg(pid, signal.SIGKILL)
-        stack.pid_file(server).unlink(missing_ok=True)
-        print(f"{server} stopped ({stack.name})")
+    for server in reversed(SERVERS):
+        stop_server(stack, server)
 
 
 def wipe(stack: Stack) -> None:

@@ -1,0 +1,38 @@
+"""Fault-suite fixtures: the system as processes, and a summary table of recoveries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import Servers
+from tests.faults.harness import System
+
+RESULTS: list[dict[str, Any]] = []
+
+
+@pytest.fixture
+def system(servers: Servers) -> Iterator[System]:
+    if servers.mail_dir is None:
+        pytest.fail("the fault suite needs the local test stack that `make test` starts")
+    running = System()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not RESULTS:
+        return
+    terminalreporter.write_sep("=", "fault suite: recoveries")
+    terminalreporter.write_line(
+        f"{'fault':<34} {'reports':>7} {'lost':>4} {'duplicated':>10} {'recovery (s)':>12}"
+    )
+    for row in RESULTS:
+        terminalreporter.write_line(
+            f"{row['fault']:<34} {row['reports']:>7} {row['lost']:>4} "
+            f"{row['duplicated']:>10} {row['recovery_s']:>12.1f}"
+        )

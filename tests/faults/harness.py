@@ -1,0 +1,257 @@
+"""The fault suite's machinery: the system as processes, a steady load, a ledger of what
+happened, and the time until every consumer group has caught up again."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import json
+import os
+import signal
+import sys
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from shared import topics
+from tests import factories
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local"))
+
+import run as system_runner
+import stack as stacks
+
+STACK = stacks.STACKS["test"]
+PORT_OFFSET = 10_000
+WEB_KEY = {"Authorization": "Bearer local-web-key"}
+GROUP_TOPICS: dict[str, list[str]] = {
+    "intake": [
+        topics.SUBMISSION_RECEIVED,
+        topics.REFERENCE_ISSUED,
+        topics.REPLY_SENT,
+        topics.REPLY_DELIVERED,
+    ],
+    "classifier": [topics.REPORT_SUBMITTED, topics.REPORT_UPDATED],
+    "reference_issuer": [topics.REPORT_SUBMITTED, topics.REPLY_SENT, topics.REPLY_DELIVERED],
+    "notifier": [
+        topics.REPORT_SUBMITTED,
+        topics.REPORT_CLASSIFIED,
+        topics.REFERENCE_ISSUED,
+        topics.SLA_BREACHED,
+    ],
+    "sla_watchdog": [
+        topics.REPORT_SUBMITTED,
+        topics.REPORT_CLASSIFIED,
+        topics.REPLY_SENT,
+        topics.REPLY_DELIVERED,
+        topics.REPLY_FAILED,
+    ],
+}
+LEDGER_TOPICS = [topics.REFERENCE_ISSUED, topics.REPLY_DELIVERED, topics.SLA_MET]
+SETTINGS = {
+    "INTAKE_RATE_LIMIT_BURST": "100000",
+    # A send claimed by a notifier killed mid-send is taken over when its lease runs out:
+    # shorter sends (fewer, quicker attempts) allow a shorter lease, so recovery is quicker.
+    "NOTIFIER_CLAIM_LEASE_S": "20",
+    "NOTIFIER_SEND_ATTEMPTS": "2",
+    "SMTP_TIMEOUT_S": "5",
+}
+
+
+class System:
+    """The five services as processes on the test stack, which faults may kill."""
+
+    def __init__(self) -> None:
+        self.running = {
+            item.service.name: item
+            for item in system_runner.start_services(STACK, PORT_OFFSET, SETTINGS)
+        }
+
+    def signal(self, name: str, signum: signal.Signals) -> None:
+        os.kill(self.running[name].process.pid, signum)
+
+    def kill(self, name: str) -> None:
+        self.signal(name, signal.SIGKILL)
+        self.running[name].process.wait(timeout=30)
+
+    def terminate(self, name: str) -> None:
+        self.signal(name, signal.SIGTERM)
+        self.running[name].process.wait(timeout=60)
+
+    def start(self, name: str) -> None:
+        self.running[name] = system_runner.start_service(STACK, name, PORT_OFFSET, SETTINGS)
+
+    def stop(self) -> None:
+        system_runner.stop_services(list(self.running.values()))
+
+    @property
+    def intake_url(self) -> str:
+        return f"http://127.0.0.1:{self.running['intake'].port}"
+
+
+@dataclass
+class Load:
+    """A steady stream of reports, each retried with its Idempotency-Key until accepted."""
+
+    system: System
+    reports: int
+    rate_per_s: float
+    accepted: dict[str, str] = field(default_factory=dict)  # idempotency key -> report id
+    refused: int = 0
+
+    async def run(self) -> None:
+        async with httpx.AsyncClient(timeout=10) as client:
+            tasks = []
+            for _ in range(self.reports):
+                tasks.append(asyncio.create_task(self._submit(client, f"fault-{uuid.uuid4()}")))
+                await asyncio.sleep(1 / self.rate_per_s)  # the load's own pace, not a wait
+            await asyncio.gather(*tasks)
+
+    async def _submit(self, client: httpx.AsyncClient, key: str) -> None:
+        deadline = time.monotonic() + 180
+        body = factories.submission_body()
+        while time.monotonic() < deadline:
+            try:
+                answer = await client.post(
+                    f"{self.system.intake_url}/v1/reports",
+                    json=body,
+                    headers=WEB_KEY | {"Idempotency-Key": key},
+                )
+                if answer.status_code == 202:
+                    self.accepted[key] = answer.json()["report_id"]
+                    return
+            except httpx.HTTPError:
+                pass  # intake is down or restarting: try again with the same key
+            self.refused += 1
+            await asyncio.sleep(0.5)
+
+
+@dataclass
+class Ledger:
+    """What the system did, per report, read from Kafka and from the mail sink."""
+
+    references: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    delivered: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    met: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    emails: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def complete(self, report_ids: list[str]) -> bool:
+        return all(self.met.get(r) and self.emails.get(r) for r in report_ids)
+
+    def problems(self, report_ids: list[str]) -> list[str]:
+        found = []
+        for report_id in report_ids:
+            counts = (
+                len(self.references.get(report_id, ())),
+                len(self.delivered.get(report_id, ())),
+                len(self.met.get(report_id, ())),
+                self.emails.get(report_id, 0),
+            )
+            if counts != (1, 1, 1, 1):
+                found.append(f"{report_id}: references, delivered, met, emails = {counts}")
+        return found
+
+
+async def read_ledger(started: float) -> Ledger:
+    """Everything on the ledger topics from the beginning, and the mail sink's files."""
+    ledger = Ledger()
+    consumer = AIOKafkaConsumer(
+        *LEDGER_TOPICS,
+        bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}",
+        group_id=f"ledger-{uuid.uuid4()}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        ends = await consumer.end_offsets(
+            list(consumer.assignment()) or await _partitions(consumer)
+        )
+        while not await _reached(consumer, ends):
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    _note(ledger, record)
+    finally:
+        await consumer.stop()
+    _count_emails(ledger, started)
+    return ledger
+
+
+async def _partitions(consumer: AIOKafkaConsumer) -> list[TopicPartition]:
+    await consumer.getmany(timeout_ms=1000)
+    return list(consumer.assignment())
+
+
+async def _reached(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
+    for partition, end in ends.items():
+        if await consumer.position(partition) < end:
+            return False
+    return True
+
+
+def _note(ledger: Ledger, record: Any) -> None:
+    event = json.loads(record.value)
+    report_id = event.get("report_id")
+    if record.topic == topics.REFERENCE_ISSUED:
+        ledger.references[report_id].add(event["reference"])
+    elif record.topic == topics.REPLY_DELIVERED and event["reply_kind"] == "acknowledgement":
+        ledger.delivered[report_id].add(event["event_id"])
+    elif record.topic == topics.SLA_MET:
+        ledger.met[report_id].add(event["event_id"])
+
+
+def _count_emails(ledger: Ledger, started: float) -> None:
+    for path in STACK.mail_dir.glob("*.eml"):
+        if path.stat().st_mtime < started - 5:
+            continue
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        message_id = str(message["Message-ID"])
+        if ".acknowledgement." in message_id:
+            ledger.emails[message_id.strip("<").split(".")[0]] += 1
+
+
+async def total_lag() -> int:
+    """Messages not yet committed by the service groups, over their input topics."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}")
+    consumer = AIOKafkaConsumer(bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}")
+    await admin.start()
+    await consumer.start()
+    try:
+        lag = 0
+        for group, group_topics in GROUP_TOPICS.items():
+            committed = await admin.list_consumer_group_offsets(group)
+            partitions = [
+                TopicPartition(topic, number)
+                for topic in group_topics
+                for number in await _topic_partitions(consumer, topic)
+            ]
+            ends = await consumer.end_offsets(partitions)
+            for tp, end in ends.items():
+                meta = committed.get(tp)
+                lag += end - (meta.offset if meta is not None and meta.offset >= 0 else 0)
+        return lag
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+async def _topic_partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    known = consumer.partitions_for_topic(topic)
+    if not known:
+        await consumer._client.force_metadata_update()
+        known = consumer.partitions_for_topic(topic)
+    return set(known or ())
+
+
+def restart_server(server: str) -> None:
+    """Stop one of the test stack's servers and start it again (its data survives)."""
+    stacks.stop_server(STACK, server)
+    stacks.start_server(STACK, server)
