@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaProducer
 
 from tests.conftest import Servers
 from tests.faults.harness import System
 
 RESULTS: list[dict[str, Any]] = []
+
+
+@pytest.fixture
+async def producer_to_stack(servers: Servers) -> AsyncIterator[AIOKafkaProducer]:
+    producer = AIOKafkaProducer(bootstrap_servers=servers.kafka_bootstrap, acks="all")
+    await producer.start()
+    yield producer
+    await producer.stop()
 
 
 @pytest.fixture

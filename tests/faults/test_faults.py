@@ -10,13 +10,24 @@ import time
 from collections.abc import Awaitable, Callable
 
 import pytest
+from aiokafka import AIOKafkaProducer
 
 from tests.faults.conftest import RESULTS
-from tests.faults.harness import Load, System, read_ledger, restart_server, total_lag
+from tests.faults.harness import (
+    GROUP_TOPICS,
+    Load,
+    System,
+    dead_letters,
+    read_ledger,
+    restart_server,
+    rewind_groups,
+    total_lag,
+)
 from tests.integration.conftest import eventually
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
 
+POISONED_TOPICS = sorted({topic for group in GROUP_TOPICS.values() for topic in group})
 REPORTS = 120
 RATE_PER_S = 20.0
 SETTLE_S = 240.0
@@ -108,3 +119,41 @@ async def test_pause_a_service_past_its_session_timeout(system: System) -> None:
         system.signal("reference_issuer", signal.SIGCONT)
 
     await _run_with_fault("SIGSTOP reference_issuer", system, pause)
+
+
+async def test_poison_in_every_input_topic_is_set_aside_and_the_rest_flows(
+    system: System, producer_to_stack: AIOKafkaProducer
+) -> None:
+    poisoned_at_ms = int(time.time() * 1000)
+
+    async def poison(_load: Load) -> None:
+        for topic in POISONED_TOPICS:
+            await producer_to_stack.send_and_wait(topic, b"{poison", key=b"poison")
+
+    await _run_with_fault("poison in every input topic", system, poison)
+
+    found = await dead_letters(poisoned_at_ms)
+    for service, service_topics in GROUP_TOPICS.items():
+        expected = set(service_topics) & set(POISONED_TOPICS)
+        assert {topic for topic, _ in found[service]} == expected, service
+        assert all(reason.startswith("invalid event") for _, reason in found[service])
+
+
+async def test_replaying_every_topic_from_offset_0_changes_nothing(system: System) -> None:
+    loads: list[Load] = []
+
+    async def remember(load: Load) -> None:
+        loads.append(load)
+
+    started = time.time()
+    await _run_with_fault("none, then replay from offset 0", system, remember)
+    ours = set(loads[0].accepted.values())
+    before = (await read_ledger(started)).restricted_to(ours)
+    system.stop()
+    await rewind_groups()
+    system.running = System().running
+    await eventually(_lag_is_zero, deadline_s=SETTLE_S, what="the replay to be consumed")
+    after = (await read_ledger(started)).restricted_to(ours)
+
+    assert len(before.references) == len(ours)
+    assert after == before
