@@ -22,9 +22,15 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import (
+    InvalidProducerIdMapping,
+    KafkaError,
+    OutOfOrderSequenceNumber,
+    TopicAlreadyExistsError,
+    UnknownProducerId,
+)
 from faststream import AckPolicy
 from faststream._internal.middlewares import BaseMiddleware
 from faststream.kafka import KafkaBroker
@@ -222,23 +228,67 @@ def reliable_subscriber(
     )
 
 
-class KafkaEventPublisher:
-    """Publishes stored outbox messages through a broker, waiting for `acks=all`."""
+#: Errors after which an idempotent producer's sequence state is no use any more (seen
+#: after a broker restart): only a new producer, with a new producer id, can go on.
+PRODUCER_STATE_ERRORS: tuple[type[Exception], ...] = (
+    OutOfOrderSequenceNumber,
+    UnknownProducerId,
+    InvalidProducerIdMapping,
+)
 
-    def __init__(self, broker: KafkaBroker) -> None:
-        self._broker = broker
+
+class KafkaEventPublisher:
+    """Publishes stored outbox messages with an idempotent, `acks=all` producer of its own.
+
+    When the broker no longer accepts the producer's sequence numbers, the producer is
+    replaced and the failure reported as transient, so the message is published again by
+    the new producer instead of failing for ever.
+    """
+
+    def __init__(self, settings: KafkaSettings, client_id: str) -> None:
+        self._settings = settings
+        self._client_id = client_id
+        self._producer: AIOKafkaProducer | None = None
+        self._lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        async with self._lock:
+            if self._producer is None:
+                producer = AIOKafkaProducer(
+                    bootstrap_servers=self._settings.bootstrap_servers,
+                    client_id=self._client_id,
+                    acks="all",
+                    enable_idempotence=True,
+                    request_timeout_ms=self._settings.request_timeout_ms,
+                )
+                await producer.start()
+                self._producer = producer
+
+    async def stop(self) -> None:
+        async with self._lock:
+            producer, self._producer = self._producer, None
+        if producer is not None:
+            await producer.stop()
 
     async def publish(self, message: Document) -> None:
-        await self._broker.publish(
-            message["value"].encode(),
-            message["topic"],
-            key=message["key"].encode(),
-            headers={
-                "content-type": "application/json",
-                "event_type": message["event_type"],
-                "event_id": message["event_id"],
-            },
-        )
+        await self.start()
+        assert self._producer is not None
+        headers = [
+            ("content-type", b"application/json"),
+            ("event_type", message["event_type"].encode()),
+            ("event_id", message["event_id"].encode()),
+        ]
+        try:
+            await self._producer.send_and_wait(
+                message["topic"],
+                message["value"].encode(),
+                key=message["key"].encode(),
+                headers=headers,
+            )
+        except PRODUCER_STATE_ERRORS as error:
+            log.warning("producer_replaced", error=type(error).__name__)
+            await self.stop()
+            raise TransientError(f"producer state lost: {type(error).__name__}") from error
 
 
 async def ensure_topics(settings: KafkaSettings) -> None:

@@ -46,6 +46,8 @@ class ServiceRuntime:
     ) -> None:
         self.name = name
         self.metrics = metrics or ServiceMetrics(name)
+        #: Publishes the events kept in outboxes; started before consuming, stopped after.
+        self.publisher = KafkaEventPublisher(settings.kafka, name)
         self.settings = settings
         self.broker = broker
         self.mongo = mongo
@@ -67,11 +69,6 @@ class ServiceRuntime:
             metrics,
         )
 
-    @property
-    def publisher(self) -> KafkaEventPublisher:
-        """Publishes outbox messages through this process's broker."""
-        return KafkaEventPublisher(self.broker)
-
     def relay_outbox(self, outbox: Outbox) -> None:
         """Sweep `outbox` for events left unpublished, for the life of the process."""
         interval = self.settings.outbox_relay_interval_s
@@ -91,6 +88,7 @@ class ServiceRuntime:
         await _until_ready(lambda: self.mongo.admin.command("ping"), "mongo")
         for prepare in self._prepare:
             await prepare()
+        await self.publisher.start()
         await self.broker.start()
         stopping = asyncio.Event()
         tasks = [asyncio.create_task(job(stopping)) for job in self._jobs]
@@ -101,6 +99,7 @@ class ServiceRuntime:
             await self.broker.stop()
             stopping.set()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await self.publisher.stop()
             await self.mongo.close()
             log.info("service_stopped")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local")
 import run as system
 import stack
 
+from tests.faults.harness import move_groups
+
 #: The services' ports in tests: the `make run` ports plus this, so both can run at once.
 PORT_OFFSET = 10_000
 
@@ -24,6 +27,7 @@ def running_system(servers: Servers) -> Iterator[dict[str, int]]:
     """Start the five services on the test stack; yields each service's HTTP port."""
     if servers.mail_dir is None:
         pytest.fail("end-to-end tests need the local test stack that `make test` starts")
+    asyncio.run(move_groups(to_end=True))  # earlier tests' messages are not ours to process
     running = system.start_services(
         stack.STACKS["test"],
         port_offset=PORT_OFFSET,

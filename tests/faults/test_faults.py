@@ -151,7 +151,7 @@ async def test_replaying_every_topic_from_offset_0_changes_nothing(system: Syste
     before = (await read_ledger(started)).restricted_to(ours)
     system.stop()
     await rewind_groups()
-    system.running = System().running
+    system.running = System(skip_backlog=False).running
     await eventually(_lag_is_zero, deadline_s=SETTLE_S, what="the replay to be consumed")
     after = (await read_ledger(started)).restricted_to(ours)
 
