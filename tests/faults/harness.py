@@ -294,6 +294,8 @@ async def move_groups(*, to_end: bool) -> None:
                 for topic in group_topics
                 for number in await _topic_partitions(consumer, topic)
             ]
+            if not partitions:
+                continue  # the topics do not exist yet: no backlog to skip or replay
             consumer.assign(partitions)
             ends = await consumer.end_offsets(partitions) if to_end else {}
             await consumer.commit({partition: ends.get(partition, 0) for partition in partitions})
