@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from contextlib import suppress
 from datetime import datetime, timedelta
@@ -29,7 +31,7 @@ from shared.events import (
     ReportClassified,
     ReportSubmitted,
 )
-from shared.mongo import Document
+from shared.mongo import TRANSIENT_MONGO_ERRORS, Document
 from shared.outbox import EventPublisher, Outbox, outbox_entries
 
 
@@ -111,6 +113,19 @@ class MongoReplies:
         return Claim.FINISHED if state in FINISHED_STATES else Claim.HELD
 
     async def finish(self, report_id: uuid.UUID, kind: ReplyKind, outcome: Sent) -> None:
+        """Record a send's outcome, retrying through a short Mongo outage: the message is
+        already with the provider, and an unrecorded send is re-sent once the claim expires."""
+        deadline = time.monotonic() + self._lease.total_seconds() / 2
+        while True:
+            try:
+                await self._finish_once(report_id, kind, outcome)
+                return
+            except TRANSIENT_MONGO_ERRORS:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
+
+    async def _finish_once(self, report_id: uuid.UUID, kind: ReplyKind, outcome: Sent) -> None:
         field = f"replies.{kind.value}"
         record = {
             f"{field}.state": outcome.state,
