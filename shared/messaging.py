@@ -38,6 +38,7 @@ from faststream.message import StreamMessage
 from pydantic import ValidationError
 
 from shared.errors import PermanentError, TransientError
+from shared.failpoints import BEFORE_COMMIT, failpoint
 from shared.metrics import ServiceMetrics
 from shared.mongo import TRANSIENT_MONGO_ERRORS, Document
 from shared.settings import KafkaSettings
@@ -101,6 +102,7 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
         ):
             result = await self._with_retries(call_next, msg)
             self._count_handled(msg)
+            failpoint(BEFORE_COMMIT)  # the acknowledgement (commit) follows this scope
             return result
 
     def _count_handled(self, msg: StreamMessage[Any]) -> None:

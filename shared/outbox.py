@@ -19,6 +19,7 @@ import structlog
 from pymongo.asynchronous.collection import AsyncCollection
 
 from shared.events import Event
+from shared.failpoints import AFTER_STORE, failpoint
 from shared.mongo import Document
 from shared.topics import topic_for
 
@@ -58,6 +59,8 @@ class Outbox:
         """Publish a document's pending events, in order; returns how many went out."""
         document = await self._collection.find_one({"_id": document_id}, {"outbox": 1})
         pending: list[Document] = (document or {}).get("outbox", [])
+        if pending:
+            failpoint(AFTER_STORE)
         for message in pending:
             await self._publisher.publish(message)
         if pending:

@@ -90,10 +90,18 @@ def start_service(
     stack_: stack.Stack, name: str, port_offset: int = 0, settings: dict[str, str] | None = None
 ) -> Running:
     """Start one service (e.g. again after a fault test killed it) and wait until healthy."""
-    service = next(s for s in SERVICES if s.name == name)
-    running = _start(stack_, service, service.port + port_offset, settings or {})
+    running = launch_service(stack_, name, port_offset, settings)
     _wait_healthy(stack_, running)
     return running
+
+
+def launch_service(
+    stack_: stack.Stack, name: str, port_offset: int = 0, settings: dict[str, str] | None = None
+) -> Running:
+    """Start one service without waiting for it (one armed to die at a fail point may not
+    live long enough to answer a health check)."""
+    service = next(s for s in SERVICES if s.name == name)
+    return _start(stack_, service, service.port + port_offset, settings or {})
 
 
 def _start(stack_: stack.Stack, service: Service, port: int, extra: dict[str, str]) -> Running:

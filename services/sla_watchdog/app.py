@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import FastAPI
 
 from services.sla_watchdog import SERVICE
@@ -17,7 +19,7 @@ from shared.runtime import ServiceRuntime
 
 
 def create_app(settings: SlaWatchdogSettings, clock: Clock | None = None) -> FastAPI:
-    clock = clock or SystemClock()
+    clock = clock or SystemClock(timedelta(seconds=settings.clock_offset_s))
     runtime = ServiceRuntime.create(SERVICE, settings)
     clocks = MongoClocks(runtime.database, runtime.publisher)
     runtime.on_startup(clocks.create_indexes)

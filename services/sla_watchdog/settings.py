@@ -25,3 +25,8 @@ class SlaWatchdogSettings(ServiceSettings):
     force_policies: dict[str, Policy] = Field(default_factory=dict)
     tick_interval_s: float = Field(default=1.0, gt=0)
     resync_interval_s: float = Field(default=60.0, gt=0)
+    clock_offset_s: float = Field(
+        default=0.0,
+        description="Shifts the watchdog's clock. Leave at 0: it exists to rehearse a clock "
+        "that jumped (the fault suite moves it two days forward).",
+    )

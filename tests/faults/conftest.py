@@ -38,10 +38,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         return
     terminalreporter.write_sep("=", "fault suite: recoveries")
     terminalreporter.write_line(
-        f"{'fault':<34} {'reports':>7} {'lost':>4} {'duplicated':>10} {'recovery (s)':>12}"
+        f"{'fault':<42} {'reports':>7} {'lost':>4} {'duplicated':>10} {'recovery (s)':>12}"
     )
     for row in RESULTS:
         terminalreporter.write_line(
-            f"{row['fault']:<34} {row['reports']:>7} {row['lost']:>4} "
+            f"{row['fault']:<42} {row['reports']:>7} {row['lost']:>4} "
             f"{row['duplicated']:>10} {row['recovery_s']:>12.1f}"
         )

@@ -9,10 +9,12 @@ import email.policy
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,7 +57,14 @@ GROUP_TOPICS: dict[str, list[str]] = {
         topics.REPLY_FAILED,
     ],
 }
-LEDGER_TOPICS = [topics.REFERENCE_ISSUED, topics.REPLY_DELIVERED, topics.SLA_MET]
+LEDGER_TOPICS = [
+    topics.REFERENCE_ISSUED,
+    topics.REPLY_DELIVERED,
+    topics.SLA_MET,
+    topics.SLA_AT_RISK,
+    topics.SLA_BREACHED,
+]
+FAILPOINT_DEADLINE_S = 120
 SETTINGS = {
     "INTAKE_RATE_LIMIT_BURST": "100000",
     # A send claimed by a notifier killed mid-send is taken over when its lease runs out:
@@ -88,8 +97,25 @@ class System:
         self.signal(name, signal.SIGTERM)
         self.running[name].process.wait(timeout=60)
 
-    def start(self, name: str) -> None:
-        self.running[name] = system_runner.start_service(STACK, name, PORT_OFFSET, SETTINGS)
+    def start(self, name: str, **settings: str) -> None:
+        self.running[name] = system_runner.start_service(
+            STACK, name, PORT_OFFSET, SETTINGS | settings
+        )
+
+    def run_until_failpoint(self, name: str, failpoint: str, passage: int, **settings: str) -> None:
+        """Start a service armed to kill itself (SIGKILL) at a fail point, and wait for it."""
+        armed = SETTINGS | settings | {"FRONTDESK_FAILPOINTS": f"{failpoint}={passage}"}
+        running = system_runner.launch_service(STACK, name, PORT_OFFSET, armed)
+        self.running[name] = running
+        try:
+            code = running.process.wait(timeout=FAILPOINT_DEADLINE_S)
+        except subprocess.TimeoutExpired:
+            running.process.kill()
+            running.process.wait()
+            raise AssertionError(
+                f"{name} did not reach {failpoint} {passage} times in {FAILPOINT_DEADLINE_S} s"
+            ) from None
+        assert code == -signal.SIGKILL, f"{name} exited with {code}, not at {failpoint}"
 
     def stop(self) -> None:
         system_runner.stop_services(list(self.running.values()))
@@ -144,6 +170,11 @@ class Ledger:
     delivered: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     met: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     emails: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    #: per report, the SLA thresholds announced (at-risk names and "breach"), by event id
+    thresholds: dict[str, dict[str, set[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set))
+    )
+    holding_emails: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def restricted_to(self, report_ids: set[str]) -> Ledger:
         """The ledger of these reports only (the shared test stack holds other tests' too)."""
@@ -152,8 +183,17 @@ class Ledger:
             return {k: v for k, v in counts.items() if k in report_ids}
 
         return Ledger(
-            keep(self.references), keep(self.delivered), keep(self.met), keep(self.emails)
+            keep(self.references),
+            keep(self.delivered),
+            keep(self.met),
+            keep(self.emails),
+            keep(self.thresholds),
+            keep(self.holding_emails),
         )
+
+    def threshold_counts(self, report_id: str) -> dict[str, int]:
+        """How many distinct announcements of each threshold a report had."""
+        return {name: len(ids) for name, ids in self.thresholds.get(report_id, {}).items()}
 
     def complete(self, report_ids: list[str]) -> bool:
         return all(self.met.get(r) and self.emails.get(r) for r in report_ids)
@@ -170,6 +210,20 @@ class Ledger:
             if counts != (1, 1, 1, 1):
                 found.append(f"{report_id}: references, delivered, met, emails = {counts}")
         return found
+
+    def lost_and_duplicated(self, report_ids: list[str]) -> tuple[int, int]:
+        """Reports missing any of their side effects, and reports with one twice."""
+        lost = duplicated = 0
+        for report_id in report_ids:
+            counts = (
+                len(self.references.get(report_id, ())),
+                len(self.delivered.get(report_id, ())),
+                len(self.met.get(report_id, ())),
+                self.emails.get(report_id, 0),
+            )
+            lost += min(counts) == 0
+            duplicated += max(counts) > 1
+        return lost, duplicated
 
 
 async def read_ledger(started: float) -> Ledger:
@@ -222,6 +276,10 @@ def _note(ledger: Ledger, record: Any) -> None:
         ledger.delivered[report_id].add(event["event_id"])
     elif record.topic == topics.SLA_MET:
         ledger.met[report_id].add(event["event_id"])
+    elif record.topic == topics.SLA_AT_RISK:
+        ledger.thresholds[report_id][event["threshold"]].add(event["event_id"])
+    elif record.topic == topics.SLA_BREACHED:
+        ledger.thresholds[report_id]["breach"].add(event["event_id"])
 
 
 def _count_emails(ledger: Ledger, started: float) -> None:
@@ -229,20 +287,24 @@ def _count_emails(ledger: Ledger, started: float) -> None:
         if path.stat().st_mtime < started - 5:
             continue
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        message_id = str(message["Message-ID"])
-        if ".acknowledgement." in message_id:
-            ledger.emails[message_id.strip("<").split(".")[0]] += 1
+        report_id, kind = str(message["Message-ID"]).strip("<").split(".")[:2]
+        if kind == "acknowledgement":
+            ledger.emails[report_id] += 1
+        elif kind == "holding":
+            ledger.holding_emails[report_id] += 1
 
 
-async def total_lag() -> int:
-    """Messages not yet committed by the service groups, over their input topics."""
+async def total_lag(groups: Iterable[str] = GROUP_TOPICS) -> int:
+    """Messages not yet committed by these service groups (all by default), over their
+    input topics."""
     admin = AIOKafkaAdminClient(bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}")
     consumer = AIOKafkaConsumer(bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}")
     await admin.start()
     await consumer.start()
     try:
         lag = 0
-        for group, group_topics in GROUP_TOPICS.items():
+        for group in groups:
+            group_topics = GROUP_TOPICS[group]
             committed = await admin.list_consumer_group_offsets(group)
             partitions = [
                 TopicPartition(topic, number)

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from shared.failpoints import AFTER_STORE, BEFORE_COMMIT
 from tests.faults.conftest import RESULTS
 from tests.faults.harness import (
     GROUP_TOPICS,
@@ -47,11 +48,14 @@ async def _complete(load: Load, started: float) -> bool:
 
 
 async def _run_with_fault(
-    name: str, system: System, fault: Callable[[Load], Awaitable[None]]
+    name: str,
+    system: System,
+    fault: Callable[[Load], Awaitable[None]],
+    rate_per_s: float = RATE_PER_S,
 ) -> None:
     """Run the load, inject the fault a third of the way in, check the ledger."""
     started = time.time()
-    load = Load(system, REPORTS, RATE_PER_S)
+    load = Load(system, REPORTS, rate_per_s)
     load_task = asyncio.create_task(load.run())
     await eventually(functools.partial(_accepted_at_least, load, REPORTS // 3), deadline_s=60)
     await fault(load)
@@ -66,12 +70,13 @@ async def _run_with_fault(
     recovery = time.monotonic() - fault_ended
     ledger = await read_ledger(started)
     problems = ledger.problems(list(load.accepted.values()))
+    lost, duplicated = ledger.lost_and_duplicated(list(load.accepted.values()))
     RESULTS.append(
         {
             "fault": name,
             "reports": len(load.accepted),
-            "lost": 0 if not problems else len(problems),
-            "duplicated": sum(1 for p in problems if "= (1, 1, 1, 1)" not in p),
+            "lost": lost,
+            "duplicated": duplicated,
             "recovery_s": recovery,
         }
     )
@@ -90,6 +95,23 @@ async def test_kill_9_a_service_twice_mid_stream(system: System, service: str) -
             await asyncio.to_thread(system.start, service)
 
     await _run_with_fault(f"kill -9 {service} x2", system, kill_twice)
+
+
+@pytest.mark.parametrize(
+    "service", ["intake", "classifier", "reference_issuer", "notifier", "sla_watchdog"]
+)
+async def test_kill_9_a_service_in_its_two_windows(system: System, service: str) -> None:
+    """Killed after its Mongo write and before the publish, then after the publish and
+    before the offset commit: the moments a crash is most likely to lose or repeat work."""
+
+    async def die_in_each_window(_load: Load) -> None:
+        await asyncio.to_thread(system.terminate, service)  # to restart it armed
+        for window in (AFTER_STORE, BEFORE_COMMIT):
+            await asyncio.to_thread(system.run_until_failpoint, service, window, 3)
+        await asyncio.to_thread(system.start, service)
+
+    # a slower load, so that there is work left for both windows after the restarts
+    await _run_with_fault(f"kill -9 {service} in both windows", system, die_in_each_window, 10)
 
 
 @pytest.mark.parametrize("server", ["kafka", "mongo"])
@@ -157,3 +179,78 @@ async def test_replaying_every_topic_from_offset_0_changes_nothing(system: Syste
 
     assert len(before.references) == len(ours)
     assert after == before
+
+
+WARNINGS_AND_BREACH = {"50%": 1, "75%": 1, "90%": 1, "breach": 1}
+TWO_DAYS_S = str(2 * 24 * 3600)
+TWO_DAYS_AND_AN_HOUR_S = str(2 * 24 * 3600 + 3600)
+
+
+async def _caught_up(*groups: str) -> bool:
+    return await total_lag(groups) == 0
+
+
+async def _every_threshold_announced(report_ids: set[str], started: float) -> bool:
+    ledger = (await read_ledger(started)).restricted_to(report_ids)
+    return all(ledger.threshold_counts(r).keys() >= WARNINGS_AND_BREACH.keys() for r in report_ids)
+
+
+async def test_watchdog_restarts_and_a_forward_clock_jump_announce_each_threshold_once(
+    system: System,
+) -> None:
+    """With no replies going out, the watchdog's clock jumps two days forward, so every
+    threshold of every clock falls due at once; the watchdog is killed while announcing
+    them, restarted, killed again and restarted with its clock an hour further on."""
+    started = time.time()
+    await asyncio.to_thread(system.terminate, "notifier")  # every clock stays open
+    load = Load(system, REPORTS // 2, RATE_PER_S)
+    await load.run()
+    ours = set(load.accepted.values())
+    await eventually(
+        functools.partial(_caught_up, "classifier", "reference_issuer", "sla_watchdog"),
+        deadline_s=SETTLE_S,
+        what="every clock started and graded",
+    )
+
+    await asyncio.to_thread(system.kill, "sla_watchdog")
+    jumped = {"SLA_WATCHDOG_CLOCK_OFFSET_S": TWO_DAYS_S}
+    await asyncio.to_thread(
+        functools.partial(
+            system.run_until_failpoint, "sla_watchdog", AFTER_STORE, len(ours) // 3, **jumped
+        )
+    )
+    await asyncio.to_thread(functools.partial(system.start, "sla_watchdog", **jumped))
+    await eventually(
+        functools.partial(_every_threshold_announced, ours, started),
+        deadline_s=SETTLE_S,
+        what="every warning and breach announced",
+    )
+    await asyncio.to_thread(system.kill, "sla_watchdog")
+    further = {"SLA_WATCHDOG_CLOCK_OFFSET_S": TWO_DAYS_AND_AN_HOUR_S}
+    await asyncio.to_thread(functools.partial(system.start, "sla_watchdog", **further))
+    await asyncio.to_thread(system.start, "notifier")
+    fault_ended = time.monotonic()
+    await eventually(
+        functools.partial(_complete, load, started),
+        deadline_s=SETTLE_S,
+        what="every report's acknowledgement and SLA outcome",
+    )
+    await eventually(_lag_is_zero, deadline_s=SETTLE_S, what="all consumer lag back to zero")
+
+    ledger = (await read_ledger(started)).restricted_to(ours)
+    lost, duplicated = ledger.lost_and_duplicated(list(ours))
+    duplicated += sum(1 for r in ours if ledger.threshold_counts(r) != WARNINGS_AND_BREACH)
+    RESULTS.append(
+        {
+            "fault": "watchdog kill -9 x2, clock +2 days",
+            "reports": len(ours),
+            "lost": lost,
+            "duplicated": duplicated,
+            "recovery_s": time.monotonic() - fault_ended,
+        }
+    )
+    assert ledger.problems(list(ours)) == []
+    assert {r: ledger.threshold_counts(r) for r in ours} == {r: WARNINGS_AND_BREACH for r in ours}
+    # a holding reply only if the breach was read before the acknowledgement went out
+    assert ledger.holding_emails, "the breaches led to no holding reply at all"
+    assert all(count == 1 for count in ledger.holding_emails.values())
