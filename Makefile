@@ -11,7 +11,7 @@ JARS := .local/jars
 JARS_STAMP := $(JARS)/.complete
 PYTEST_ARGS ?=
 
-.PHONY: help install jars browser run test unit lint typecheck fmt stop clean eval-classifier
+.PHONY: help install jars browser run test unit lint typecheck fmt stop clean eval-classifier bench
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 help:
@@ -19,6 +19,7 @@ help:
 	@echo "make test       set everything up, start test servers, run lint, types and all tests"
 	@echo "make unit       unit tests only (no servers)"
 	@echo "make eval-classifier  precision and recall of the classifier's rules"
+	@echo "make bench      throughput and latency against the raw Kafka ceiling (about 8 min)"
 	@echo "make lint | typecheck | fmt"
 	@echo "make stop       stop servers left running by an interrupted run"
 
@@ -58,6 +59,10 @@ eval-classifier: install
 	$(PY) -m services.classifier.evaluation tests/data/classifier_eval.jsonl
 	$(PY) -m services.classifier.evaluation tests/data/classifier_holdout.jsonl
 
+# Not part of `make test`: a fresh `bench` stack of its own; results in bench/results/.
+bench: install jars
+	$(PY) -m bench
+
 unit: install
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
 
@@ -76,6 +81,7 @@ fmt: install
 stop:
 	-$(PY) deploy/local/stack.py stop run
 	-$(PY) deploy/local/stack.py stop test
+	-$(PY) deploy/local/stack.py stop bench
 
 clean: stop
 	rm -rf .local .venv .mypy_cache .ruff_cache .pytest_cache

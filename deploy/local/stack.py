@@ -2,7 +2,8 @@
 
 A *stack* is Kafka (KRaft, broker and controller in one process), the mongo-java-server
 launcher and the local SMTP sink, each with its own ports, data and logs under `.local/`.
-`make run` uses the `run` stack and `make test` the `test` stack, so both can be up at once.
+`make run` uses the `run` stack, `make test` the `test` stack and `make bench` the `bench`
+stack, so all can be up at once.
 
     python deploy/local/stack.py start run|test
     python deploy/local/stack.py stop run|test
@@ -87,6 +88,9 @@ STACKS = {
     "run": Stack("run", 9092, 9093, 27017, 1025, ROOT / ".local" / "mail", 8090, 8003),
     "test": Stack(
         "test", 19092, 19093, 37017, 11025, ROOT / ".local" / "test" / "mail", 18090, 18003
+    ),
+    "bench": Stack(
+        "bench", 29092, 29093, 47017, 21025, ROOT / ".local" / "bench" / "mail", 28090, 28003
     ),
 }
 

@@ -1,0 +1,139 @@
+"""The benchmark's outputs: JSON, a markdown table, a plot, and the README's section."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import platform
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no display
+import matplotlib.pyplot as plt
+
+RESULTS = Path(__file__).resolve().parent / "results"
+README = Path(__file__).resolve().parents[1] / "README.md"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def write(results: dict[str, Any], label: str = "") -> list[Path]:
+    """Write every output; returns the paths written."""
+    RESULTS.mkdir(exist_ok=True)
+    stem = datetime.now(UTC).strftime("%Y-%m-%d") + (f"-{label}" if label else "")
+    data = _plain(results) | {"machine": _machine(), "measured_at": datetime.now(UTC).isoformat()}
+    json_path, md_path, png_path = (RESULTS / f"{stem}.{ext}" for ext in ("json", "md", "png"))
+    json_path.write_text(json.dumps(data, indent=2) + "\n")
+    markdown = tables(data)
+    md_path.write_text(markdown)
+    plot(data, png_path)
+    _update_readme(markdown, png_path)
+    return [json_path, md_path, png_path, README]
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _plain(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _machine() -> dict[str, Any]:
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "os": platform.system()}
+
+
+def tables(data: dict[str, Any]) -> str:
+    systems: dict[str, list[dict[str, Any]]] = data["systems"]
+    lines = [
+        f"Measured {data['measured_at'][:16]} UTC on {data['machine']['cpus']} CPUs, "
+        f"Python {data['machine']['python']}, by `make bench`.",
+        "",
+        "| system | load | offered /s | sustained /s | submit→submitted p50 / p99 / p99.9 ms "
+        "| submit→reply p50 / p99 / p99.9 ms |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for name, phases in systems.items():
+        for phase in phases:
+            offered = f"{phase['offered_per_s']:.0f}" if phase["offered_per_s"] else "max"
+            lines.append(
+                f"| {name} | {phase['kind']} | {offered} | {phase['sustained_per_s']:.0f} "
+                f"| {_percentiles(phase['to_submitted'])} | {_percentiles(phase['to_reply'])} |"
+            )
+    lines += ["", *_ratios(systems), "", *_resources(systems), "", *_ticks(data)]
+    return "\n".join(lines) + "\n"
+
+
+def _percentiles(p: dict[str, float]) -> str:
+    return f"{p['p50_ms']:.1f} / {p['p99_ms']:.1f} / {p['p999_ms']:.1f}"
+
+
+def _ratios(systems: dict[str, list[dict[str, Any]]]) -> list[str]:
+    ceiling = systems["ceiling"][0]["sustained_per_s"]
+    return [
+        f"- {name}: saturated throughput {phases[0]['sustained_per_s'] / ceiling:.2f}x the "
+        "ceiling's"
+        for name, phases in systems.items()
+        if name != "ceiling"
+    ]
+
+
+def _resources(systems: dict[str, list[dict[str, Any]]]) -> list[str]:
+    lines = [
+        "CPU (% of one core) and peak memory per process, at saturation:",
+        "",
+        "| system | process | CPU % | peak RSS MB |",
+        "|---|---|---:|---:|",
+    ]
+    for name, phases in systems.items():
+        for process, usage in phases[0]["resources"].items():
+            lines.append(
+                f"| {name} | {process} | {usage['cpu_percent']:.0f} | {usage['peak_rss_mb']:.0f} |"
+            )
+    return lines
+
+
+def _ticks(data: dict[str, Any]) -> list[str]:
+    ticks: dict[str, float] = data["tick_cost_s"]
+    baseline = ticks["1000"]
+    lines = ["SLA watchdog tick (10 clocks due):", "", "| open clocks | tick ms | ratio to 1,000 |"]
+    lines.append("|---:|---:|---:|")
+    for count, cost in ticks.items():
+        lines.append(f"| {int(count):,} | {cost * 1000:.3f} | {cost / baseline:.2f} |")
+    return lines
+
+
+def plot(data: dict[str, Any], path: Path) -> None:
+    figure, axes = plt.subplots(figsize=(8, 5))
+    for name, phases in data["systems"].items():
+        open_loop = [p for p in phases if p["offered_per_s"]]
+        rates = [p["offered_per_s"] for p in open_loop]
+        axes.plot(rates, [p["to_reply"]["p99_ms"] for p in open_loop], "o-", label=f"{name} p99")
+        axes.plot(rates, [p["to_reply"]["p50_ms"] for p in open_loop], "x--", label=f"{name} p50")
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("offered rate (reports per second, open loop)")
+    axes.set_ylabel("submit to reply (ms)")
+    axes.set_title("frontdesk: latency against offered rate")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend(fontsize="small")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def _update_readme(markdown: str, png: Path) -> None:
+    """Put the latest table (and plot) between the README's bench markers."""
+    text = README.read_text()
+    if BEGIN not in text or END not in text:
+        return
+    relative = png.relative_to(README.parent)
+    section = f"{BEGIN}\n{markdown}\n![latency against offered rate]({relative})\n{END}"
+    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
+    README.write_text(pattern.sub(lambda _: section, text))
