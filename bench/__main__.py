@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import time
 from dataclasses import dataclass
@@ -22,7 +23,15 @@ from typing import Any
 import structlog
 
 from bench import report, sla_tick
-from bench.measure import Percentiles, Probe, Resources, Usage, closed_burst, open_loop
+from bench.measure import (
+    Percentiles,
+    Probe,
+    Resources,
+    Usage,
+    caught_up,
+    closed_burst,
+    open_loop,
+)
 from bench.systems import BOOTSTRAP, Chain, Pipeline, System, start_stack, stop_stack
 
 FRACTIONS = (0.25, 0.5, 0.75)
@@ -65,6 +74,7 @@ async def _phase(bench: Bench, kind: str, rate: float | None, plan: Plan) -> Pha
         else:
             sent = await open_loop(system.send, rate, max(20, int(rate * plan.phase_s)))
         await probe.until_seen(system.reply_topic, set(sent), REPLY_DEADLINE_S)
+        await caught_up(BOOTSTRAP, system.groups(), REPLY_DEADLINE_S)
     replies = probe.latencies(system.reply_topic, sent)
     first, last = min(sent.values()), max(probe.seen[system.reply_topic][r] for r in sent)
     return Phase(
@@ -120,6 +130,7 @@ def main() -> None:
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     start_stack()
+    gc.disable()  # the driver's own collection pauses would count as the system's latency
     try:
         systems = asyncio.run(bench_all(args.quick))
     finally:

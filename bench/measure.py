@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import psutil
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from hdrh.histogram import HdrHistogram
 
 #: 1 microsecond to 10 minutes, three significant digits.
@@ -194,3 +195,38 @@ class Resources:
         while True:
             self._sample()
             await asyncio.sleep(0.2)
+
+
+async def caught_up(bootstrap: str, groups: dict[str, list[str]], deadline_s: float) -> None:
+    """Wait (with a deadline) until every group has committed the end of its topics, so a
+    phase does not pay for the backlog of the one before."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await admin.start()
+    await consumer.start()
+    try:
+        deadline = time.monotonic() + deadline_s
+        while (lag := await _lag(admin, consumer, groups)) > 0:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"consumer groups still {lag} messages behind")
+            await asyncio.sleep(0.2)
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+async def _lag(
+    admin: AIOKafkaAdminClient, consumer: AIOKafkaConsumer, groups: dict[str, list[str]]
+) -> int:
+    lag = 0
+    for group, topics in groups.items():
+        committed = await admin.list_consumer_group_offsets(group)
+        partitions = [
+            TopicPartition(topic, number)
+            for topic in topics
+            for number in consumer.partitions_for_topic(topic) or await _wait(consumer, topic)
+        ]
+        for partition, end in (await consumer.end_offsets(partitions)).items():
+            meta = committed.get(partition)
+            lag += end - (meta.offset if meta is not None and meta.offset >= 0 else 0)
+    return lag

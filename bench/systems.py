@@ -46,6 +46,32 @@ ACCEPTED = 202
 SUBMIT_DEADLINE_S = 60.0
 
 
+#: What each service consumes (its consumer group is its name).
+SERVICE_GROUPS: dict[str, list[str]] = {
+    "intake": [
+        topics.SUBMISSION_RECEIVED,
+        topics.REFERENCE_ISSUED,
+        topics.REPLY_SENT,
+        topics.REPLY_DELIVERED,
+    ],
+    "classifier": [topics.REPORT_SUBMITTED, topics.REPORT_UPDATED],
+    "reference_issuer": [topics.REPORT_SUBMITTED, topics.REPLY_SENT, topics.REPLY_DELIVERED],
+    "notifier": [
+        topics.REPORT_SUBMITTED,
+        topics.REPORT_CLASSIFIED,
+        topics.REFERENCE_ISSUED,
+        topics.SLA_BREACHED,
+    ],
+    "sla_watchdog": [
+        topics.REPORT_SUBMITTED,
+        topics.REPORT_CLASSIFIED,
+        topics.REPLY_SENT,
+        topics.REPLY_DELIVERED,
+        topics.REPLY_FAILED,
+    ],
+}
+
+
 class System(Protocol):
     @property
     def name(self) -> str: ...
@@ -65,6 +91,9 @@ class System(Protocol):
     def matchers(self) -> dict[str, Matcher]: ...
 
     def pids(self) -> dict[str, int]: ...
+
+    def groups(self) -> dict[str, list[str]]:
+        """Each consumer group of the system, and the topics it consumes."""
 
 
 def start_stack() -> None:
@@ -154,6 +183,12 @@ class Chain:
         stages = {f"stage {name}": p.pid for name, p in self.processes.items()}
         return stages | server_pids()
 
+    def groups(self) -> dict[str, list[str]]:
+        return {
+            f"{self.prefix}.{name}": [chain.topic(self.prefix, t) for t in stage.consumes]
+            for name, stage in chain.STAGES.items()
+        }
+
 
 def _ready(stage: str, process: subprocess.Popen[str]) -> None:
     assert process.stdout is not None
@@ -230,3 +265,6 @@ class Pipeline:
     def pids(self) -> dict[str, int]:
         services = {r.service.name: r.process.pid for r in self.running}
         return services | server_pids()
+
+    def groups(self) -> dict[str, list[str]]:
+        return SERVICE_GROUPS
