@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
+import uvloop
 
 from bench import report, sla_tick
 from bench.measure import (
@@ -132,7 +133,7 @@ def main() -> None:
     start_stack()
     gc.disable()  # the driver's own collection pauses would count as the system's latency
     try:
-        systems = asyncio.run(bench_all(args.quick))
+        systems = uvloop.run(bench_all(args.quick))
     finally:
         stop_stack()
     ticks = asyncio.run(sla_tick.tick_costs())

@@ -19,6 +19,7 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 
+import uvloop
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from pymongo import AsyncMongoClient, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
@@ -154,7 +155,8 @@ def main() -> None:
     parser.add_argument("--bootstrap", required=True)
     parser.add_argument("--mongo", default=None, help="one upsert per record in this Mongo")
     args = parser.parse_args()
-    asyncio.run(run(args.stage, args.prefix, args.bootstrap, args.mongo))
+    # the services' event loop (shared/serve.py), so the ceiling is theirs to reach
+    uvloop.run(run(args.stage, args.prefix, args.bootstrap, args.mongo))
 
 
 if __name__ == "__main__":

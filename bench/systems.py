@@ -46,32 +46,6 @@ ACCEPTED = 202
 SUBMIT_DEADLINE_S = 60.0
 
 
-#: What each service consumes (its consumer group is its name).
-SERVICE_GROUPS: dict[str, list[str]] = {
-    "intake": [
-        topics.SUBMISSION_RECEIVED,
-        topics.REFERENCE_ISSUED,
-        topics.REPLY_SENT,
-        topics.REPLY_DELIVERED,
-    ],
-    "classifier": [topics.REPORT_SUBMITTED, topics.REPORT_UPDATED],
-    "reference_issuer": [topics.REPORT_SUBMITTED, topics.REPLY_SENT, topics.REPLY_DELIVERED],
-    "notifier": [
-        topics.REPORT_SUBMITTED,
-        topics.REPORT_CLASSIFIED,
-        topics.REFERENCE_ISSUED,
-        topics.SLA_BREACHED,
-    ],
-    "sla_watchdog": [
-        topics.REPORT_SUBMITTED,
-        topics.REPORT_CLASSIFIED,
-        topics.REPLY_SENT,
-        topics.REPLY_DELIVERED,
-        topics.REPLY_FAILED,
-    ],
-}
-
-
 class System(Protocol):
     @property
     def name(self) -> str: ...
@@ -267,4 +241,4 @@ class Pipeline:
         return services | server_pids()
 
     def groups(self) -> dict[str, list[str]]:
-        return SERVICE_GROUPS
+        return {service: list(consumed) for service, consumed in topics.CONSUMES.items()}

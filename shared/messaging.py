@@ -207,6 +207,9 @@ def create_broker(
         graceful_timeout=settings.graceful_timeout_s,
         middlewares=[reliability],
         logger=logging.getLogger(f"frontdesk.broker.{service}"),
+        # "Received" and "Processed" for every message: two log lines per message cost
+        # more than they tell; failures and dead letters are still logged at WARNING.
+        log_level=logging.DEBUG,
     )
     reliability.broker = broker
     return broker

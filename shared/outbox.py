@@ -1,10 +1,10 @@
 """The transactional outbox: a state change and the events it causes, in one document write.
 
 A service stores the events it must emit in the `outbox` array of the very document whose
-state change caused them, in the same write. `Outbox.flush` then publishes them (waiting for
-Kafka's acknowledgement) and removes them from the document. If the process dies in between,
-the events are still in the document: a redelivered message flushes them again, and
-`Outbox.relay` sweeps documents left with pending events. Re-publishing is safe because an
+state change caused them, in the same write (built by `Outbox.entries`). `Outbox.flush` then
+publishes them (waiting for Kafka's acknowledgement) and removes them from the document. If
+the process dies in between, the events are still in the document: `Outbox.relay` sweeps
+documents left with pending events, at start and then periodically. Re-publishing is safe because an
 event's id is deterministic and consumers are idempotent.
 """
 
@@ -54,9 +54,30 @@ class Outbox:
     def __init__(self, collection: AsyncCollection[Document], publisher: EventPublisher) -> None:
         self._collection = collection
         self._publisher = publisher
+        #: documents this process gave events since their last flush, and how many times
+        self._written: dict[Any, int] = {}
+
+    def entries(self, document_id: Any, events: Iterable[Event]) -> list[Document]:
+        """Events as stored in this document's outbox; its next `flush` publishes them."""
+        self._written[document_id] = self._written.get(document_id, 0) + 1
+        return outbox_entries(events)
 
     async def flush(self, document_id: Any) -> int:
-        """Publish a document's pending events, in order; returns how many went out."""
+        """Publish the events this process put in a document's outbox; returns how many.
+
+        A document this process wrote no events into is not even read: events left by a
+        process that died before publishing them are the relay's, which sweeps them up at
+        start and then every `interval_s`.
+        """
+        generation = self._written.get(document_id)
+        if generation is None:
+            return 0
+        published = await self._publish_pending(document_id)
+        if self._written.get(document_id) == generation:  # nothing written meanwhile
+            del self._written[document_id]
+        return published
+
+    async def _publish_pending(self, document_id: Any) -> int:
         document = await self._collection.find_one({"_id": document_id}, {"outbox": 1})
         pending: list[Document] = (document or {}).get("outbox", [])
         if pending:
@@ -79,15 +100,18 @@ class Outbox:
         stale = {"outbox.stored_at": {"$lt": datetime.now(UTC) - older_than}}
         flushed = 0
         async for document in self._collection.find(stale, {"_id": 1}):
-            flushed += await self.flush(document["_id"])
+            flushed += await self._publish_pending(document["_id"])
         return flushed
 
     async def relay(self, interval_s: float, stopping: asyncio.Event) -> None:
-        """Sweep for stale pending events every `interval_s` until `stopping` is set."""
+        """Sweep for pending events at once (whatever a dead process left), then for stale
+        ones every `interval_s`, until `stopping` is set."""
+        older_than = timedelta(0)
         while not stopping.is_set():
             try:
-                if flushed := await self.flush_stale(timedelta(seconds=interval_s)):
+                if flushed := await self.flush_stale(older_than):
                     log.info("outbox_relayed", collection=self._collection.name, events=flushed)
+                older_than = timedelta(seconds=interval_s)
             except Exception as error:  # noqa: BLE001 - the relay must outlive any one failure
                 log.warning("outbox_relay_failed", error=type(error).__name__)
             try:

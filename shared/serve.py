@@ -22,5 +22,6 @@ def serve(service: str, settings: S, create_app: Callable[[S], FastAPI]) -> None
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,
+        loop="uvloop",  # libuv's loop: measurably cheaper per message (see README, Performance)
         timeout_graceful_shutdown=int(settings.kafka.graceful_timeout_s) + 5,
     )

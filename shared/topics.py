@@ -33,6 +33,21 @@ TOPIC_BY_EVENT_TYPE: dict[str, str] = {
 
 SERVICES = ("intake", "classifier", "reference_issuer", "notifier", "sla_watchdog")
 
+#: The topics each service consumes, in one consumer group named after the service.
+CONSUMES: dict[str, tuple[str, ...]] = {
+    "intake": (SUBMISSION_RECEIVED, REFERENCE_ISSUED, REPLY_SENT, REPLY_DELIVERED),
+    "classifier": (REPORT_SUBMITTED, REPORT_UPDATED),
+    "reference_issuer": (REPORT_SUBMITTED, REPLY_SENT, REPLY_DELIVERED),
+    "notifier": (REPORT_SUBMITTED, REPORT_CLASSIFIED, REFERENCE_ISSUED, SLA_BREACHED),
+    "sla_watchdog": (
+        REPORT_SUBMITTED,
+        REPORT_CLASSIFIED,
+        REPLY_SENT,
+        REPLY_DELIVERED,
+        REPLY_FAILED,
+    ),
+}
+
 DEFAULT_PARTITIONS = 6
 
 

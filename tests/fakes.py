@@ -93,11 +93,13 @@ class FakeAssessments(EventLog):
         self.updates: dict[uuid.UUID, dict[int, ReportUpdated]] = {}
         self.sequences: dict[uuid.UUID, int] = {}
 
-    async def remember_report(self, submitted: ReportSubmitted) -> None:
+    async def remember_report(self, submitted: ReportSubmitted) -> ClassifierFacts | None:
         self.reports[submitted.report_id] = submitted
+        return await self.facts(submitted.report_id)
 
-    async def remember_update(self, updated: ReportUpdated) -> None:
+    async def remember_update(self, updated: ReportUpdated) -> ClassifierFacts | None:
         self.updates.setdefault(updated.report_id, {})[updated.update_number] = updated
+        return await self.facts(updated.report_id)
 
     async def facts(self, report_id: uuid.UUID) -> ClassifierFacts | None:
         if report_id not in self.reports and report_id not in self.updates:
@@ -188,7 +190,7 @@ class FakeReplies(EventLog):
         replies = facts.replies | {kind.value: record}
         self.facts_by_report[report_id] = replace(facts, replies=replies)
 
-    async def remember_submission(self, event: ReportSubmitted) -> None:
+    async def remember_submission(self, event: ReportSubmitted) -> ReportFacts | None:
         facts = replace(
             self._facts(event.report_id),
             cause=CauseRef.of(event),
@@ -198,22 +200,26 @@ class FakeReplies(EventLog):
             emergency_reported=event.happening_now or event.someone_in_danger,
         )
         self.facts_by_report[event.report_id] = facts
+        return facts
 
-    async def remember_classification(self, event: ReportClassified) -> None:
+    async def remember_classification(self, event: ReportClassified) -> ReportFacts | None:
         facts = self._facts(event.report_id)
         if facts.classification and facts.classification.sequence >= event.sequence:
-            return
+            return facts
         classification = Classification(
             event.grade, event.next_steps, event.referral, tuple(event.flags), event.sequence
         )
         self.facts_by_report[event.report_id] = replace(facts, classification=classification)
+        return self.facts_by_report[event.report_id]
 
-    async def remember_reference(self, event: ReferenceIssued) -> None:
+    async def remember_reference(self, event: ReferenceIssued) -> ReportFacts | None:
         facts = replace(self._facts(event.report_id), reference=event.reference)
         self.facts_by_report[event.report_id] = facts
+        return facts
 
-    async def remember_breach(self, report_id: uuid.UUID) -> None:
+    async def remember_breach(self, report_id: uuid.UUID) -> ReportFacts | None:
         self.facts_by_report[report_id] = replace(self._facts(report_id), breached=True)
+        return self.facts_by_report[report_id]
 
     async def facts(self, report_id: uuid.UUID) -> ReportFacts | None:
         return self.facts_by_report.get(report_id)
@@ -268,23 +274,27 @@ class FakeClocks(EventLog):
     def _record(self, report_id: uuid.UUID) -> _ClockRecord:
         return self.records.setdefault(report_id, _ClockRecord())
 
-    async def remember_start(self, event: ReportSubmitted) -> None:
+    async def remember_start(self, event: ReportSubmitted) -> ClockFacts | None:
         record = self._record(event.report_id)
         record.cause, record.started_at = CauseRef.of(event), event.received_at
         record.report_type, record.force_code = event.report_type.value, event.force_code
+        return await self.facts(event.report_id)
 
-    async def remember_grade(self, event: ReportClassified) -> None:
+    async def remember_grade(self, event: ReportClassified) -> ClockFacts | None:
         record = self._record(event.report_id)
         if record.grade_sequence < event.sequence:
             record.grade, record.grade_sequence = event.grade, event.sequence
             record.route = event.route
+        return await self.facts(event.report_id)
 
-    async def remember_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
+    async def remember_reply(self, report_id: uuid.UUID, replied_at: datetime) -> ClockFacts | None:
         record = self._record(report_id)
         record.replied_at = record.replied_at or replied_at
+        return await self.facts(report_id)
 
-    async def remember_failure(self, report_id: uuid.UUID) -> None:
+    async def remember_failure(self, report_id: uuid.UUID) -> ClockFacts | None:
         self._record(report_id).reply_failed = True
+        return await self.facts(report_id)
 
     async def facts(self, report_id: uuid.UUID) -> ClockFacts | None:
         record = self.records.get(report_id)

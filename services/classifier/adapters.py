@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from contextlib import suppress
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from services.classifier.domain import Assessment
 from services.classifier.handlers import ReportFacts
 from shared.events import ReportClassified, ReportSubmitted, ReportUpdated
-from shared.mongo import Document
-from shared.outbox import EventPublisher, Outbox, outbox_entries
+from shared.mongo import Document, remember
+from shared.outbox import EventPublisher, Outbox
 
 
 class MongoAssessments:
@@ -23,36 +21,25 @@ class MongoAssessments:
         self._collection = database["assessments"]
         self.outbox = Outbox(self._collection, publisher)
 
-    async def _upsert(self, query: Document, update: Document) -> None:
-        with suppress(DuplicateKeyError):  # the guard said no: a stale or repeated fact
-            await self._collection.update_one(query, update, upsert=True)
+    async def _upsert(self, query: Document, update: Document) -> ReportFacts | None:
+        document = await remember(self._collection, query, update)
+        return None if document is None else _facts(document)
 
-    async def remember_report(self, submitted: ReportSubmitted) -> None:
-        await self._upsert(
+    async def remember_report(self, submitted: ReportSubmitted) -> ReportFacts | None:
+        return await self._upsert(
             {"_id": str(submitted.report_id)},
             {"$set": {"report": submitted.model_dump(mode="json")}},
         )
 
-    async def remember_update(self, updated: ReportUpdated) -> None:
-        await self._upsert(
+    async def remember_update(self, updated: ReportUpdated) -> ReportFacts | None:
+        return await self._upsert(
             {"_id": str(updated.report_id)},
             {"$set": {f"updates.{updated.update_number}": updated.model_dump(mode="json")}},
         )
 
     async def facts(self, report_id: uuid.UUID) -> ReportFacts | None:
         document = await self._collection.find_one({"_id": str(report_id)}, {"outbox": 0})
-        if document is None:
-            return None
-        report = document.get("report")
-        updates = sorted(
-            (ReportUpdated.model_validate(u) for u in document.get("updates", {}).values()),
-            key=lambda update: update.update_number,
-        )
-        return ReportFacts(
-            report=None if report is None else ReportSubmitted.model_validate(report),
-            updates=tuple(updates),
-            sequence=int(document.get("sequence", 0)),
-        )
+        return None if document is None else _facts(document)
 
     async def record(
         self, report_id: uuid.UUID, assessment: Assessment, classified: ReportClassified
@@ -72,9 +59,22 @@ class MongoAssessments:
                     "sequence": classified.sequence,
                     "assessed_at": classified.occurred_at,
                 },
-                "$push": {"outbox": {"$each": outbox_entries([classified])}},
+                "$push": {"outbox": {"$each": self.outbox.entries(str(report_id), [classified])}},
             },
         )
 
     async def publish_pending(self, report_id: uuid.UUID) -> None:
         await self.outbox.flush(str(report_id))
+
+
+def _facts(document: Document) -> ReportFacts:
+    report = document.get("report")
+    updates = sorted(
+        (ReportUpdated.model_validate(u) for u in document.get("updates", {}).values()),
+        key=lambda update: update.update_number,
+    )
+    return ReportFacts(
+        report=None if report is None else ReportSubmitted.model_validate(report),
+        updates=tuple(updates),
+        sequence=int(document.get("sequence", 0)),
+    )

@@ -25,9 +25,11 @@ class ReportFacts:
 class Assessments(Protocol):
     """Where reports, their updates and their assessments are kept."""
 
-    async def remember_report(self, submitted: ReportSubmitted) -> None: ...
+    async def remember_report(self, submitted: ReportSubmitted) -> ReportFacts | None:
+        """Keep the report; the facts as they then stand (one round trip, not two)."""
 
-    async def remember_update(self, updated: ReportUpdated) -> None: ...
+    async def remember_update(self, updated: ReportUpdated) -> ReportFacts | None:
+        """Keep the update; the facts as they then stand."""
 
     async def facts(self, report_id: uuid.UUID) -> ReportFacts | None: ...
 
@@ -49,20 +51,19 @@ class Classifier:
         self.clock = clock
 
     async def classify_report(self, submitted: ReportSubmitted) -> None:
-        await self.assessments.remember_report(submitted)
-        await self.reassess(submitted.report_id)
+        facts = await self.assessments.remember_report(submitted)
+        await self.reassess(submitted.report_id, facts)
 
     async def add_information(self, updated: ReportUpdated) -> None:
-        await self.assessments.remember_update(updated)
-        await self.reassess(updated.report_id)
+        facts = await self.assessments.remember_update(updated)
+        await self.reassess(updated.report_id, facts)
 
-    async def reassess(self, report_id: uuid.UUID) -> None:
+    async def reassess(self, report_id: uuid.UUID, facts: ReportFacts | None) -> None:
         """Assess with everything known; emit ReportClassified when the sequence advances.
 
         The sequence is 1 + the number of updates taken into account, so redelivered or
         reordered events always lead to the same assessments with the same event ids.
         """
-        facts = await self.assessments.facts(report_id)
         if facts is not None and facts.report is not None:
             sequence = 1 + len(facts.updates)
             if sequence > facts.sequence:

@@ -20,7 +20,7 @@ ClassifierInput = Annotated[ReportSubmitted | ReportUpdated, Field(discriminator
 def register_subscribers(
     broker: KafkaBroker, settings: KafkaSettings, classifier: Classifier
 ) -> None:
-    @reliable_subscriber(broker, settings, SERVICE, topics.REPORT_SUBMITTED, topics.REPORT_UPDATED)
+    @reliable_subscriber(broker, settings, SERVICE, *topics.CONSUMES[SERVICE])
     async def on_report_event(event: ClassifierInput) -> None:
         match event:
             case ReportSubmitted():

@@ -10,6 +10,7 @@ same clause, so "nobody was hurt" is no injury, while "he has a knife" is a weap
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -20,20 +21,23 @@ NEGATION_CUES = frozenset(
 #: How many words before a phrase a negation cue may stand and still negate it.
 NEGATION_WINDOW = 4
 
-_CONTRACTIONS = (
-    (r"\bcan't\b", "can not"),
-    (r"\bcannot\b", "can not"),
-    (r"\bwon't\b", "will not"),
-    (r"\bshan't\b", "shall not"),
-    (r"n't\b", " not"),
-    (r"\bno one\b", "noone"),
-    (r"\bno-one\b", "noone"),
-    (r"'s\b", " s"),
-    (r"'re\b", " are"),
-    (r"'ve\b", " have"),
-    (r"'ll\b", " will"),
-    (r"'m\b", " am"),
-    (r"'d\b", " would"),
+_CONTRACTIONS = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bcan't\b", "can not"),
+        (r"\bcannot\b", "can not"),
+        (r"\bwon't\b", "will not"),
+        (r"\bshan't\b", "shall not"),
+        (r"n't\b", " not"),
+        (r"\bno one\b", "noone"),
+        (r"\bno-one\b", "noone"),
+        (r"'s\b", " s"),
+        (r"'re\b", " are"),
+        (r"'ve\b", " have"),
+        (r"'ll\b", " will"),
+        (r"'m\b", " am"),
+        (r"'d\b", " would"),
+    )
 )
 _CLAUSE_BREAK = re.compile(r"[.!?;,:\n]+|\bbut\b|\bhowever\b|\balthough\b")
 _NOT_A_WORD = re.compile(r"[^a-z0-9 ]+")
@@ -42,7 +46,7 @@ _NOT_A_WORD = re.compile(r"[^a-z0-9 ]+")
 def _normalised(text: str) -> str:
     lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     for pattern, replacement in _CONTRACTIONS:
-        lowered = re.sub(pattern, replacement, lowered)
+        lowered = pattern.sub(replacement, lowered)
     return lowered
 
 
@@ -83,13 +87,20 @@ def _negated(words: list[str], start: int) -> bool:
     return any(word in NEGATION_CUES for word in window)
 
 
+@functools.lru_cache(maxsize=8192)
+def _phrase_words(phrase: str) -> tuple[str, ...]:
+    """A rule book phrase as normalised words (the rule book's phrases are few and fixed,
+    so each is normalised once, not once per report)."""
+    return tuple(_NOT_A_WORD.sub(" ", _normalised(phrase)).split())
+
+
 def find_phrases(
     text_clauses: list[list[str]], phrases: Iterable[str], spelling: Mapping[str, str]
 ) -> list[PhraseMatch]:
     """Every occurrence of any of `phrases` in the clauses, each marked negated or not."""
     matches = []
     for phrase in phrases:
-        wanted = _corrected(_NOT_A_WORD.sub(" ", _normalised(phrase)).split(), spelling)
+        wanted = _corrected(list(_phrase_words(phrase)), spelling)
         for words in text_clauses:
             for start in _positions(words, wanted):
                 matches.append(PhraseMatch(phrase, _negated(words, start)))

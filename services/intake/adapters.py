@@ -15,7 +15,7 @@ from services.intake.updates import ReportNotFoundError, UpdateAdded
 from shared.errors import TransientError
 from shared.events import ReportSubmitted, ReportUpdated
 from shared.mongo import Document
-from shared.outbox import EventPublisher, Outbox, outbox_entries
+from shared.outbox import EventPublisher, Outbox
 
 #: How often to look again when another request took the next update number first.
 APPEND_ATTEMPTS = 5
@@ -52,7 +52,7 @@ class MongoReports:
                     "channel": submitted.channel.value,
                     "received_at": submitted.received_at,
                     "report": submitted.model_dump(mode="json"),
-                    "outbox": outbox_entries([submitted]),
+                    "outbox": self.outbox.entries(str(submitted.report_id), [submitted]),
                 }
             )
         except DuplicateKeyError:
@@ -120,7 +120,10 @@ class MongoReports:
             {"_id": str(report_id), "update_count": count if count else {"$exists": False}},
             {
                 "$set": {"update_count": count + 1},
-                "$push": {"updates": entry, "outbox": {"$each": outbox_entries([event])}},
+                "$push": {
+                    "updates": entry,
+                    "outbox": {"$each": self.outbox.entries(str(report_id), [event])},
+                },
             },
         )
         return result.modified_count == 1

@@ -49,15 +49,7 @@ def register_subscribers(
     clock: Clock,
     force_code: str,
 ) -> None:
-    @reliable_subscriber(
-        broker,
-        settings,
-        SERVICE,
-        topics.SUBMISSION_RECEIVED,
-        topics.REFERENCE_ISSUED,
-        topics.REPLY_SENT,
-        topics.REPLY_DELIVERED,
-    )
+    @reliable_subscriber(broker, settings, SERVICE, *topics.CONSUMES[SERVICE])
     async def on_intake_message(message: IntakeInput) -> None:
         match message:
             case SubmissionReceived():

@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from services.notifier.domain import (
     FINISHED_STATES,
@@ -31,8 +29,8 @@ from shared.events import (
     ReportClassified,
     ReportSubmitted,
 )
-from shared.mongo import TRANSIENT_MONGO_ERRORS, Document
-from shared.outbox import EventPublisher, Outbox, outbox_entries
+from shared.mongo import TRANSIENT_MONGO_ERRORS, Document, remember
+from shared.outbox import EventPublisher, Outbox
 
 
 class MongoReplies:
@@ -49,7 +47,7 @@ class MongoReplies:
         for kind in ReplyKind:
             await self._collection.create_index(f"replies.{kind.value}.provider_id")
 
-    async def remember_submission(self, event: ReportSubmitted) -> None:
+    async def remember_submission(self, event: ReportSubmitted) -> ReportFacts | None:
         contact = None if event.contact is None else event.contact.model_dump(mode="json")
         facts = {
             "cause": CauseRef.of(event).to_document(),
@@ -58,9 +56,9 @@ class MongoReplies:
             "anonymous": event.anonymous,
             "emergency_reported": event.happening_now or event.someone_in_danger,
         }
-        await self._upsert({"_id": str(event.report_id)}, {"$set": facts})
+        return await self._upsert({"_id": str(event.report_id)}, {"$set": facts})
 
-    async def remember_classification(self, event: ReportClassified) -> None:
+    async def remember_classification(self, event: ReportClassified) -> ReportFacts | None:
         classification = {
             "grade": event.grade,
             "next_steps": event.next_steps,
@@ -75,17 +73,19 @@ class MongoReplies:
                 {"classification.sequence": {"$lt": event.sequence}},
             ],
         }
-        await self._upsert(newer, {"$set": {"classification": classification}})
+        return await self._upsert(newer, {"$set": {"classification": classification}})
 
-    async def remember_reference(self, event: ReferenceIssued) -> None:
-        await self._upsert({"_id": str(event.report_id)}, {"$set": {"reference": event.reference}})
+    async def remember_reference(self, event: ReferenceIssued) -> ReportFacts | None:
+        return await self._upsert(
+            {"_id": str(event.report_id)}, {"$set": {"reference": event.reference}}
+        )
 
-    async def remember_breach(self, report_id: uuid.UUID) -> None:
-        await self._upsert({"_id": str(report_id)}, {"$set": {"breached": True}})
+    async def remember_breach(self, report_id: uuid.UUID) -> ReportFacts | None:
+        return await self._upsert({"_id": str(report_id)}, {"$set": {"breached": True}})
 
-    async def _upsert(self, query: Document, update: Document) -> None:
-        with suppress(DuplicateKeyError):  # the guard said no: a stale or repeated fact
-            await self._collection.update_one(query, update, upsert=True)
+    async def _upsert(self, query: Document, update: Document) -> ReportFacts | None:
+        document = await remember(self._collection, query, update)
+        return None if document is None else _facts(document)
 
     async def facts(self, report_id: uuid.UUID) -> ReportFacts | None:
         document = await self._collection.find_one({"_id": str(report_id)}, {"outbox": 0})
@@ -134,7 +134,10 @@ class MongoReplies:
         }
         await self._collection.update_one(
             {"_id": str(report_id), f"{field}.state": "sending"},
-            {"$set": record, "$push": {"outbox": {"$each": outbox_entries(outcome.events)}}},
+            {
+                "$set": record,
+                "$push": {"outbox": {"$each": self.outbox.entries(str(report_id), outcome.events)}},
+            },
         )
 
     async def sent_with(self, provider_id: str) -> tuple[uuid.UUID, ReplyKind] | None:
@@ -154,7 +157,7 @@ class MongoReplies:
             {"_id": str(report_id), f"{field}.state": "sent"},
             {
                 "$set": {f"{field}.state": state},
-                "$push": {"outbox": {"$each": outbox_entries(events)}},
+                "$push": {"outbox": {"$each": self.outbox.entries(str(report_id), events)}},
             },
         )
         return result.modified_count == 1

@@ -98,15 +98,16 @@ class DeliveryReceipt:
 
 
 class Replies(Protocol):
-    """The per-report join of events, and the record of each reply."""
+    """The per-report join of events, and the record of each reply. Each `remember_*`
+    returns the report's facts as they stand after it (one round trip, not two)."""
 
-    async def remember_submission(self, event: ReportSubmitted) -> None: ...
+    async def remember_submission(self, event: ReportSubmitted) -> ReportFacts | None: ...
 
-    async def remember_classification(self, event: ReportClassified) -> None: ...
+    async def remember_classification(self, event: ReportClassified) -> ReportFacts | None: ...
 
-    async def remember_reference(self, event: ReferenceIssued) -> None: ...
+    async def remember_reference(self, event: ReferenceIssued) -> ReportFacts | None: ...
 
-    async def remember_breach(self, report_id: uuid.UUID) -> None: ...
+    async def remember_breach(self, report_id: uuid.UUID) -> ReportFacts | None: ...
 
     async def facts(self, report_id: uuid.UUID) -> ReportFacts | None: ...
 
@@ -144,24 +145,27 @@ class Notifier:
         self.clock = clock
 
     async def record_submission(self, event: ReportSubmitted) -> None:
-        await self.replies.remember_submission(event)
-        await self.send_due_replies(event.report_id)
+        facts = await self.replies.remember_submission(event)
+        await self.send_due_replies(event.report_id, facts)
 
     async def record_classification(self, event: ReportClassified) -> None:
-        await self.replies.remember_classification(event)
-        await self.send_due_replies(event.report_id)
+        facts = await self.replies.remember_classification(event)
+        await self.send_due_replies(event.report_id, facts)
 
     async def record_reference(self, event: ReferenceIssued) -> None:
-        await self.replies.remember_reference(event)
-        await self.send_due_replies(event.report_id)
+        facts = await self.replies.remember_reference(event)
+        await self.send_due_replies(event.report_id, facts)
 
     async def record_breach(self, event: SlaBreached) -> None:
         """Escalation: a broken promise with no delivered reply gets a holding reply."""
-        await self.replies.remember_breach(event.report_id)
-        await self.send_due_replies(event.report_id)
+        facts = await self.replies.remember_breach(event.report_id)
+        await self.send_due_replies(event.report_id, facts)
 
-    async def send_due_replies(self, report_id: uuid.UUID) -> None:
-        facts = await self.replies.facts(report_id)
+    async def send_due_replies(
+        self, report_id: uuid.UUID, facts: ReportFacts | None = None
+    ) -> None:
+        """Send whatever is due; `facts`, when the caller has them fresh, saves a read."""
+        facts = facts or await self.replies.facts(report_id)
         if facts is not None:
             for kind in due_replies(facts):
                 await self._send(facts, kind)

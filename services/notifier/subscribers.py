@@ -25,15 +25,7 @@ NotifierInput = Annotated[
 
 
 def register_subscribers(broker: KafkaBroker, settings: KafkaSettings, notifier: Notifier) -> None:
-    @reliable_subscriber(
-        broker,
-        settings,
-        SERVICE,
-        topics.REPORT_SUBMITTED,
-        topics.REPORT_CLASSIFIED,
-        topics.REFERENCE_ISSUED,
-        topics.SLA_BREACHED,
-    )
+    @reliable_subscriber(broker, settings, SERVICE, *topics.CONSUMES[SERVICE])
     async def on_report_event(event: NotifierInput) -> None:
         match event:
             case ReportSubmitted():

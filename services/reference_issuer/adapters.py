@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from services.reference_issuer.handlers import ReferenceRecord
 from shared.events import ReferenceIssued, ReportSubmitted
 from shared.mongo import Document
-from shared.outbox import EventPublisher, Outbox, outbox_entries
+from shared.outbox import EventPublisher, Outbox
 from shared.references import Reference
 
 
@@ -51,7 +51,7 @@ class MongoReferences:
                     "report_type": submitted.report_type.value,
                     "received_at": submitted.received_at,
                     "issued_at": issued.issued_at,
-                    "outbox": outbox_entries([issued]),
+                    "outbox": self.outbox.entries(str(issued.report_id), [issued]),
                 }
             )
         except DuplicateKeyError:

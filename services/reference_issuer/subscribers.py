@@ -28,14 +28,7 @@ def register_subscribers(
     clock: Clock,
     time_zone: ZoneInfo,
 ) -> None:
-    @reliable_subscriber(
-        broker,
-        settings,
-        SERVICE,
-        topics.REPORT_SUBMITTED,
-        topics.REPLY_SENT,
-        topics.REPLY_DELIVERED,
-    )
+    @reliable_subscriber(broker, settings, SERVICE, *topics.CONSUMES[SERVICE])
     async def on_issuer_event(event: IssuerInput) -> None:
         match event:
             case ReportSubmitted():

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.handlers import ClockFacts
 from services.sla_watchdog.policy import Threshold
 from services.sla_watchdog.reporting import ClockRow
 from shared.events import CauseRef, Event, ReportClassified, ReportSubmitted, SlaMet
-from shared.mongo import Document
-from shared.outbox import EventPublisher, Outbox, outbox_entries
+from shared.mongo import Document, remember
+from shared.outbox import EventPublisher, Outbox
 
 
 class MongoClocks:
@@ -29,7 +27,7 @@ class MongoClocks:
     async def create_indexes(self) -> None:
         await self._collection.create_index([("state", 1), ("due_at", 1)])
 
-    async def remember_start(self, event: ReportSubmitted) -> None:
+    async def remember_start(self, event: ReportSubmitted) -> ClockFacts | None:
         facts = {
             "cause": CauseRef.of(event).to_document(),
             "started_at": event.received_at,
@@ -37,9 +35,9 @@ class MongoClocks:
             "channel": event.channel.value,
             "force_code": event.force_code,
         }
-        await self._upsert({"_id": str(event.report_id)}, {"$set": facts})
+        return await self._upsert({"_id": str(event.report_id)}, {"$set": facts})
 
-    async def remember_grade(self, event: ReportClassified) -> None:
+    async def remember_grade(self, event: ReportClassified) -> ClockFacts | None:
         newer = {
             "_id": str(event.report_id),
             "$or": [
@@ -50,36 +48,22 @@ class MongoClocks:
         update = {
             "$set": {"grade": event.grade, "grade_sequence": event.sequence, "route": event.route}
         }
-        await self._upsert(newer, update)
+        return await self._upsert(newer, update)
 
-    async def remember_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
+    async def remember_reply(self, report_id: uuid.UUID, replied_at: datetime) -> ClockFacts | None:
         first_reply = {"_id": str(report_id), "replied_at": {"$exists": False}}
-        await self._upsert(first_reply, {"$set": {"replied_at": replied_at}})
+        return await self._upsert(first_reply, {"$set": {"replied_at": replied_at}})
 
-    async def remember_failure(self, report_id: uuid.UUID) -> None:
-        await self._upsert({"_id": str(report_id)}, {"$set": {"reply_failed": True}})
+    async def remember_failure(self, report_id: uuid.UUID) -> ClockFacts | None:
+        return await self._upsert({"_id": str(report_id)}, {"$set": {"reply_failed": True}})
 
-    async def _upsert(self, query: Document, update: Document) -> None:
-        with suppress(DuplicateKeyError):  # the guard said no: a stale or repeated fact
-            await self._collection.update_one(query, update, upsert=True)
+    async def _upsert(self, query: Document, update: Document) -> ClockFacts | None:
+        document = await remember(self._collection, query, update)
+        return None if document is None else _facts(document)
 
     async def facts(self, report_id: uuid.UUID) -> ClockFacts | None:
         document = await self._collection.find_one({"_id": str(report_id)}, {"outbox": 0})
-        if document is None:
-            return None
-        cause = document.get("cause")
-        return ClockFacts(
-            cause=None if cause is None else CauseRef.from_document(cause),
-            started_at=document.get("started_at"),
-            report_type=document.get("report_type"),
-            force_code=document.get("force_code"),
-            grade=document.get("grade"),
-            grade_sequence=document.get("grade_sequence", 0),
-            route=document.get("route"),
-            replied_at=document.get("replied_at"),
-            reply_failed=bool(document.get("reply_failed", False)),
-            clock=_clock(document),
-        )
+        return None if document is None else _facts(document)
 
     async def set_target(
         self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold]
@@ -95,9 +79,10 @@ class MongoClocks:
             "state": ClockState.RUNNING.value,
             "thresholds": [{"name": m.name, "at": m.at, "breach": m.breach} for m in marks],
         }
-        same_version = {**unchanged_and_running, "target_version": version}
-        if (await self._collection.update_one(same_version, {"$set": target})).matched_count:
-            return
+        if facts.clock is not None and facts.clock.target_version == version:
+            same_version = {**unchanged_and_running, "target_version": version}
+            if (await self._collection.update_one(same_version, {"$set": target})).matched_count:
+                return
         fresh = {**target, "target_version": version, "announced": []}
         await self._collection.update_one(unchanged_and_running, {"$set": fresh})
 
@@ -109,7 +94,12 @@ class MongoClocks:
                 "target_version": version,
                 "announced": {"$ne": name},
             },
-            {"$push": {"announced": name, "outbox": {"$each": outbox_entries([event])}}},
+            {
+                "$push": {
+                    "announced": name,
+                    "outbox": {"$each": self.outbox.entries(str(report_id), [event])},
+                }
+            },
         )
         return result.modified_count == 1
 
@@ -123,7 +113,7 @@ class MongoClocks:
                     "due_at": clock.due_at,
                     "late": clock.late,
                 },
-                "$push": {"outbox": {"$each": outbox_entries([met])}},
+                "$push": {"outbox": {"$each": self.outbox.entries(str(report_id), [met])}},
             },
         )
 
@@ -153,6 +143,22 @@ class MongoClocks:
 
     async def publish_pending(self, report_id: uuid.UUID) -> None:
         await self.outbox.flush(str(report_id))
+
+
+def _facts(document: dict[str, Any]) -> ClockFacts:
+    cause = document.get("cause")
+    return ClockFacts(
+        cause=None if cause is None else CauseRef.from_document(cause),
+        started_at=document.get("started_at"),
+        report_type=document.get("report_type"),
+        force_code=document.get("force_code"),
+        grade=document.get("grade"),
+        grade_sequence=document.get("grade_sequence", 0),
+        route=document.get("route"),
+        replied_at=document.get("replied_at"),
+        reply_failed=bool(document.get("reply_failed", False)),
+        clock=_clock(document),
+    )
 
 
 def _row(document: dict[str, Any]) -> ClockRow:

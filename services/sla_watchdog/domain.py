@@ -8,6 +8,9 @@ from enum import StrEnum
 
 from services.sla_watchdog.policy import Threshold
 
+#: BSON dates keep milliseconds.
+STORED_PRECISION = timedelta(milliseconds=1)
+
 
 class ClockState(StrEnum):
     RUNNING = "running"
@@ -43,6 +46,18 @@ class SlaClock:
         if self.state is not ClockState.RUNNING:
             return []
         return [t for t in self.thresholds if t.at <= now and t.name not in self.announced]
+
+    def has_target(self, version: int, marks: list[Threshold]) -> bool:
+        """Whether this clock already runs to these thresholds (stored times keep only
+        milliseconds, so times within one compare equal)."""
+        if self.target_version != version or len(self.thresholds) != len(marks):
+            return False
+        return all(
+            ours.name == theirs.name
+            and ours.breach == theirs.breach
+            and abs(ours.at - theirs.at) < STORED_PRECISION
+            for ours, theirs in zip(self.thresholds, marks, strict=True)
+        )
 
     def next_threshold_at(self) -> datetime | None:
         """When the next unannounced threshold falls, if the clock is still running."""

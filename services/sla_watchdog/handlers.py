@@ -51,15 +51,18 @@ class ClockFacts:
 
 
 class Clocks(Protocol):
-    """Per-report SLA clocks and the facts they are computed from."""
+    """Per-report SLA clocks and the facts they are computed from. Each `remember_*`
+    returns the report's facts as they stand after it (one round trip, not two)."""
 
-    async def remember_start(self, event: ReportSubmitted) -> None: ...
+    async def remember_start(self, event: ReportSubmitted) -> ClockFacts | None: ...
 
-    async def remember_grade(self, event: ReportClassified) -> None: ...
+    async def remember_grade(self, event: ReportClassified) -> ClockFacts | None: ...
 
-    async def remember_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None: ...
+    async def remember_reply(
+        self, report_id: uuid.UUID, replied_at: datetime
+    ) -> ClockFacts | None: ...
 
-    async def remember_failure(self, report_id: uuid.UUID) -> None: ...
+    async def remember_failure(self, report_id: uuid.UUID) -> ClockFacts | None: ...
 
     async def facts(self, report_id: uuid.UUID) -> ClockFacts | None: ...
 
@@ -102,40 +105,44 @@ class Watchdog:
     async def start_clock(self, event: ReportSubmitted) -> None:
         if event.anonymous:
             return  # no contact, so no reply is promised and no clock runs
-        await self.clocks.remember_start(event)
-        await self.update_clock(event.report_id)
+        await self.update_clock(event.report_id, await self.clocks.remember_start(event))
 
     async def retarget_clock(self, event: ReportClassified) -> None:
-        await self.clocks.remember_grade(event)
-        await self.update_clock(event.report_id)
+        await self.update_clock(event.report_id, await self.clocks.remember_grade(event))
 
     async def stop_on_reply(self, event: ReplySent | ReplyDelivered) -> None:
         if event.reply_kind is not ReplyKind.ACKNOWLEDGEMENT:
             return
         if isinstance(event, ReplySent) and event.receipts_expected:
             return  # the clock stops when the receipt says it was delivered
-        await self.clocks.remember_reply(event.report_id, event.occurred_at)
-        await self.update_clock(event.report_id)
+        facts = await self.clocks.remember_reply(event.report_id, event.occurred_at)
+        await self.update_clock(event.report_id, facts)
 
     async def note_failure(self, event: ReplyFailed) -> None:
         """A final failure keeps the clock running and marks it at risk at once."""
         if event.final and event.reply_kind is ReplyKind.ACKNOWLEDGEMENT:
-            await self.clocks.remember_failure(event.report_id)
-            await self.update_clock(event.report_id)
+            facts = await self.clocks.remember_failure(event.report_id)
+            await self.update_clock(event.report_id, facts)
 
-    async def update_clock(self, report_id: uuid.UUID) -> None:
-        facts = await self.clocks.facts(report_id)
+    async def update_clock(self, report_id: uuid.UUID, facts: ClockFacts | None) -> None:
         if facts is None or facts.cause is None or facts.started_at is None:
             return  # not submitted yet (or anonymous): nothing to time
+        known: ClockFacts | None = facts  # still true after this update, or None to re-read
         if facts.clock is None or facts.clock.state is ClockState.RUNNING:
             policy = self.force_policies.get(facts.force_code or "", self.policy)
             marks = thresholds(policy, facts.started_at, facts.grade, facts.report_type)
-            await self.clocks.set_target(report_id, facts, marks)
+            if facts.clock is None or not facts.clock.has_target(facts.grade_sequence, marks):
+                await self.clocks.set_target(report_id, facts, marks)
+                known = None
             if facts.replied_at is not None:
                 await self._stop(facts, marks[-1].at, facts.replied_at)
-            elif facts.reply_failed:
+                self.schedule.plan(report_id, None)
+                await self.clocks.publish_pending(report_id)
+                return
+            if facts.reply_failed:
                 await self._announce_failure(facts)
-        await self._check(report_id)
+                known = None
+        await self._check(report_id, known)
 
     async def tick(self) -> int:
         """Announce every threshold passed since the last tick; returns how many clocks."""
@@ -150,17 +157,23 @@ class Watchdog:
         for report_id, at in await self.clocks.running():
             self.schedule.plan(report_id, at)
 
-    async def _check(self, report_id: uuid.UUID) -> None:
-        facts = await self.clocks.facts(report_id)
+    async def _check(self, report_id: uuid.UUID, facts: ClockFacts | None = None) -> None:
+        """Announce the clock's due thresholds and plan its next check; `facts`, when the
+        caller has them fresh, saves reading them again."""
+        facts = facts or await self.clocks.facts(report_id)
         clock = facts.clock if facts is not None else None
         if facts is None or clock is None or facts.cause is None:
             return
+        announced = False
         for threshold in clock.due_thresholds(self.clock.now()):
             event = self._threshold_event(facts, clock, threshold)
             if await self.clocks.announce(report_id, clock.target_version, threshold.name, event):
+                announced = True
                 log.info("sla_threshold", report_id=str(report_id), threshold=threshold.name)
-        refreshed = await self.clocks.get(report_id)
-        self.schedule.plan(report_id, refreshed.next_threshold_at() if refreshed else None)
+        if announced:
+            refreshed = await self.clocks.get(report_id)
+            clock = refreshed or clock
+        self.schedule.plan(report_id, clock.next_threshold_at())
         await self.clocks.publish_pending(report_id)
 
     def _threshold_event(self, facts: ClockFacts, clock: SlaClock, threshold: Threshold) -> Event:

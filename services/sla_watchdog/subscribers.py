@@ -30,16 +30,7 @@ WatchdogInput = Annotated[
 
 
 def register_subscribers(broker: KafkaBroker, settings: KafkaSettings, watchdog: Watchdog) -> None:
-    @reliable_subscriber(
-        broker,
-        settings,
-        SERVICE,
-        topics.REPORT_SUBMITTED,
-        topics.REPORT_CLASSIFIED,
-        topics.REPLY_SENT,
-        topics.REPLY_DELIVERED,
-        topics.REPLY_FAILED,
-    )
+    @reliable_subscriber(broker, settings, SERVICE, *topics.CONSUMES[SERVICE])
     async def on_clock_event(event: WatchdogInput) -> None:
         match event:
             case ReportSubmitted():

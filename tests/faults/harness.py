@@ -34,29 +34,6 @@ import stack as stacks
 STACK = stacks.STACKS["test"]
 PORT_OFFSET = 10_000
 WEB_KEY = {"Authorization": "Bearer local-web-key"}
-GROUP_TOPICS: dict[str, list[str]] = {
-    "intake": [
-        topics.SUBMISSION_RECEIVED,
-        topics.REFERENCE_ISSUED,
-        topics.REPLY_SENT,
-        topics.REPLY_DELIVERED,
-    ],
-    "classifier": [topics.REPORT_SUBMITTED, topics.REPORT_UPDATED],
-    "reference_issuer": [topics.REPORT_SUBMITTED, topics.REPLY_SENT, topics.REPLY_DELIVERED],
-    "notifier": [
-        topics.REPORT_SUBMITTED,
-        topics.REPORT_CLASSIFIED,
-        topics.REFERENCE_ISSUED,
-        topics.SLA_BREACHED,
-    ],
-    "sla_watchdog": [
-        topics.REPORT_SUBMITTED,
-        topics.REPORT_CLASSIFIED,
-        topics.REPLY_SENT,
-        topics.REPLY_DELIVERED,
-        topics.REPLY_FAILED,
-    ],
-}
 LEDGER_TOPICS = [
     topics.REFERENCE_ISSUED,
     topics.REPLY_DELIVERED,
@@ -294,7 +271,7 @@ def _count_emails(ledger: Ledger, started: float) -> None:
             ledger.holding_emails[report_id] += 1
 
 
-async def total_lag(groups: Iterable[str] = GROUP_TOPICS) -> int:
+async def total_lag(groups: Iterable[str] = topics.CONSUMES) -> int:
     """Messages not yet committed by these service groups (all by default), over their
     input topics."""
     admin = AIOKafkaAdminClient(bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}")
@@ -304,7 +281,7 @@ async def total_lag(groups: Iterable[str] = GROUP_TOPICS) -> int:
     try:
         lag = 0
         for group in groups:
-            group_topics = GROUP_TOPICS[group]
+            group_topics = topics.CONSUMES[group]
             committed = await admin.list_consumer_group_offsets(group)
             partitions = [
                 TopicPartition(topic, number)
@@ -343,7 +320,7 @@ async def rewind_groups() -> None:
 async def move_groups(*, to_end: bool) -> None:
     """Commit every service group's offsets at the start or the end of its input topics,
     while the services are stopped: a replay, or a start without other tests' backlog."""
-    for group, group_topics in GROUP_TOPICS.items():
+    for group, group_topics in topics.CONSUMES.items():
         consumer = AIOKafkaConsumer(
             bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}",
             group_id=group,
@@ -367,7 +344,7 @@ async def move_groups(*, to_end: bool) -> None:
 
 async def dead_letters(since_ms: int) -> dict[str, list[tuple[str, str]]]:
     """Per service, the (original topic, reason) of each dead letter written since then."""
-    dlq_topics = [topics.dead_letter_topic(service) for service in GROUP_TOPICS]
+    dlq_topics = [topics.dead_letter_topic(service) for service in topics.CONSUMES]
     consumer = AIOKafkaConsumer(
         *dlq_topics,
         bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}",

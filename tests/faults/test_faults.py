@@ -12,10 +12,10 @@ from collections.abc import Awaitable, Callable
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from shared import topics
 from shared.failpoints import AFTER_STORE, BEFORE_COMMIT
 from tests.faults.conftest import RESULTS
 from tests.faults.harness import (
-    GROUP_TOPICS,
     Load,
     System,
     dead_letters,
@@ -28,7 +28,7 @@ from tests.integration.conftest import eventually
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
 
-POISONED_TOPICS = sorted({topic for group in GROUP_TOPICS.values() for topic in group})
+POISONED_TOPICS = sorted({topic for group in topics.CONSUMES.values() for topic in group})
 REPORTS = 120
 RATE_PER_S = 20.0
 SETTLE_S = 240.0
@@ -155,7 +155,7 @@ async def test_poison_in_every_input_topic_is_set_aside_and_the_rest_flows(
     await _run_with_fault("poison in every input topic", system, poison)
 
     found = await dead_letters(poisoned_at_ms)
-    for service, service_topics in GROUP_TOPICS.items():
+    for service, service_topics in topics.CONSUMES.items():
         expected = set(service_topics) & set(POISONED_TOPICS)
         assert {topic for topic, _ in found[service]} == expected, service
         assert all(reason.startswith("invalid event") for _, reason in found[service])

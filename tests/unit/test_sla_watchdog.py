@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.sla_watchdog.domain import ClockState
+from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.handlers import Watchdog
-from services.sla_watchdog.policy import Policy
+from services.sla_watchdog.policy import Policy, Threshold, thresholds
 from services.sla_watchdog.schedule import Schedule
 from shared.events import ContactMethod, ReplyFailed, ReplyKind
 from tests import factories
@@ -143,3 +143,18 @@ def test_the_agenda_hands_out_only_what_is_due_and_keeps_one_entry_per_clock() -
     assert schedule.pop_due(NOW) == []
     assert schedule.pop_due(NOW + timedelta(minutes=10)) == [first]
     assert len(schedule) == 1
+
+
+def test_a_clock_knows_its_target_to_the_stored_millisecond() -> None:
+    marks = thresholds(Policy(), NOW + timedelta(microseconds=123_456), 3, "crime")
+    stored = tuple(
+        Threshold(m.name, m.at.replace(microsecond=m.at.microsecond // 1000 * 1000), m.breach)
+        for m in marks
+    )
+    clock = SlaClock(NOW, stored[-1].at, 3, ClockState.RUNNING, thresholds=stored)
+
+    assert clock.has_target(0, marks)
+    assert not clock.has_target(1, marks)  # a newer classification: a new target
+    later = thresholds(Policy(), NOW + timedelta(seconds=1), 3, "crime")
+    assert not clock.has_target(0, later)
+    assert not clock.has_target(0, marks[:-1])
