@@ -264,7 +264,8 @@ def _count_emails(ledger: Ledger, started: float) -> None:
         if path.stat().st_mtime < started - 5:
             continue
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        report_id, kind = str(message["Message-ID"]).strip("<").split(".")[:2]
+        # a long header is folded, so its value may start with whitespace
+        report_id, kind = str(message["Message-ID"]).strip().lstrip("<").split(".")[:2]
         if kind == "acknowledgement":
             ledger.emails[report_id] += 1
         elif kind == "holding":
