@@ -53,6 +53,7 @@ class ServiceRuntime:
         self.mongo = mongo
         self.database: AsyncDatabase[Document] = mongo[settings.database]
         self._prepare: list[Callable[[], Awaitable[None]]] = []
+        self._release: list[Callable[[], Awaitable[None]]] = []
         self._jobs: list[BackgroundJob] = []
 
     @classmethod
@@ -78,6 +79,10 @@ class ServiceRuntime:
         """Run `prepare` (e.g. create indexes) once Mongo answers, before consuming."""
         self._prepare.append(prepare)
 
+    def on_shutdown(self, release: Callable[[], Awaitable[None]]) -> None:
+        """Run `release` (e.g. close a connection) once consuming and jobs have stopped."""
+        self._release.append(release)
+
     def add_background_job(self, job: BackgroundJob) -> None:
         """Run `job(stopping)` for the life of the process; it must return once set."""
         self._jobs.append(job)
@@ -99,6 +104,8 @@ class ServiceRuntime:
             await self.broker.stop()
             stopping.set()
             await asyncio.gather(*tasks, return_exceptions=True)
+            for release in self._release:
+                await release()
             await self.publisher.stop()
             await self.mongo.close()
             log.info("service_stopped")

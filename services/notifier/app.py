@@ -16,10 +16,12 @@ from shared.clock import Clock, SystemClock
 from shared.runtime import ServiceRuntime
 
 
-def reply_channels(settings: NotifierSettings) -> list[ReplyChannel]:
+def reply_channels(settings: NotifierSettings, runtime: ServiceRuntime) -> list[ReplyChannel]:
     """Email always; text messages when a Notify API key is configured."""
     retries = Retries(settings.send_attempts, settings.send_backoff_max_s)
-    channels: list[ReplyChannel] = [SmtpEmailChannel(settings.smtp, retries)]
+    email = SmtpEmailChannel(settings.smtp, retries)
+    runtime.on_shutdown(email.close)
+    channels: list[ReplyChannel] = [email]
     if settings.notify.api_key is not None:
         channels.append(NotifySmsChannel(settings.notify, retries))
     return channels
@@ -32,7 +34,7 @@ def create_app(settings: NotifierSettings, clock: Clock | None = None) -> FastAP
     runtime.relay_outbox(replies.outbox)
     notifier = Notifier(
         replies,
-        reply_channels(settings),
+        reply_channels(settings, runtime),
         ReplyRenderer(settings.force_name),
         clock or SystemClock(),
     )

@@ -1,0 +1,113 @@
+"""The email channel against a real SMTP server of the test's own: one connection is reused
+for many messages, and a connection the server dropped or one left idle is replaced."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from services.notifier.channels import Retries, SmtpEmailChannel
+from services.notifier.domain import OutgoingReply, Recipient
+from services.notifier.settings import SmtpSettings
+from shared.events import ContactMethod, ReplyKind
+
+
+@dataclass
+class Relay:
+    """Counts connections and messages; can drop every open connection."""
+
+    connections: int = 0
+    messages: list[bytes] = field(default_factory=list)
+    open: list[SMTP] = field(default_factory=list)
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
+        content = envelope.content or b""
+        self.messages.append(content if isinstance(content, bytes) else content.encode())
+        return "250 OK"
+
+    def drop_connections(self) -> None:
+        for server in self.open:
+            if server.transport is not None:
+                server.transport.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+async def relay() -> AsyncIterator[tuple[Relay, int]]:
+    relay, port = Relay(), _free_port()
+
+    def connection() -> SMTP:
+        relay.connections += 1
+        server = SMTP(relay, hostname="relay.test")
+        relay.open.append(server)
+        return server
+
+    server: Any = await asyncio.get_running_loop().create_server(connection, "127.0.0.1", port)
+    yield relay, port
+    server.close()
+    await server.wait_closed()
+
+
+def _reply(number: int) -> OutgoingReply:
+    return OutgoingReply(
+        kind=ReplyKind.ACKNOWLEDGEMENT,
+        recipient=Recipient(ContactMethod.EMAIL, "alex@example.org"),
+        subject=f"Your report {number}",
+        text="Thank you.",
+        html="<p>Thank you.</p>",
+        idempotency_key=f"report-{number}.acknowledgement.email",
+        provider_reference=None,
+    )
+
+
+def _channel(port: int) -> SmtpEmailChannel:
+    return SmtpEmailChannel(SmtpSettings(port=port, timeout_s=5), Retries(3, 0.2))
+
+
+async def test_many_messages_share_one_connection(relay: tuple[Relay, int]) -> None:
+    server, port = relay
+    channel = _channel(port)
+
+    for number in range(5):
+        await channel.send(_reply(number))
+    await channel.close()
+
+    assert len(server.messages) == 5
+    assert server.connections == 1
+
+
+async def test_a_connection_the_relay_dropped_is_replaced(relay: tuple[Relay, int]) -> None:
+    server, port = relay
+    channel = _channel(port)
+    await channel.send(_reply(1))
+
+    server.drop_connections()
+    await channel.send(_reply(2))
+    await channel.close()
+
+    assert [b"report-2" in message for message in server.messages] == [False, True]
+    assert server.connections == 2
+
+
+async def test_a_connection_idle_too_long_is_not_trusted(relay: tuple[Relay, int]) -> None:
+    server, port = relay
+    channel = _channel(port)
+    channel.REUSE_WITHIN_S = 0.0  # every connection counts as idle too long
+
+    await channel.send(_reply(1))
+    await channel.send(_reply(2))
+    await channel.close()
+
+    assert len(server.messages) == 2
+    assert server.connections == 2
