@@ -105,7 +105,7 @@ async def bench_system(system: System, plan: Plan) -> list[Phase]:
         await system.stop()
 
 
-async def bench_all(quick: bool) -> dict[str, list[Phase]]:
+async def bench_all(quick: bool, only: set[str] | None = None) -> dict[str, list[Phase]]:
     scale = 0.25 if quick else 1.0
     systems: list[tuple[System, Plan]] = [
         (Chain("ceiling", "ceiling", with_mongo=False), Plan(int(4000 * scale), 200, 10)),
@@ -117,6 +117,8 @@ async def bench_all(quick: bool) -> dict[str, list[Phase]]:
     ]
     results = {}
     for system, plan in systems:
+        if only and system.name not in only:
+            continue
         started = time.monotonic()
         results[system.name] = await bench_system(system, plan)
         saturated = results[system.name][0].sustained_per_s
@@ -128,14 +130,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller bursts, for a try-out")
     parser.add_argument("--label", default="", help="added to the result file names")
+    parser.add_argument(
+        "--only", action="append", help="measure only this system (a try-out: no files)"
+    )
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     start_stack()
     gc.disable()  # the driver's own collection pauses would count as the system's latency
     try:
-        systems = uvloop.run(bench_all(args.quick))
+        systems = uvloop.run(bench_all(args.quick, set(args.only or ())))
     finally:
         stop_stack()
+    if args.only:
+        return
     ticks = asyncio.run(sla_tick.tick_costs())
     results: dict[str, Any] = {"systems": systems, "tick_cost_s": ticks}
     for path in report.write(results, args.label):

@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import re
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,8 @@ def tables(data: dict[str, Any]) -> str:
                 f"| {name} | {phase['kind']} | {offered} | {phase['sustained_per_s']:.0f} "
                 f"| {_percentiles(phase['to_submitted'])} | {_percentiles(phase['to_reply'])} |"
             )
-    lines += ["", *_ratios(systems), "", *_resources(systems), "", *_ticks(data)]
+    lines += ["", "Saturated throughput, as a ratio:", "", *_ratios(systems)]
+    lines += ["", *_resources(systems), "", *_ticks(data)]
     return "\n".join(lines) + "\n"
 
 
@@ -75,12 +77,13 @@ def _percentiles(p: dict[str, float]) -> str:
 
 
 def _ratios(systems: dict[str, list[dict[str, Any]]]) -> list[str]:
-    ceiling = systems["ceiling"][0]["sustained_per_s"]
+    """Each system's saturated throughput against every ceiling measured before it."""
+    saturated = {name: phases[0]["sustained_per_s"] for name, phases in systems.items()}
+    names = list(saturated)
     return [
-        f"- {name}: saturated throughput {phases[0]['sustained_per_s'] / ceiling:.2f}x the "
-        "ceiling's"
-        for name, phases in systems.items()
-        if name != "ceiling"
+        f"- {name} / {ceiling}: {saturated[name] / saturated[ceiling]:.3f}"
+        for position, name in enumerate(names)
+        for ceiling in names[:position]
     ]
 
 
@@ -111,18 +114,21 @@ def _ticks(data: dict[str, Any]) -> list[str]:
 
 def plot(data: dict[str, Any], path: Path) -> None:
     figure, axes = plt.subplots(figsize=(8, 5))
-    for name, phases in data["systems"].items():
+    for number, (name, phases) in enumerate(data["systems"].items()):
         open_loop = [p for p in phases if p["offered_per_s"]]
         rates = [p["offered_per_s"] for p in open_loop]
-        axes.plot(rates, [p["to_reply"]["p99_ms"] for p in open_loop], "o-", label=f"{name} p99")
-        axes.plot(rates, [p["to_reply"]["p50_ms"] for p in open_loop], "x--", label=f"{name} p50")
+        colour = f"C{number}"
+        p99 = [p["to_reply"]["p99_ms"] for p in open_loop]
+        p50 = [p["to_reply"]["p50_ms"] for p in open_loop]
+        axes.plot(rates, p99, "o-", color=colour, label=f"{name} p99")
+        axes.plot(rates, p50, "x--", color=colour, label=f"{name} p50")
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xlabel("offered rate (reports per second, open loop)")
     axes.set_ylabel("submit to reply (ms)")
     axes.set_title("frontdesk: latency against offered rate")
     axes.grid(True, which="both", alpha=0.3)
-    axes.legend(fontsize="small")
+    axes.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
@@ -137,3 +143,17 @@ def _update_readme(markdown: str, png: Path) -> None:
     section = f"{BEGIN}\n{markdown}\n![latency against offered rate]({relative})\n{END}"
     pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
     README.write_text(pattern.sub(lambda _: section, text))
+
+
+def main() -> None:
+    """Render a stored result again (tables, plot, README): `python -m bench.report F`."""
+    path = Path(sys.argv[1]).resolve()
+    data = json.loads(path.read_text())
+    path.with_suffix(".md").write_text(markdown := tables(data))
+    plot(data, path.with_suffix(".png"))
+    if "--readme" in sys.argv:
+        _update_readme(markdown, path.with_suffix(".png"))
+
+
+if __name__ == "__main__":
+    main()
