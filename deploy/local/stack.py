@@ -14,9 +14,7 @@ stack, so all can be up at once.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import base64
-import logging
 import os
 import shutil
 import signal
@@ -29,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import readiness
+
 ROOT = Path(__file__).resolve().parents[2]
 JARS = ROOT / ".local" / "jars"
 LAUNCHER = ROOT / "deploy" / "local" / "MongoWireServer.java"
@@ -40,8 +40,6 @@ NOTIFY_API_KEY = (
 )
 RECEIPT_TOKEN = "local-only-receipt-token"  # noqa: S105 - local stacks only
 READY_TIMEOUT_S = 90.0
-SMTP_OK = 250
-HTTP_OK = 200
 
 
 @dataclass(frozen=True)
@@ -126,13 +124,21 @@ def _java(main: list[str], heap: str) -> list[str]:
     return ["java", f"-Xmx{heap}", "-cp", f"{JARS}/*", *main]
 
 
+def _cluster_id() -> str:
+    """A random Kafka cluster id that does not start with "-" (StorageTool would read it as
+    an option and fail, one start in 64; Kafka's own Uuid.randomUuid avoids it too)."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
+
+
 def _format_kafka(stack: Stack) -> Path:
     config = stack.home / "kafka" / "server.properties"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(_kafka_properties(stack))
     if (stack.home / "kafka" / "data" / "meta.properties").exists():
         return config
-    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
     subprocess.run(
         _java(
             [
@@ -140,7 +146,7 @@ def _format_kafka(stack: Stack) -> Path:
                 "format",
                 "--standalone",
                 "-t",
-                cluster_id,
+                _cluster_id(),
                 "-c",
                 str(config),
             ],
@@ -182,65 +188,6 @@ def _running_pid(pid_file: Path) -> int | None:
     except ProcessLookupError:
         return None
     return pid
-
-
-def _kafka_answers(stack: Stack) -> bool:
-    return asyncio.run(_kafka_metadata(stack))
-
-
-async def _kafka_metadata(stack: Stack) -> bool:
-    from aiokafka.admin import AIOKafkaAdminClient  # noqa: PLC0415 - only when waiting
-
-    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # "not yet" is expected here
-
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=f"127.0.0.1:{stack.kafka_port}", request_timeout_ms=3000
-    )
-    try:
-        await admin.start()
-        await admin.list_topics()
-        return True
-    except Exception:  # noqa: BLE001 - any failure means "not yet"
-        return False
-    finally:
-        await admin.close()
-
-
-def _mongo_answers(stack: Stack) -> bool:
-    from pymongo import MongoClient  # noqa: PLC0415 - only when waiting
-    from pymongo.errors import PyMongoError  # noqa: PLC0415
-
-    client: MongoClient[dict[str, object]] = MongoClient(
-        f"mongodb://127.0.0.1:{stack.mongo_port}", serverSelectionTimeoutMS=1000
-    )
-    try:
-        client.admin.command("ping")
-        return True
-    except PyMongoError:
-        return False
-    finally:
-        client.close()
-
-
-def _smtp_answers(stack: Stack) -> bool:
-    import smtplib  # noqa: PLC0415
-
-    try:
-        with smtplib.SMTP("127.0.0.1", stack.smtp_port, timeout=2) as smtp:
-            return smtp.noop()[0] == SMTP_OK
-    except OSError:
-        return False
-
-
-def _notify_answers(stack: Stack) -> bool:
-    import urllib.request  # noqa: PLC0415
-
-    url = f"http://127.0.0.1:{stack.notify_port}/_control/messages"
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:
-            return bool(answer.status == HTTP_OK)
-    except OSError:
-        return False
 
 
 def _wait_until(stack: Stack, server: str, answers: Callable[[Stack], bool]) -> None:
@@ -307,10 +254,10 @@ def _command(stack: Stack, server: str) -> list[str]:
 
 
 READINESS: dict[str, Callable[[Stack], bool]] = {
-    "mongo": _mongo_answers,
-    "smtp": _smtp_answers,
-    "notify": _notify_answers,
-    "kafka": _kafka_answers,
+    "mongo": lambda stack: readiness.mongo_answers(stack.mongo_port),
+    "smtp": lambda stack: readiness.smtp_answers(stack.smtp_port),
+    "notify": lambda stack: readiness.notify_answers(stack.notify_port),
+    "kafka": lambda stack: readiness.kafka_answers(stack.kafka_port),
 }
 
 

@@ -175,16 +175,19 @@ class Ledger:
     def complete(self, report_ids: list[str]) -> bool:
         return all(self.met.get(r) and self.emails.get(r) for r in report_ids)
 
+    def counts(self, report_id: str) -> tuple[int, int, int, int]:
+        """A report's references, delivered acknowledgements, SLA outcomes and emails."""
+        return (
+            len(self.references.get(report_id, ())),
+            len(self.delivered.get(report_id, ())),
+            len(self.met.get(report_id, ())),
+            self.emails.get(report_id, 0),
+        )
+
     def problems(self, report_ids: list[str]) -> list[str]:
         found = []
         for report_id in report_ids:
-            counts = (
-                len(self.references.get(report_id, ())),
-                len(self.delivered.get(report_id, ())),
-                len(self.met.get(report_id, ())),
-                self.emails.get(report_id, 0),
-            )
-            if counts != (1, 1, 1, 1):
+            if (counts := self.counts(report_id)) != (1, 1, 1, 1):
                 found.append(f"{report_id}: references, delivered, met, emails = {counts}")
         return found
 
@@ -192,12 +195,7 @@ class Ledger:
         """Reports missing any of their side effects, and reports with one twice."""
         lost = duplicated = 0
         for report_id in report_ids:
-            counts = (
-                len(self.references.get(report_id, ())),
-                len(self.delivered.get(report_id, ())),
-                len(self.met.get(report_id, ())),
-                self.emails.get(report_id, 0),
-            )
+            counts = self.counts(report_id)
             lost += min(counts) == 0
             duplicated += max(counts) > 1
         return lost, duplicated
