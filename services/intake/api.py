@@ -27,17 +27,12 @@ from services.intake.updates import (
     add_information,
     update_guidance,
 )
+from shared.answers import ErrorAnswer
 from shared.api_keys import Caller, bearer_caller
 from shared.clock import Clock
 from shared.events import ReportType
 
 log = structlog.get_logger(__name__)
-
-
-class ErrorAnswer(BaseModel):
-    """Why a request was refused."""
-
-    detail: str
 
 
 class ServiceDefinition(BaseModel):

@@ -16,9 +16,9 @@ from shared.events import (
     Contact,
     ReferenceIssued,
     ReplyDelivered,
-    ReplyKind,
     ReplySent,
     ReportSubmitted,
+    acknowledged_at,
 )
 
 #: Namespace of report ids derived from idempotency keys (uuid5), fixed forever.
@@ -160,9 +160,6 @@ async def learn_reference(event: ReferenceIssued, *, reports: Reports) -> None:
 
 
 async def learn_reply(event: ReplySent | ReplyDelivered, *, reports: Reports) -> None:
-    """The acknowledgement reached the reporter (or left, where no receipt will follow)."""
-    if event.reply_kind is not ReplyKind.ACKNOWLEDGEMENT:
-        return
-    if isinstance(event, ReplySent) and event.receipts_expected:
-        return
-    await reports.record_reply(event.report_id, event.occurred_at)
+    """Keep when the acknowledgement reached the reporter, for the status page."""
+    if (replied_at := acknowledged_at(event)) is not None:
+        await reports.record_reply(event.report_id, replied_at)

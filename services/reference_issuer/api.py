@@ -9,14 +9,9 @@ from fastapi import APIRouter, Depends, HTTPException
 from pydantic import AwareDatetime, BaseModel, Field
 
 from services.reference_issuer.handlers import References, look_up
+from shared.answers import ErrorAnswer
 from shared.api_keys import ApiKeys, Caller, bearer_caller
 from shared.references import InvalidReferenceError
-
-
-class ErrorAnswer(BaseModel):
-    """Why a request was refused."""
-
-    detail: str
 
 
 class ReferenceView(BaseModel):

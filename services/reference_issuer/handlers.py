@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo
 from services.reference_issuer import SERVICE
 from services.reference_issuer.domain import reference_day
 from shared.clock import Clock
-from shared.events import ReferenceIssued, ReplyDelivered, ReplyKind, ReplySent, ReportSubmitted
+from shared.events import (
+    ReferenceIssued,
+    ReplyDelivered,
+    ReplySent,
+    ReportSubmitted,
+    acknowledged_at,
+)
 from shared.references import Reference, format_reference, validate_reference
 
 
@@ -75,12 +81,9 @@ async def issue_reference(
 
 
 async def learn_reply(event: ReplySent | ReplyDelivered, *, references: References) -> None:
-    """The acknowledgement reached the reporter (or left, where no receipt will follow)."""
-    if event.reply_kind is not ReplyKind.ACKNOWLEDGEMENT:
-        return
-    if isinstance(event, ReplySent) and event.receipts_expected:
-        return
-    await references.record_reply(event.report_id, event.occurred_at)
+    """Keep when the acknowledgement reached the reporter, for reference look-ups."""
+    if (replied_at := acknowledged_at(event)) is not None:
+        await references.record_reply(event.report_id, replied_at)
 
 
 async def look_up(text: str, *, references: References) -> ReferenceRecord | None:

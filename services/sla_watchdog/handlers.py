@@ -27,6 +27,7 @@ from shared.events import (
     SlaAtRisk,
     SlaBreached,
     SlaMet,
+    acknowledged_at,
 )
 
 log = structlog.get_logger(__name__)
@@ -111,11 +112,9 @@ class Watchdog:
         await self.update_clock(event.report_id, await self.clocks.remember_grade(event))
 
     async def stop_on_reply(self, event: ReplySent | ReplyDelivered) -> None:
-        if event.reply_kind is not ReplyKind.ACKNOWLEDGEMENT:
-            return
-        if isinstance(event, ReplySent) and event.receipts_expected:
-            return  # the clock stops when the receipt says it was delivered
-        facts = await self.clocks.remember_reply(event.report_id, event.occurred_at)
+        if (replied_at := acknowledged_at(event)) is None:
+            return  # another kind of reply, or a receipt will tell when it was delivered
+        facts = await self.clocks.remember_reply(event.report_id, replied_at)
         await self.update_clock(event.report_id, facts)
 
     async def note_failure(self, event: ReplyFailed) -> None:

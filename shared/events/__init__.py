@@ -1,7 +1,13 @@
 """Every v1 event of the frontdesk contract."""
 
 from shared.events.envelope import Cause, CauseRef, Event, derived_event_id
-from shared.events.replies import ReplyDelivered, ReplyFailed, ReplyKind, ReplySent
+from shared.events.replies import (
+    ReplyDelivered,
+    ReplyFailed,
+    ReplyKind,
+    ReplySent,
+    acknowledged_at,
+)
 from shared.events.reports import (
     Channel,
     Contact,
@@ -35,5 +41,6 @@ __all__ = [
     "SlaBreached",
     "SlaMet",
     "ThriveDimension",
+    "acknowledged_at",
     "derived_event_id",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -53,3 +54,15 @@ class ReplyFailed(Event):
     permanent: bool = Field(description="Whether retrying the same channel is pointless.")
     final: bool = Field(description="No channel is left to try: the reporter has no reply.")
     reason: str = Field(description="Why it failed; never contains personal data.")
+
+
+def acknowledged_at(event: ReplySent | ReplyDelivered) -> datetime | None:
+    """When this event says the acknowledgement reached the reporter (or left, where no
+    delivery receipt will follow); None if it says nothing of the kind. The one rule by
+    which intake, the reference issuer and the SLA watchdog learn that a report was
+    answered."""
+    if event.reply_kind is not ReplyKind.ACKNOWLEDGEMENT:
+        return None
+    if isinstance(event, ReplySent) and event.receipts_expected:
+        return None  # the receipt will say when it was delivered
+    return event.occurred_at

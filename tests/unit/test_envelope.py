@@ -8,9 +8,18 @@ from datetime import datetime
 import pytest
 from pydantic import ValidationError
 
-from shared.events import ReportClassified, ReportSubmitted, derived_event_id
+from shared.events import (
+    ContactMethod,
+    ReplyKind,
+    ReplySent,
+    ReportClassified,
+    ReportSubmitted,
+    acknowledged_at,
+    derived_event_id,
+)
 from shared.topics import all_topics, topic_for
 from tests import factories
+from tests.factories import NOW
 
 
 def test_an_event_caused_by_another_gets_the_same_id_every_time() -> None:
@@ -82,3 +91,24 @@ def test_every_event_type_has_a_versioned_topic_and_each_service_a_dead_letter_t
     assert all(topic.endswith(".v1") for topic in topics)
     assert "dlq.notifier.v1" in topics
     assert len(topics) == len(set(topics))
+
+
+def _sent(kind: ReplyKind, receipts_expected: bool) -> ReplySent:
+    return ReplySent.caused_by(
+        factories.report_submitted(),
+        producer="notifier",
+        occurred_at=NOW,
+        discriminator=kind.value,
+        reply_kind=kind,
+        channel=ContactMethod.SMS if receipts_expected else ContactMethod.EMAIL,
+        provider_message_id="provider-1",
+        receipts_expected=receipts_expected,
+    )
+
+
+def test_only_a_reply_that_reached_the_reporter_acknowledges_a_report() -> None:
+    assert acknowledged_at(factories.reply_delivered(factories.report_submitted())) == NOW
+    assert acknowledged_at(_sent(ReplyKind.ACKNOWLEDGEMENT, receipts_expected=False)) == NOW
+    assert acknowledged_at(_sent(ReplyKind.ACKNOWLEDGEMENT, receipts_expected=True)) is None
+    assert acknowledged_at(_sent(ReplyKind.HOLDING, receipts_expected=False)) is None
+    assert acknowledged_at(_sent(ReplyKind.EMERGENCY_GUIDANCE, receipts_expected=False)) is None
