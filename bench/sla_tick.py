@@ -23,7 +23,8 @@ from services.sla_watchdog.handlers import Watchdog
 from services.sla_watchdog.policy import Policy
 from tests import factories
 from tests.factories import NOW
-from tests.fakes import FakeClocks, FrozenClock
+from tests.fakes import FrozenClock
+from tests.fakes.sla_watchdog import FakeClocks
 
 DUE_PER_TICK = 10
 TICKS = 15

@@ -13,7 +13,8 @@ from shared.events import ReportSubmitted
 from shared.messaging import RetryPolicy, create_broker
 from shared.settings import KafkaSettings
 from tests import factories
-from tests.fakes import FakeAssessments, FrozenClock
+from tests.fakes import FrozenClock
+from tests.fakes.classifier import FakeAssessments
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from services.classifier.text import clauses, find_phrases
 from shared.events import ReportType, ReportUpdated
 from tests import factories
 from tests.factories import NOW
-from tests.fakes import FakeAssessments, FrozenClock
+from tests.fakes import FrozenClock
+from tests.fakes.classifier import FakeAssessments
 
 BOOK = load_rules()
 

@@ -23,7 +23,8 @@ from services.intake.handlers import IdempotencyConflictError, learn_reply, subm
 from shared.api_keys import ApiKeys, UnauthenticatedError
 from shared.events import Channel, ReportType
 from tests import factories
-from tests.fakes import FakeReports, FrozenClock
+from tests.fakes import FrozenClock
+from tests.fakes.intake import FakeReports
 
 SUBMISSION = TypeAdapter[Any](ReportSubmission)
 

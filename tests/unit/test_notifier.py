@@ -28,7 +28,8 @@ from shared.events import CauseRef, ContactMethod, ReplyKind, ReportType, SlaBre
 from shared.references import format_reference
 from tests import factories
 from tests.factories import NOW
-from tests.fakes import FakeReplies, FakeReplyChannel, FrozenClock
+from tests.fakes import FrozenClock
+from tests.fakes.notifier import FakeReplies, FakeReplyChannel
 
 REFERENCE = format_reference("LP", NOW.date(), 7)
 RENDERER = ReplyRenderer("Test Police")

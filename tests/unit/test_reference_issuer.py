@@ -11,7 +11,8 @@ from services.reference_issuer.domain import reference_day
 from services.reference_issuer.handlers import issue_reference, learn_reply, look_up
 from shared.references import InvalidReferenceError, validate_reference
 from tests import factories
-from tests.fakes import FakeReferences, FrozenClock
+from tests.fakes import FrozenClock
+from tests.fakes.reference_issuer import FakeReferences
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -11,7 +11,8 @@ from services.sla_watchdog.schedule import Schedule
 from shared.events import ContactMethod, ReplyFailed, ReplyKind
 from tests import factories
 from tests.factories import NOW
-from tests.fakes import FakeClocks, FrozenClock
+from tests.fakes import FrozenClock
+from tests.fakes.sla_watchdog import FakeClocks
 
 
 def _watchdog() -> tuple[Watchdog, FakeClocks, FrozenClock]:

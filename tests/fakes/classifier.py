@@ -1,0 +1,49 @@
+"""The classifier's assessment store, faked."""
+
+from __future__ import annotations
+
+import uuid
+
+from services.classifier.domain import Assessment
+from services.classifier.handlers import ReportFacts as ClassifierFacts
+from shared.events import (
+    ReportClassified,
+    ReportSubmitted,
+    ReportUpdated,
+)
+from tests.fakes import EventLog
+
+
+class FakeAssessments(EventLog):
+    def __init__(self) -> None:
+        super().__init__()
+        self.recorded: dict[uuid.UUID, Assessment] = {}
+        self.reports: dict[uuid.UUID, ReportSubmitted] = {}
+        self.updates: dict[uuid.UUID, dict[int, ReportUpdated]] = {}
+        self.sequences: dict[uuid.UUID, int] = {}
+
+    async def remember_report(self, submitted: ReportSubmitted) -> ClassifierFacts | None:
+        self.reports[submitted.report_id] = submitted
+        return await self.facts(submitted.report_id)
+
+    async def remember_update(self, updated: ReportUpdated) -> ClassifierFacts | None:
+        self.updates.setdefault(updated.report_id, {})[updated.update_number] = updated
+        return await self.facts(updated.report_id)
+
+    async def facts(self, report_id: uuid.UUID) -> ClassifierFacts | None:
+        if report_id not in self.reports and report_id not in self.updates:
+            return None
+        updates = self.updates.get(report_id, {})
+        return ClassifierFacts(
+            self.reports.get(report_id),
+            tuple(updates[number] for number in sorted(updates)),
+            self.sequences.get(report_id, 0),
+        )
+
+    async def record(
+        self, report_id: uuid.UUID, assessment: Assessment, classified: ReportClassified
+    ) -> None:
+        if self.sequences.get(report_id, 0) < classified.sequence:
+            self.sequences[report_id] = classified.sequence
+            self.recorded[report_id] = assessment
+            self.add_pending(report_id, [classified])

@@ -1,0 +1,35 @@
+"""Intake's report store, faked."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime
+
+from services.intake.handlers import ReportExistsError, StoredReport
+from shared.events import (
+    ReportSubmitted,
+)
+from tests.fakes import EventLog
+
+
+class FakeReports(EventLog):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stored: dict[uuid.UUID, StoredReport] = {}
+
+    async def add(self, submitted: ReportSubmitted, fingerprint: str) -> None:
+        if submitted.report_id in self.stored:
+            raise ReportExistsError(self.stored[submitted.report_id])
+        self.stored[submitted.report_id] = StoredReport(submitted, fingerprint)
+        self.add_pending(submitted.report_id, [submitted])
+
+    async def get(self, report_id: uuid.UUID) -> StoredReport | None:
+        return self.stored.get(report_id)
+
+    async def record_reference(self, report_id: uuid.UUID, reference: str) -> None:
+        self.stored[report_id] = replace(self.stored[report_id], reference=reference)
+
+    async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
+        stored = self.stored[report_id]
+        self.stored[report_id] = replace(stored, replied_at=stored.replied_at or replied_at)

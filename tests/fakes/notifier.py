@@ -1,0 +1,121 @@
+"""The notifier's reply store and channels, faked."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from services.notifier.domain import (
+    FINISHED_STATES,
+    Claim,
+    Classification,
+    OutgoingReply,
+    ReplyRecord,
+    ReportFacts,
+)
+from services.notifier.handlers import Sent
+from shared.events import (
+    CauseRef,
+    ContactMethod,
+    Event,
+    ReferenceIssued,
+    ReplyKind,
+    ReportClassified,
+    ReportSubmitted,
+)
+from tests.fakes import EventLog
+
+
+@dataclass
+class FakeReplyChannel:
+    """Records what it was asked to send; can be told to fail."""
+
+    channel: ContactMethod = ContactMethod.EMAIL
+    delivered_on_acceptance: bool = True
+    sent: list[OutgoingReply] = field(default_factory=list)
+    failure: Exception | None = None
+
+    async def send(self, reply: OutgoingReply) -> str:
+        if self.failure is not None:
+            raise self.failure
+        self.sent.append(reply)
+        return f"{self.channel.value}-{len(self.sent)}"
+
+
+class FakeReplies(EventLog):
+    def __init__(self) -> None:
+        super().__init__()
+        self.facts_by_report: dict[uuid.UUID, ReportFacts] = {}
+        self.provider_ids: dict[str, tuple[uuid.UUID, ReplyKind]] = {}
+
+    def _facts(self, report_id: uuid.UUID) -> ReportFacts:
+        return self.facts_by_report.get(
+            report_id, ReportFacts(None, None, None, False, None, None, {})
+        )
+
+    def _set_record(self, report_id: uuid.UUID, kind: ReplyKind, record: ReplyRecord) -> None:
+        facts = self._facts(report_id)
+        replies = facts.replies | {kind.value: record}
+        self.facts_by_report[report_id] = replace(facts, replies=replies)
+
+    async def remember_submission(self, event: ReportSubmitted) -> ReportFacts | None:
+        facts = replace(
+            self._facts(event.report_id),
+            cause=CauseRef.of(event),
+            report_type=event.report_type.value,
+            contact=event.contact,
+            anonymous=event.anonymous,
+            emergency_reported=event.happening_now or event.someone_in_danger,
+        )
+        self.facts_by_report[event.report_id] = facts
+        return facts
+
+    async def remember_classification(self, event: ReportClassified) -> ReportFacts | None:
+        facts = self._facts(event.report_id)
+        if facts.classification and facts.classification.sequence >= event.sequence:
+            return facts
+        classification = Classification(
+            event.grade, event.next_steps, event.referral, tuple(event.flags), event.sequence
+        )
+        self.facts_by_report[event.report_id] = replace(facts, classification=classification)
+        return self.facts_by_report[event.report_id]
+
+    async def remember_reference(self, event: ReferenceIssued) -> ReportFacts | None:
+        facts = replace(self._facts(event.report_id), reference=event.reference)
+        self.facts_by_report[event.report_id] = facts
+        return facts
+
+    async def remember_breach(self, report_id: uuid.UUID) -> ReportFacts | None:
+        self.facts_by_report[report_id] = replace(self._facts(report_id), breached=True)
+        return self.facts_by_report[report_id]
+
+    async def facts(self, report_id: uuid.UUID) -> ReportFacts | None:
+        return self.facts_by_report.get(report_id)
+
+    async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> Claim:
+        record = self._facts(report_id).record(kind)
+        if record is not None and record.state != "retry":
+            return Claim.FINISHED if record.state in FINISHED_STATES else Claim.HELD
+        tried = record.tried if record else ()
+        self._set_record(report_id, kind, ReplyRecord("sending", tried))
+        return Claim.CLAIMED
+
+    async def finish(self, report_id: uuid.UUID, kind: ReplyKind, outcome: Sent) -> None:
+        self._set_record(report_id, kind, ReplyRecord(outcome.state, outcome.tried))
+        if outcome.provider_id is not None:
+            self.provider_ids[outcome.provider_id] = (report_id, kind)
+        self.add_pending(report_id, outcome.events)
+
+    async def sent_with(self, provider_id: str) -> tuple[uuid.UUID, ReplyKind] | None:
+        return self.provider_ids.get(provider_id)
+
+    async def settle(
+        self, report_id: uuid.UUID, kind: ReplyKind, state: str, events: list[Event]
+    ) -> bool:
+        record = self._facts(report_id).record(kind)
+        if record is None or record.state != "sent":
+            return False
+        self._set_record(report_id, kind, ReplyRecord(state, record.tried))
+        self.add_pending(report_id, events)
+        return True

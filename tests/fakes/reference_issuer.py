@@ -1,0 +1,53 @@
+"""The reference issuer's store, faked."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import date, datetime
+
+from services.reference_issuer.handlers import ReferenceRecord
+from shared.events import (
+    ReferenceIssued,
+    ReportSubmitted,
+)
+from shared.references import Reference
+from tests.fakes import EventLog
+
+
+class FakeReferences(EventLog):
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_report: dict[uuid.UUID, str] = {}
+        self.records: dict[str, ReferenceRecord] = {}
+        self.sequences: dict[tuple[str, date], int] = {}
+
+    async def issued_to(self, report_id: uuid.UUID) -> str | None:
+        return self.by_report.get(report_id)
+
+    async def next_sequence(self, force_code: str, day: date) -> int:
+        key = (force_code, day)
+        self.sequences[key] = self.sequences.get(key, 0) + 1
+        return self.sequences[key]
+
+    async def assign(self, issued: ReferenceIssued, submitted: ReportSubmitted) -> str:
+        if issued.report_id not in self.by_report:
+            self.by_report[issued.report_id] = issued.reference
+            self.records[issued.reference] = ReferenceRecord(
+                issued.reference,
+                issued.report_id,
+                submitted.report_type.value,
+                submitted.received_at,
+                issued.issued_at,
+                None,
+            )
+            self.add_pending(issued.report_id, [issued])
+        return self.by_report[issued.report_id]
+
+    async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
+        reference = self.by_report[report_id]
+        record = self.records[reference]
+        self.records[reference] = replace(record, replied_at=record.replied_at or replied_at)
+
+    async def find(self, reference: Reference) -> ReferenceRecord | None:
+        return self.records.get(str(reference))

@@ -1,0 +1,129 @@
+"""The SLA watchdog's clock store, faked."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from services.sla_watchdog.domain import ClockState, SlaClock
+from services.sla_watchdog.handlers import ClockFacts
+from services.sla_watchdog.policy import Threshold
+from shared.events import (
+    CauseRef,
+    Event,
+    ReportClassified,
+    ReportSubmitted,
+    SlaMet,
+)
+from tests.fakes import EventLog
+
+
+@dataclass
+class _ClockRecord:
+    cause: CauseRef | None = None
+    started_at: datetime | None = None
+    report_type: str | None = None
+    force_code: str | None = None
+    grade: int | None = None
+    grade_sequence: int = 0
+    route: str | None = None
+    replied_at: datetime | None = None
+    reply_failed: bool = False
+    clock: SlaClock | None = None
+
+
+class FakeClocks(EventLog):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: dict[uuid.UUID, _ClockRecord] = {}
+
+    def _record(self, report_id: uuid.UUID) -> _ClockRecord:
+        return self.records.setdefault(report_id, _ClockRecord())
+
+    async def remember_start(self, event: ReportSubmitted) -> ClockFacts | None:
+        record = self._record(event.report_id)
+        record.cause, record.started_at = CauseRef.of(event), event.received_at
+        record.report_type, record.force_code = event.report_type.value, event.force_code
+        return await self.facts(event.report_id)
+
+    async def remember_grade(self, event: ReportClassified) -> ClockFacts | None:
+        record = self._record(event.report_id)
+        if record.grade_sequence < event.sequence:
+            record.grade, record.grade_sequence = event.grade, event.sequence
+            record.route = event.route
+        return await self.facts(event.report_id)
+
+    async def remember_reply(self, report_id: uuid.UUID, replied_at: datetime) -> ClockFacts | None:
+        record = self._record(report_id)
+        record.replied_at = record.replied_at or replied_at
+        return await self.facts(report_id)
+
+    async def remember_failure(self, report_id: uuid.UUID) -> ClockFacts | None:
+        self._record(report_id).reply_failed = True
+        return await self.facts(report_id)
+
+    async def facts(self, report_id: uuid.UUID) -> ClockFacts | None:
+        record = self.records.get(report_id)
+        if record is None:
+            return None
+        return ClockFacts(
+            record.cause,
+            record.started_at,
+            record.report_type,
+            record.force_code,
+            record.grade,
+            record.grade_sequence,
+            record.route,
+            record.replied_at,
+            record.reply_failed,
+            record.clock,
+        )
+
+    async def set_target(
+        self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold]
+    ) -> None:
+        record = self._record(report_id)
+        if record.clock is not None and record.clock.state is ClockState.MET:
+            return
+        assert facts.started_at is not None
+        same = record.clock is not None and record.clock.target_version == facts.grade_sequence
+        announced = record.clock.announced if same and record.clock else frozenset()
+        record.clock = SlaClock(
+            facts.started_at,
+            marks[-1].at,
+            facts.grade,
+            ClockState.RUNNING,
+            thresholds=tuple(marks),
+            announced=announced,
+            target_version=facts.grade_sequence,
+        )
+
+    async def announce(self, report_id: uuid.UUID, version: int, name: str, event: Event) -> bool:
+        record = self._record(report_id)
+        clock = record.clock
+        if clock is None or clock.state is not ClockState.RUNNING:
+            return False
+        if clock.target_version != version or name in clock.announced:
+            return False
+        record.clock = replace(clock, announced=clock.announced | {name})
+        self.add_pending(report_id, [event])
+        return True
+
+    async def stop(self, report_id: uuid.UUID, clock: SlaClock, met: SlaMet) -> None:
+        record = self._record(report_id)
+        if record.clock is not None and record.clock.state is ClockState.RUNNING:
+            record.clock = clock
+            self.add_pending(report_id, [met])
+
+    async def get(self, report_id: uuid.UUID) -> SlaClock | None:
+        record = self.records.get(report_id)
+        return None if record is None else record.clock
+
+    async def running(self) -> list[tuple[uuid.UUID, datetime]]:
+        agenda = []
+        for report_id, record in self.records.items():
+            at = record.clock.next_threshold_at() if record.clock else None
+            if at is not None:
+                agenda.append((report_id, at))
+        return agenda
