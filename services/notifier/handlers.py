@@ -143,6 +143,10 @@ class Notifier:
         self.channels = {channel.channel: channel for channel in channels}
         self.renderer = renderer
         self.clock = clock
+        #: Sends the provider accepted whose outcome could not be recorded yet (Mongo was
+        #: unreachable for longer than `finish` waits): when this process claims the reply
+        #: again, it records the outcome it has instead of sending a second message.
+        self._sent_unrecorded: dict[tuple[uuid.UUID, ReplyKind], Sent] = {}
 
     async def record_submission(self, event: ReportSubmitted) -> None:
         facts = await self.replies.remember_submission(event)
@@ -206,9 +210,14 @@ class Notifier:
             # Not acknowledged: retried until the holder finishes or its lease runs out, so
             # a crash in the middle of a send cannot leave the reply unsent.
             raise ReplyInProgressError(f"{kind.value} reply is being sent elsewhere")
-        record = facts.record(kind)
-        outcome = await self._try_channels(facts, kind, record.tried if record else ())
+        unrecorded = (facts.cause.report_id, kind)
+        outcome = self._sent_unrecorded.get(unrecorded)
+        if outcome is None:  # not already sent by this process
+            record = facts.record(kind)
+            outcome = await self._try_channels(facts, kind, record.tried if record else ())
+            self._sent_unrecorded[unrecorded] = outcome
         await self.replies.finish(facts.cause.report_id, kind, outcome)
+        del self._sent_unrecorded[unrecorded]
         log.info(
             "reply_outcome",
             report_id=str(facts.cause.report_id),

@@ -15,6 +15,7 @@ from services.notifier.domain import (
     ReportFacts,
 )
 from services.notifier.handlers import Sent
+from shared.errors import TransientError
 from shared.events import (
     CauseRef,
     ContactMethod,
@@ -48,6 +49,8 @@ class FakeReplies(EventLog):
         super().__init__()
         self.facts_by_report: dict[uuid.UUID, ReportFacts] = {}
         self.provider_ids: dict[str, tuple[uuid.UUID, ReplyKind]] = {}
+        #: how many coming `finish` calls fail as if Mongo were unreachable
+        self.unreachable_for_finishes = 0
 
     def _facts(self, report_id: uuid.UUID) -> ReportFacts:
         return self.facts_by_report.get(
@@ -101,7 +104,17 @@ class FakeReplies(EventLog):
         self._set_record(report_id, kind, ReplyRecord("sending", tried))
         return Claim.CLAIMED
 
+    def let_claims_expire(self) -> None:
+        """Every reply being sent becomes claimable again, as when its lease runs out."""
+        for report_id, facts in self.facts_by_report.items():
+            for kind, record in facts.replies.items():
+                if record.state == "sending":
+                    self._set_record(report_id, ReplyKind(kind), replace(record, state="retry"))
+
     async def finish(self, report_id: uuid.UUID, kind: ReplyKind, outcome: Sent) -> None:
+        if self.unreachable_for_finishes > 0:
+            self.unreachable_for_finishes -= 1
+            raise TransientError("the reply store is unreachable")
         self._set_record(report_id, kind, ReplyRecord(outcome.state, outcome.tried))
         if outcome.provider_id is not None:
             self.provider_ids[outcome.provider_id] = (report_id, kind)

@@ -24,6 +24,7 @@ from services.notifier.handlers import (
 )
 from services.notifier.sms import sms_segments
 from services.notifier.templates import ReplyRenderer
+from shared.errors import TransientError
 from shared.events import CauseRef, ContactMethod, ReplyKind, ReportType, SlaBreached
 from shared.references import format_reference
 from tests import factories
@@ -188,6 +189,29 @@ async def test_a_reply_held_by_another_sender_is_retried_not_acknowledged() -> N
         await deliveries[2]()
 
     assert email.sent == []
+
+
+async def test_a_send_whose_outcome_could_not_be_recorded_is_not_sent_again() -> None:
+    """Mongo unreachable for longer than `finish` waits: the message is with the provider
+    but unrecorded. When the lease runs out and this process claims the reply again, it
+    records what it sent instead of sending a second message."""
+    email = FakeReplyChannel()
+    notifier, replies = _notifier(email)
+    deliveries = _deliveries(notifier)
+    replies.unreachable_for_finishes = 1
+
+    with pytest.raises(TransientError):
+        await _deliver_all_of(deliveries)
+    replies.let_claims_expire()
+    await deliveries[2]()  # redelivered
+
+    assert len(email.sent) == 1
+    assert _types(replies) == ["ReplySent", "ReplyDelivered"]
+
+
+async def _deliver_all_of(deliveries: list[Callable[[], Awaitable[None]]]) -> None:
+    for deliver in deliveries:
+        await deliver()
 
 
 def test_the_preferred_channel_first_then_the_other_never_an_unsafe_or_tried_one() -> None:
