@@ -9,7 +9,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from tests.conftest import Servers
-from tests.faults.harness import System
+from tests.faults.harness import LedgerReader, System
 
 RESULTS: list[dict[str, Any]] = []
 
@@ -20,6 +20,13 @@ async def producer_to_stack(servers: Servers) -> AsyncIterator[AIOKafkaProducer]
     await producer.start()
     yield producer
     await producer.stop()
+
+
+@pytest.fixture
+async def reader() -> AsyncIterator[LedgerReader]:
+    ledger_reader = LedgerReader()
+    yield ledger_reader
+    await ledger_reader.close()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ happened, and the time until every consumer group has caught up again."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import email
 import email.policy
 import json
@@ -201,29 +202,48 @@ class Ledger:
         return lost, duplicated
 
 
-async def read_ledger(started: float) -> Ledger:
-    """Everything on the ledger topics from the beginning, and the mail sink's files."""
-    ledger = Ledger()
-    consumer = AIOKafkaConsumer(
-        *LEDGER_TOPICS,
-        bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}",
-        group_id=f"ledger-{uuid.uuid4()}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    try:
-        ends = await consumer.end_offsets(
-            list(consumer.assignment()) or await _partitions(consumer)
-        )
+class LedgerReader:
+    """Reads the ledger topics from the beginning once, then only what is new on each call;
+    the emails are counted afresh each time."""
+
+    def __init__(self) -> None:
+        self._consumer: AIOKafkaConsumer | None = None
+        self._partitions: list[TopicPartition] = []
+        self._ledger = Ledger()
+
+    async def read(self, started: float) -> Ledger:
+        """What the system did so far: a copy the reader will not change afterwards."""
+        consumer = await self._started()
+        ends = await consumer.end_offsets(self._partitions)
         while not await _reached(consumer, ends):
             for records in (await consumer.getmany(timeout_ms=500)).values():
                 for record in records:
-                    _note(ledger, record)
-    finally:
-        await consumer.stop()
-    _count_emails(ledger, started)
-    return ledger
+                    _note(self._ledger, record)
+        ledger = copy.deepcopy(self._ledger)
+        ledger.emails, ledger.holding_emails = defaultdict(int), defaultdict(int)
+        _count_emails(ledger, started)
+        return ledger
+
+    async def close(self) -> None:
+        if self._consumer is not None:
+            await self._consumer.stop()
+            self._consumer = None
+
+    async def _started(self) -> AIOKafkaConsumer:
+        if self._consumer is None:
+            consumer = AIOKafkaConsumer(
+                bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}", enable_auto_commit=False
+            )
+            await consumer.start()
+            self._partitions = [
+                TopicPartition(topic, number)
+                for topic in LEDGER_TOPICS
+                for number in await _topic_partitions(consumer, topic)
+            ]
+            consumer.assign(self._partitions)
+            await consumer.seek_to_beginning(*self._partitions)
+            self._consumer = consumer
+        return self._consumer
 
 
 async def _partitions(consumer: AIOKafkaConsumer) -> list[TopicPartition]:

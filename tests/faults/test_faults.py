@@ -16,10 +16,10 @@ from shared import topics
 from shared.failpoints import AFTER_STORE, BEFORE_COMMIT
 from tests.faults.conftest import RESULTS
 from tests.faults.harness import (
+    LedgerReader,
     Load,
     System,
     dead_letters,
-    read_ledger,
     restart_server,
     rewind_groups,
     total_lag,
@@ -42,14 +42,15 @@ async def _lag_is_zero() -> bool:
     return await total_lag() == 0
 
 
-async def _complete(load: Load, started: float) -> bool:
-    ledger = await read_ledger(started)
+async def _complete(reader: LedgerReader, load: Load, started: float) -> bool:
+    ledger = await reader.read(started)
     return ledger.complete(list(load.accepted.values()))
 
 
 async def _run_with_fault(
     name: str,
     system: System,
+    reader: LedgerReader,
     fault: Callable[[Load], Awaitable[None]],
     rate_per_s: float = RATE_PER_S,
 ) -> None:
@@ -62,13 +63,13 @@ async def _run_with_fault(
     fault_ended = time.monotonic()
     await load_task
     await eventually(
-        functools.partial(_complete, load, started),
+        functools.partial(_complete, reader, load, started),
         deadline_s=SETTLE_S,
         what="every accepted report's reply and SLA outcome",
     )
     await eventually(_lag_is_zero, deadline_s=SETTLE_S, what="all consumer lag back to zero")
     recovery = time.monotonic() - fault_ended
-    ledger = await read_ledger(started)
+    ledger = await reader.read(started)
     problems = ledger.problems(list(load.accepted.values()))
     lost, duplicated = ledger.lost_and_duplicated(list(load.accepted.values()))
     RESULTS.append(
@@ -87,20 +88,24 @@ async def _run_with_fault(
 @pytest.mark.parametrize(
     "service", ["intake", "classifier", "reference_issuer", "notifier", "sla_watchdog"]
 )
-async def test_kill_9_a_service_twice_mid_stream(system: System, service: str) -> None:
+async def test_kill_9_a_service_twice_mid_stream(
+    system: System, reader: LedgerReader, service: str
+) -> None:
     async def kill_twice(load: Load) -> None:
         for target in (REPORTS // 3, REPORTS // 2):
             await eventually(functools.partial(_accepted_at_least, load, target), deadline_s=120)
             await asyncio.to_thread(system.kill, service)
             await asyncio.to_thread(system.start, service)
 
-    await _run_with_fault(f"kill -9 {service} x2", system, kill_twice)
+    await _run_with_fault(f"kill -9 {service} x2", system, reader, kill_twice)
 
 
 @pytest.mark.parametrize(
     "service", ["intake", "classifier", "reference_issuer", "notifier", "sla_watchdog"]
 )
-async def test_kill_9_a_service_in_its_two_windows(system: System, service: str) -> None:
+async def test_kill_9_a_service_in_its_two_windows(
+    system: System, reader: LedgerReader, service: str
+) -> None:
     """Killed after its Mongo write and before the publish, then after the publish and
     before the offset commit: the moments a crash is most likely to lose or repeat work."""
 
@@ -111,26 +116,30 @@ async def test_kill_9_a_service_in_its_two_windows(system: System, service: str)
         await asyncio.to_thread(system.start, service)
 
     # a slower load, so that there is work left for both windows after the restarts
-    await _run_with_fault(f"kill -9 {service} in both windows", system, die_in_each_window, 10)
+    await _run_with_fault(
+        f"kill -9 {service} in both windows", system, reader, die_in_each_window, 10
+    )
 
 
 @pytest.mark.parametrize("server", ["kafka", "mongo"])
-async def test_stop_and_start_a_server(system: System, server: str) -> None:
+async def test_stop_and_start_a_server(system: System, reader: LedgerReader, server: str) -> None:
     async def restart(_load: Load) -> None:
         await asyncio.to_thread(restart_server, server)
 
-    await _run_with_fault(f"restart {server}", system, restart)
+    await _run_with_fault(f"restart {server}", system, reader, restart)
 
 
-async def test_sigterm_a_service_under_load(system: System) -> None:
+async def test_sigterm_a_service_under_load(system: System, reader: LedgerReader) -> None:
     async def terminate(_load: Load) -> None:
         await asyncio.to_thread(system.terminate, "notifier")
         await asyncio.to_thread(system.start, "notifier")
 
-    await _run_with_fault("SIGTERM notifier", system, terminate)
+    await _run_with_fault("SIGTERM notifier", system, reader, terminate)
 
 
-async def test_pause_a_service_past_its_session_timeout(system: System) -> None:
+async def test_pause_a_service_past_its_session_timeout(
+    system: System, reader: LedgerReader
+) -> None:
     async def pause(load: Load) -> None:
         system.signal("reference_issuer", signal.SIGSTOP)
         paused_until = load.accepted.copy()
@@ -140,11 +149,11 @@ async def test_pause_a_service_past_its_session_timeout(system: System) -> None:
         )
         system.signal("reference_issuer", signal.SIGCONT)
 
-    await _run_with_fault("SIGSTOP reference_issuer", system, pause)
+    await _run_with_fault("SIGSTOP reference_issuer", system, reader, pause)
 
 
 async def test_poison_in_every_input_topic_is_set_aside_and_the_rest_flows(
-    system: System, producer_to_stack: AIOKafkaProducer
+    system: System, reader: LedgerReader, producer_to_stack: AIOKafkaProducer
 ) -> None:
     poisoned_at_ms = int(time.time() * 1000)
 
@@ -152,7 +161,7 @@ async def test_poison_in_every_input_topic_is_set_aside_and_the_rest_flows(
         for topic in POISONED_TOPICS:
             await producer_to_stack.send_and_wait(topic, b"{poison", key=b"poison")
 
-    await _run_with_fault("poison in every input topic", system, poison)
+    await _run_with_fault("poison in every input topic", system, reader, poison)
 
     found = await dead_letters(poisoned_at_ms)
     for service, service_topics in topics.CONSUMES.items():
@@ -161,21 +170,23 @@ async def test_poison_in_every_input_topic_is_set_aside_and_the_rest_flows(
         assert all(reason.startswith("invalid event") for _, reason in found[service])
 
 
-async def test_replaying_every_topic_from_offset_0_changes_nothing(system: System) -> None:
+async def test_replaying_every_topic_from_offset_0_changes_nothing(
+    system: System, reader: LedgerReader
+) -> None:
     loads: list[Load] = []
 
     async def remember(load: Load) -> None:
         loads.append(load)
 
     started = time.time()
-    await _run_with_fault("none, then replay from offset 0", system, remember)
+    await _run_with_fault("none, then replay from offset 0", system, reader, remember)
     ours = set(loads[0].accepted.values())
-    before = (await read_ledger(started)).restricted_to(ours)
+    before = (await reader.read(started)).restricted_to(ours)
     system.stop()
     await rewind_groups()
     system.running = System(skip_backlog=False).running
     await eventually(_lag_is_zero, deadline_s=SETTLE_S, what="the replay to be consumed")
-    after = (await read_ledger(started)).restricted_to(ours)
+    after = (await reader.read(started)).restricted_to(ours)
 
     assert len(before.references) == len(ours)
     assert after == before
@@ -190,13 +201,16 @@ async def _caught_up(*groups: str) -> bool:
     return await total_lag(groups) == 0
 
 
-async def _every_threshold_announced(report_ids: set[str], started: float) -> bool:
-    ledger = (await read_ledger(started)).restricted_to(report_ids)
+async def _every_threshold_announced(
+    reader: LedgerReader, report_ids: set[str], started: float
+) -> bool:
+    ledger = (await reader.read(started)).restricted_to(report_ids)
     return all(ledger.threshold_counts(r).keys() >= WARNINGS_AND_BREACH.keys() for r in report_ids)
 
 
 async def test_watchdog_restarts_and_a_forward_clock_jump_announce_each_threshold_once(
     system: System,
+    reader: LedgerReader,
 ) -> None:
     """With no references issued, so no acknowledgement can go out, the watchdog's clock
     jumps two days forward and every threshold of every clock falls due at once; the
@@ -222,7 +236,7 @@ async def test_watchdog_restarts_and_a_forward_clock_jump_announce_each_threshol
     )
     await asyncio.to_thread(functools.partial(system.start, "sla_watchdog", **jumped))
     await eventually(
-        functools.partial(_every_threshold_announced, ours, started),
+        functools.partial(_every_threshold_announced, reader, ours, started),
         deadline_s=SETTLE_S,
         what="every warning and breach announced",
     )
@@ -232,13 +246,13 @@ async def test_watchdog_restarts_and_a_forward_clock_jump_announce_each_threshol
     await asyncio.to_thread(system.start, "reference_issuer")
     fault_ended = time.monotonic()
     await eventually(
-        functools.partial(_complete, load, started),
+        functools.partial(_complete, reader, load, started),
         deadline_s=SETTLE_S,
         what="every report's acknowledgement and SLA outcome",
     )
     await eventually(_lag_is_zero, deadline_s=SETTLE_S, what="all consumer lag back to zero")
 
-    ledger = (await read_ledger(started)).restricted_to(ours)
+    ledger = (await reader.read(started)).restricted_to(ours)
     lost, duplicated = ledger.lost_and_duplicated(list(ours))
     duplicated += sum(1 for r in ours if ledger.threshold_counts(r) != WARNINGS_AND_BREACH)
     RESULTS.append(
