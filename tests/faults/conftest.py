@@ -9,7 +9,8 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from tests.conftest import Servers
-from tests.faults.harness import LedgerReader, System
+from tests.faults.harness import System
+from tests.faults.ledger import LedgerReader
 
 RESULTS: list[dict[str, Any]] = []
 

@@ -1,13 +1,9 @@
-"""The fault suite's machinery: the system as processes, a steady load, a ledger of what
-happened, and the time until every consumer group has caught up again."""
+"""The fault suite's machinery: the system as processes, a steady load, and the time until
+every consumer group has caught up again (the ledger of what happened is in `ledger`)."""
 
 from __future__ import annotations
 
 import asyncio
-import copy
-import email
-import email.policy
-import json
 import os
 import signal
 import subprocess
@@ -18,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -35,13 +30,6 @@ import stack as stacks
 STACK = stacks.STACKS["test"]
 PORT_OFFSET = 10_000
 WEB_KEY = {"Authorization": "Bearer local-web-key"}
-LEDGER_TOPICS = [
-    topics.REFERENCE_ISSUED,
-    topics.REPLY_DELIVERED,
-    topics.SLA_MET,
-    topics.SLA_AT_RISK,
-    topics.SLA_BREACHED,
-]
 FAILPOINT_DEADLINE_S = 120
 SETTINGS = {
     "INTAKE_RATE_LIMIT_BURST": "100000",
@@ -140,154 +128,16 @@ class Load:
             await asyncio.sleep(0.5)
 
 
-@dataclass
-class Ledger:
-    """What the system did, per report, read from Kafka and from the mail sink."""
-
-    references: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    delivered: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    met: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    emails: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    #: per report, the SLA thresholds announced (at-risk names and "breach"), by event id
-    thresholds: dict[str, dict[str, set[str]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(set))
-    )
-    holding_emails: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-
-    def restricted_to(self, report_ids: set[str]) -> Ledger:
-        """The ledger of these reports only (the shared test stack holds other tests' too)."""
-
-        def keep(counts: dict[str, Any]) -> dict[str, Any]:
-            return {k: v for k, v in counts.items() if k in report_ids}
-
-        return Ledger(
-            keep(self.references),
-            keep(self.delivered),
-            keep(self.met),
-            keep(self.emails),
-            keep(self.thresholds),
-            keep(self.holding_emails),
-        )
-
-    def threshold_counts(self, report_id: str) -> dict[str, int]:
-        """How many distinct announcements of each threshold a report had."""
-        return {name: len(ids) for name, ids in self.thresholds.get(report_id, {}).items()}
-
-    def complete(self, report_ids: list[str]) -> bool:
-        return all(self.met.get(r) and self.emails.get(r) for r in report_ids)
-
-    def counts(self, report_id: str) -> tuple[int, int, int, int]:
-        """A report's references, delivered acknowledgements, SLA outcomes and emails."""
-        return (
-            len(self.references.get(report_id, ())),
-            len(self.delivered.get(report_id, ())),
-            len(self.met.get(report_id, ())),
-            self.emails.get(report_id, 0),
-        )
-
-    def problems(self, report_ids: list[str]) -> list[str]:
-        found = []
-        for report_id in report_ids:
-            if (counts := self.counts(report_id)) != (1, 1, 1, 1):
-                found.append(f"{report_id}: references, delivered, met, emails = {counts}")
-        return found
-
-    def lost_and_duplicated(self, report_ids: list[str]) -> tuple[int, int]:
-        """Reports missing any of their side effects, and reports with one twice."""
-        lost = duplicated = 0
-        for report_id in report_ids:
-            counts = self.counts(report_id)
-            lost += min(counts) == 0
-            duplicated += max(counts) > 1
-        return lost, duplicated
-
-
-class LedgerReader:
-    """Reads the ledger topics from the beginning once, then only what is new on each call;
-    the emails are counted afresh each time."""
-
-    def __init__(self) -> None:
-        self._consumer: AIOKafkaConsumer | None = None
-        self._partitions: list[TopicPartition] = []
-        self._ledger = Ledger()
-
-    async def read(self, started: float) -> Ledger:
-        """What the system did so far: a copy the reader will not change afterwards."""
-        consumer = await self._started()
-        ends = await consumer.end_offsets(self._partitions)
-        while not await _reached(consumer, ends):
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                for record in records:
-                    _note(self._ledger, record)
-        ledger = copy.deepcopy(self._ledger)
-        ledger.emails, ledger.holding_emails = defaultdict(int), defaultdict(int)
-        _count_emails(ledger, started)
-        return ledger
-
-    async def close(self) -> None:
-        if self._consumer is not None:
-            await self._consumer.stop()
-            self._consumer = None
-
-    async def _started(self) -> AIOKafkaConsumer:
-        if self._consumer is None:
-            consumer = AIOKafkaConsumer(
-                bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}", enable_auto_commit=False
-            )
-            await consumer.start()
-            self._partitions = [
-                TopicPartition(topic, number)
-                for topic in LEDGER_TOPICS
-                for number in await _topic_partitions(consumer, topic)
-            ]
-            consumer.assign(self._partitions)
-            await consumer.seek_to_beginning(*self._partitions)
-            self._consumer = consumer
-        return self._consumer
-
-
 async def _partitions(consumer: AIOKafkaConsumer) -> list[TopicPartition]:
     await consumer.getmany(timeout_ms=1000)
     return list(consumer.assignment())
 
 
-async def _reached(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
+async def positions_reached(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
     for partition, end in ends.items():
         if await consumer.position(partition) < end:
             return False
     return True
-
-
-def _note(ledger: Ledger, record: Any) -> None:
-    try:
-        event = json.loads(record.value)
-    except ValueError:
-        return  # a poison message the fault suite planted: not an event
-
-    report_id = event.get("report_id")
-    if record.topic == topics.REFERENCE_ISSUED:
-        ledger.references[report_id].add(event["reference"])
-    elif record.topic == topics.REPLY_DELIVERED and event["reply_kind"] == "acknowledgement":
-        ledger.delivered[report_id].add(event["event_id"])
-    elif record.topic == topics.SLA_MET:
-        ledger.met[report_id].add(event["event_id"])
-    elif record.topic == topics.SLA_AT_RISK:
-        ledger.thresholds[report_id][event["threshold"]].add(event["event_id"])
-    elif record.topic == topics.SLA_BREACHED:
-        ledger.thresholds[report_id]["breach"].add(event["event_id"])
-
-
-def _count_emails(ledger: Ledger, started: float) -> None:
-    for path in STACK.mail_dir.glob("*.eml"):
-        if path.stat().st_mtime < started - 5:
-            continue
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        # a long header is folded, so its value may start with whitespace
-        report_id, kind = str(message["Message-ID"]).strip().lstrip("<").split(".")[:2]
-        if kind == "acknowledgement":
-            ledger.emails[report_id] += 1
-        elif kind == "holding":
-            ledger.holding_emails[report_id] += 1
 
 
 async def total_lag(groups: Iterable[str] = topics.CONSUMES) -> int:
@@ -305,7 +155,7 @@ async def total_lag(groups: Iterable[str] = topics.CONSUMES) -> int:
             partitions = [
                 TopicPartition(topic, number)
                 for topic in group_topics
-                for number in await _topic_partitions(consumer, topic)
+                for number in await topic_partitions(consumer, topic)
             ]
             ends = await consumer.end_offsets(partitions)
             for tp, end in ends.items():
@@ -317,7 +167,7 @@ async def total_lag(groups: Iterable[str] = topics.CONSUMES) -> int:
         await admin.close()
 
 
-async def _topic_partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+async def topic_partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
     known = consumer.partitions_for_topic(topic)
     if not known:
         await consumer._client.force_metadata_update()
@@ -350,7 +200,7 @@ async def move_groups(*, to_end: bool) -> None:
             partitions = [
                 TopicPartition(topic, number)
                 for topic in group_topics
-                for number in await _topic_partitions(consumer, topic)
+                for number in await topic_partitions(consumer, topic)
             ]
             if not partitions:
                 continue  # the topics do not exist yet: no backlog to skip or replay
@@ -376,7 +226,7 @@ async def dead_letters(since_ms: int) -> dict[str, list[tuple[str, str]]]:
     try:
         partitions = list(consumer.assignment()) or await _partitions(consumer)
         ends = await consumer.end_offsets(partitions)
-        while not await _reached(consumer, ends):
+        while not await positions_reached(consumer, ends):
             for records in (await consumer.getmany(timeout_ms=500)).values():
                 for record in records:
                     if record.timestamp >= since_ms:

@@ -16,7 +16,6 @@ from shared import topics
 from shared.failpoints import AFTER_STORE, BEFORE_COMMIT
 from tests.faults.conftest import RESULTS
 from tests.faults.harness import (
-    LedgerReader,
     Load,
     System,
     dead_letters,
@@ -24,6 +23,7 @@ from tests.faults.harness import (
     rewind_groups,
     total_lag,
 )
+from tests.faults.ledger import LedgerReader
 from tests.integration.conftest import eventually
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
