@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -20,3 +22,9 @@ class SystemClock:
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self._offset
+
+
+async def pause(seconds: float, stopping: asyncio.Event) -> None:
+    """Wait `seconds` between rounds of a background job, or less if `stopping` is set."""
+    with suppress(TimeoutError):
+        await asyncio.wait_for(stopping.wait(), timeout=seconds)

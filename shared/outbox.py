@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import structlog
 from pymongo.asynchronous.collection import AsyncCollection
 
+from shared.clock import pause
 from shared.events import Event
 from shared.failpoints import AFTER_STORE, failpoint
 from shared.mongo import Document
@@ -114,7 +115,4 @@ class Outbox:
                 older_than = timedelta(seconds=interval_s)
             except Exception as error:  # noqa: BLE001 - the relay must outlive any one failure
                 log.warning("outbox_relay_failed", error=type(error).__name__)
-            try:
-                await asyncio.wait_for(stopping.wait(), timeout=interval_s)
-            except TimeoutError:
-                continue
+            await pause(interval_s, stopping)

@@ -11,7 +11,7 @@ from prometheus_client import Gauge
 
 from services.sla_watchdog.handlers import Watchdog
 from services.sla_watchdog.ops_api import MAX_ROWS, ClockRows
-from shared.clock import Clock
+from shared.clock import Clock, pause
 
 log = structlog.get_logger(__name__)
 
@@ -30,10 +30,7 @@ async def run_ticker(
             await watchdog.tick()
         except Exception as error:  # noqa: BLE001 - the ticker must outlive any one failure
             log.warning("tick_failed", error=type(error).__name__)
-        try:
-            await asyncio.wait_for(stopping.wait(), timeout=tick_interval_s)
-        except TimeoutError:
-            continue
+        await pause(tick_interval_s, stopping)
 
 
 async def run_clock_gauges(
@@ -49,7 +46,4 @@ async def run_clock_gauges(
                 gauge.labels(state=state).set(counts.get(state, 0))
         except Exception as error:  # noqa: BLE001 - the gauges must outlive any one failure
             log.warning("clock_gauges_failed", error=type(error).__name__)
-        try:
-            await asyncio.wait_for(stopping.wait(), timeout=interval_s)
-        except TimeoutError:
-            continue
+        await pause(interval_s, stopping)
