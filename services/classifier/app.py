@@ -6,10 +6,13 @@ from fastapi import FastAPI
 
 from services.classifier import SERVICE
 from services.classifier.adapters import MongoAssessments
+from services.classifier.embedding import E5Embedder
 from services.classifier.handlers import Classifier
 from services.classifier.rules import load_rules
+from services.classifier.safety_net import SafetyNet, check_embedding
 from services.classifier.settings import ClassifierSettings
 from services.classifier.subscribers import register_subscribers
+from services.classifier.triage_model import load_model
 from shared.clock import Clock, SystemClock
 from shared.runtime import ServiceRuntime
 
@@ -18,7 +21,11 @@ def create_app(settings: ClassifierSettings, clock: Clock | None = None) -> Fast
     runtime = ServiceRuntime.create(SERVICE, settings)
     assessments = MongoAssessments(runtime.database, runtime.publisher)
     runtime.relay_outbox(assessments.outbox)
-    classifier = Classifier(assessments, load_rules(settings.rules_file), clock or SystemClock())
+    model = load_model(settings.model_file)
+    check_embedding(model)
+    safety_net = SafetyNet(model, E5Embedder(threads=settings.embedding_threads))
+    book = load_rules(settings.rules_file)
+    classifier = Classifier(assessments, book, safety_net, clock or SystemClock())
     register_subscribers(runtime.broker, settings.kafka, classifier)
     app = FastAPI(title="frontdesk classifier", version="1", lifespan=runtime.lifespan)
     app.include_router(runtime.health_router())

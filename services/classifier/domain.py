@@ -51,9 +51,39 @@ class Assessment:
     suggested_type: ReportType | None
     negated: tuple[str, ...] = ()
 
+    model: ModelVerdict | None = None
+
     @property
     def possible_emergency(self) -> bool:
         return rules.EMERGENCY_FLAG in self.flags
+
+
+@dataclass(frozen=True)
+class ModelVerdict:
+    """What the learned safety net made of a report's text: its most alarming passage's
+    score and the model's two operating points."""
+
+    model_version: str
+    score: float
+    low: float
+    high: float
+    passage: int = 0
+    passages: int = 1
+
+    @property
+    def emergency(self) -> bool:
+        """At the high threshold: an emergency, grade 1, an alert."""
+        return self.score >= self.high
+
+    @property
+    def possible_emergency(self) -> bool:
+        """At the low threshold: call-999 guidance at once, grade 2 or more urgent, review."""
+        return self.score >= self.low
+
+    def rule_name(self) -> str:
+        point = "emergency" if self.emergency else "possible_emergency"
+        threshold = self.high if self.emergency else self.low
+        return f"model:{point} score={self.score:.2f}>={threshold:.2f}"
 
 
 @dataclass
@@ -152,13 +182,29 @@ def _apply_answers(
             decision.apply(rule.name, rule.grade, rule.flags, rule.thrive, rule.possible_emergency)
 
 
+def _apply_model(decision: _Decision, verdict: ModelVerdict) -> None:
+    """The safety net only adds urgency: a flag, a grade at least 2, or grade 1."""
+    if verdict.emergency:
+        decision.apply(verdict.rule_name(), None, (), {"threat": "high", "risk": "high"}, True)
+    elif verdict.possible_emergency:
+        decision.apply(
+            verdict.rule_name(),
+            rules.POSSIBLE_EMERGENCY_GRADE,
+            (rules.EMERGENCY_FLAG, rules.NEEDS_REVIEW_FLAG),
+            {"threat": "medium", "risk": "high"},
+            False,
+        )
+
+
 def assess(
     report: ReportSubmitted,
     book: RuleBook,
     later_information: Sequence[str] = (),
     emergency_reported_later: bool = False,
+    verdict: ModelVerdict | None = None,
 ) -> Assessment:
-    """Grade a report by the rule book, with any information added since it was made."""
+    """Grade a report by the rule book and the safety net's verdict on its text, with any
+    information added since it was made."""
     base = book.types[report.report_type]
     text_clauses = clauses("\n".join([report.description, *later_information]), book.spelling)
     decision = _Decision(
@@ -173,6 +219,8 @@ def assess(
     _apply_answers(decision, report, book.answer_rules)
     if report.happening_now or report.someone_in_danger or emergency_reported_later:
         decision.apply("reporter:emergency", None, (), {"threat": "high", "risk": "high"}, True)
+    if verdict is not None:
+        _apply_model(decision, verdict)
     suggested = infer_type(text_clauses, book)
     if suggested is not None and book.types[suggested].grade < decision.grade:
         # The wrong form must not make a report less urgent: take the more urgent grade.
@@ -200,4 +248,5 @@ def assess(
         },
         suggested_type=suggested,
         negated=tuple(decision.negated),
+        model=verdict,
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from services.classifier import SERVICE
-from services.classifier.domain import Assessment, assess
+from services.classifier.domain import Assessment, ModelVerdict, assess
 from services.classifier.rules import RuleBook
 from shared.clock import Clock
 from shared.events import ReportClassified, ReportSubmitted, ReportUpdated, ThriveDimension
@@ -42,12 +42,21 @@ class Assessments(Protocol):
         """Publish the report's events not yet acknowledged by Kafka."""
 
 
+class EmergencyModel(Protocol):
+    """The learned safety net: how alarming a report's text reads."""
+
+    async def verdict(self, text: str) -> ModelVerdict: ...
+
+
 class Classifier:
     """The classifier's dependencies, and its use cases."""
 
-    def __init__(self, assessments: Assessments, book: RuleBook, clock: Clock) -> None:
+    def __init__(
+        self, assessments: Assessments, book: RuleBook, model: EmergencyModel, clock: Clock
+    ) -> None:
         self.assessments = assessments
         self.book = book
+        self.model = model
         self.clock = clock
 
     async def classify_report(self, submitted: ReportSubmitted) -> None:
@@ -73,11 +82,14 @@ class Classifier:
     async def _record(
         self, report: ReportSubmitted, updates: tuple[ReportUpdated, ...], sequence: int
     ) -> None:
+        information = [update.information for update in updates]
+        verdict = await self.model.verdict("\n".join([report.description, *information]))
         assessment = assess(
             report,
             self.book,
-            [update.information for update in updates],
+            information,
             any(update.happening_now or update.someone_in_danger for update in updates),
+            verdict,
         )
         classified = classified_event(report, assessment, sequence, self.clock)
         await self.assessments.record(report.report_id, assessment, classified)
@@ -106,4 +118,6 @@ def classified_event(
         },
         rules_fired=list(assessment.fired),
         suggested_type=assessment.suggested_type,
+        model_version=assessment.model.model_version if assessment.model else None,
+        model_score=round(assessment.model.score, 4) if assessment.model else None,
     )

@@ -28,6 +28,8 @@ DIMENSIONS: tuple[Dimension, ...] = (
 LEVEL_ORDER: dict[Level, int] = {"low": 0, "medium": 1, "high": 2}
 
 EMERGENCY_GRADE = 1
+#: The grade, at least, of a report the safety net finds a possible emergency.
+POSSIBLE_EMERGENCY_GRADE = 2
 EMERGENCY_FLAG = "possible_emergency"
 EMERGENCY_NEXT_STEPS = "call_999"
 NEEDS_REVIEW_FLAG = "needs_review"

@@ -128,6 +128,15 @@ class ReportClassified(Event):
     suggested_type: ReportType | None = Field(
         default=None, description="The type the text reads like, when it differs or confirms."
     )
+    model_version: str | None = Field(
+        default=None, description="Version of the triage model (the safety net) that scored it."
+    )
+    model_score: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="The safety net's emergency score: that of the text's most alarming passage.",
+    )
 
 
 class ReferenceIssued(Event):

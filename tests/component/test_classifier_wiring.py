@@ -14,7 +14,7 @@ from shared.messaging import RetryPolicy, create_broker
 from shared.settings import KafkaSettings
 from tests import factories
 from tests.fakes import FrozenClock
-from tests.fakes.classifier import FakeAssessments
+from tests.fakes.classifier import FakeAssessments, FakeEmergencyModel
 
 
 @pytest.fixture
@@ -27,7 +27,9 @@ async def test_a_submitted_report_reaches_the_handler_and_its_event_is_published
 ) -> None:
     settings = KafkaSettings()
     broker = create_broker(settings, "classifier")
-    register_subscribers(broker, settings, Classifier(assessments, load_rules(), FrozenClock()))
+    register_subscribers(
+        broker, settings, Classifier(assessments, load_rules(), FakeEmergencyModel(), FrozenClock())
+    )
     submitted = factories.report_submitted()
 
     async with TestKafkaBroker(broker) as test_broker:
@@ -44,7 +46,9 @@ async def test_an_invalid_event_goes_to_the_dead_letter_topic_with_the_reason(
 ) -> None:
     settings = KafkaSettings()
     broker = create_broker(settings, "classifier")
-    register_subscribers(broker, settings, Classifier(assessments, load_rules(), FrozenClock()))
+    register_subscribers(
+        broker, settings, Classifier(assessments, load_rules(), FakeEmergencyModel(), FrozenClock())
+    )
     reasons: list[str] = []
 
     @broker.subscriber(topics.dead_letter_topic("classifier"))
@@ -71,7 +75,9 @@ async def test_a_message_that_keeps_failing_is_set_aside_not_redelivered_for_eve
             raise KeyError(submitted.description)  # a bug whose message holds personal data
 
     register_subscribers(
-        broker, settings, BrokenClassifier(assessments, load_rules(), FrozenClock())
+        broker,
+        settings,
+        BrokenClassifier(assessments, load_rules(), FakeEmergencyModel(), FrozenClock()),
     )
     reasons: list[str] = []
 

@@ -81,6 +81,51 @@ async def test_a_submitted_report_gets_its_reference_by_email_and_its_sla_met(
     assert time.monotonic() - started < DEADLINE_S
 
 
+def _emails_for(mail_dir: Path, report_id: str) -> list[EmailMessage]:
+    """The report's emails in the order the mail sink received them."""
+    found = []
+    for path in sorted(mail_dir.glob("*.eml"), key=lambda p: int(p.stem)):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if isinstance(message, EmailMessage) and report_id in str(message["Message-ID"]):
+            found.append(message)
+    return found
+
+
+async def _wait_for_emails(mail_dir: Path, report_id: str, count: int) -> list[EmailMessage]:
+    deadline = time.monotonic() + DEADLINE_S
+    while len(messages := _emails_for(mail_dir, report_id)) < count:
+        if time.monotonic() > deadline:
+            pytest.fail(f"{len(messages)} of {count} emails for {report_id} in {DEADLINE_S:.0f}s")
+        await asyncio.sleep(0.2)
+    return messages
+
+
+async def test_an_emergency_in_ordinary_words_is_told_to_call_999_first_and_graded_1(
+    servers: Servers, running_system: dict[str, int]
+) -> None:
+    assert servers.mail_dir is not None
+    intake = f"http://127.0.0.1:{running_system['intake']}"
+    operations = f"http://127.0.0.1:{running_system['sla_watchdog']}"
+    body = factories.submission_body(
+        description="A woman is screaming in the flat next door and I can hear things "
+        "smashing, it has been going on for 10 minutes"
+    )
+
+    async with httpx.AsyncClient(timeout=10) as client:
+        accepted = await client.post(f"{intake}/v1/reports", json=body, headers=WEB_KEY)
+        assert accepted.status_code == 202
+        report_id = accepted.json()["report_id"]
+        guidance, acknowledgement = await _wait_for_emails(servers.mail_dir, report_id, 2)
+        sla = await _wait_for_met_sla(client, f"{operations}/v1/reports/{report_id}/sla")
+
+    assert str(guidance["Subject"]).startswith("If anyone is in danger now, call 999")
+    assert str(acknowledgement["Subject"]).startswith("Your report to")
+    plain = acknowledgement.get_body(("plain",))
+    assert plain is not None
+    assert "treating your report as urgent" in plain.get_content()
+    assert sla["grade"] == 1
+
+
 async def test_an_anonymous_report_is_accepted_and_told_no_reply_follows(
     running_system: dict[str, int],
 ) -> None:

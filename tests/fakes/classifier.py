@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from services.classifier.domain import Assessment
+from services.classifier.domain import Assessment, ModelVerdict
 from services.classifier.handlers import ReportFacts as ClassifierFacts
 from shared.events import (
     ReportClassified,
@@ -47,3 +47,15 @@ class FakeAssessments(EventLog):
             self.sequences[report_id] = classified.sequence
             self.recorded[report_id] = assessment
             self.add_pending(report_id, [classified])
+
+
+class FakeEmergencyModel:
+    """The safety net, faked: a score per text it is told about, 0.0 for any other."""
+
+    def __init__(self, scores: dict[str, float] | None = None) -> None:
+        self.scores = scores or {}
+        self.texts: list[str] = []
+
+    async def verdict(self, text: str) -> ModelVerdict:
+        self.texts.append(text)
+        return ModelVerdict("fake-model", self.scores.get(text, 0.0), low=0.3, high=0.8)

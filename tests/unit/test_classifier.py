@@ -14,7 +14,7 @@ from shared.events import ReportType, ReportUpdated
 from tests import factories
 from tests.factories import NOW
 from tests.fakes import FrozenClock
-from tests.fakes.classifier import FakeAssessments
+from tests.fakes.classifier import FakeAssessments, FakeEmergencyModel
 
 BOOK = load_rules()
 
@@ -217,7 +217,7 @@ def test_a_few_words_with_no_evidence_need_review() -> None:
 
 async def test_classifying_twice_records_and_emits_once() -> None:
     assessments = FakeAssessments()
-    classifier = Classifier(assessments, BOOK, FrozenClock())
+    classifier = Classifier(assessments, BOOK, FakeEmergencyModel(), FrozenClock())
     submitted = factories.report_submitted(report_type=ReportType.MISSING_PERSON)
 
     await classifier.classify_report(submitted)
@@ -243,7 +243,7 @@ def _update(submitted: Any, number: int, information: str, danger: bool = False)
 
 async def test_new_information_re_grades_with_a_higher_sequence_in_any_order() -> None:
     assessments = FakeAssessments()
-    classifier = Classifier(assessments, BOOK, FrozenClock())
+    classifier = Classifier(assessments, BOOK, FakeEmergencyModel(), FrozenClock())
     submitted = factories.report_submitted(description="Someone keyed my car last night")
     update = _update(submitted, 1, "He has come back and has a knife", danger=True)
 
@@ -258,7 +258,7 @@ async def test_new_information_re_grades_with_a_higher_sequence_in_any_order() -
 
 async def test_each_update_gives_a_new_assessment_whose_id_is_stable() -> None:
     assessments = FakeAssessments()
-    classifier = Classifier(assessments, BOOK, FrozenClock())
+    classifier = Classifier(assessments, BOOK, FakeEmergencyModel(), FrozenClock())
     submitted = factories.report_submitted(description="My bike was stolen")
 
     await classifier.classify_report(submitted)

@@ -42,14 +42,16 @@ def test_the_preferred_channel_first_then_the_other_never_an_unsafe_or_tried_one
 # ------------------------------------------------------------------ words
 
 
-def _facts(code: str = "crime", language: str = "en", **contact: Any) -> ReportFacts:
+def _facts(
+    code: str = "crime", language: str = "en", grade: int = 3, **contact: Any
+) -> ReportFacts:
     submitted = factories.report_submitted(contact=factories.contact(language=language, **contact))
     return ReportFacts(
         CauseRef.of(submitted),
         "crime",
         submitted.contact,
         False,
-        Classification(3, code, "Report Fraud", (), 1),
+        Classification(grade, code, "Report Fraud", (), 1),
         REFERENCE,
     )
 
@@ -75,10 +77,23 @@ def test_every_next_steps_code_has_an_email_in_both_languages(language: str, cod
 @pytest.mark.parametrize("language", ["en", "cy"])
 @pytest.mark.parametrize("kind", list(ReplyKind))
 @pytest.mark.parametrize("code", CODES)
-def test_every_text_message_fits_in_two_segments(language: str, kind: ReplyKind, code: str) -> None:
-    reply = RENDERER.render(kind, _facts(code, language), SMS)
+@pytest.mark.parametrize("grade", [1, 2, 3, 4])
+def test_every_text_message_fits_in_two_segments(
+    language: str, kind: ReplyKind, code: str, grade: int
+) -> None:
+    reply = RENDERER.render(kind, _facts(code, language, grade), SMS)
 
     assert sms_segments(reply.text) <= 2, reply.text
+
+
+@pytest.mark.parametrize(("language", "line"), [("en", "call 999"), ("cy", "Ffoniwch 999")])
+@pytest.mark.parametrize("grade", [1, 2, 3])
+def test_the_text_acknowledgement_of_an_urgent_grade_says_call_999(
+    language: str, line: str, grade: int
+) -> None:
+    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _facts("crime", language, grade), SMS)
+
+    assert (line in reply.text) is (grade <= 2), reply.text
 
 
 def test_welsh_replies_are_in_welsh() -> None:
