@@ -60,6 +60,7 @@ test: install jars browser lint typecheck
 # asserts the same figures (tests/triage/test_accuracy.py).
 eval-classifier: install
 	.venv/bin/frontdesk triage evaluate tests/data/triage/holdout.jsonl
+	.venv/bin/frontdesk triage evaluate tests/data/triage/holdout_everyday.jsonl
 
 # Thresholds by cross-validation on the training file only (about 10 minutes on 2 cores).
 train-classifier: install

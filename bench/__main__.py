@@ -4,7 +4,8 @@ On a fresh `bench` stack of its own, three systems in turn: the raw aiokafka cha
 ceiling), the same chain with one Mongo upsert per hop, and the real pipeline (five
 services, reports over HTTP). Each is first saturated (a burst sent as fast as a fixed
 number of senders can), then driven open loop at fixed fractions of its own saturated
-throughput. Then the SLA watchdog's tick cost. Results go to `bench/results/<date>.json`
+throughput. Then the SLA watchdog's tick cost and the triage model's cost per report
+(`bench/triage.py`). Results go to `bench/results/<date>.json`
 and `.md`, a plot to `bench/results/<date>.png`, and the table into the README.
 
     python -m bench [--quick]
@@ -23,7 +24,7 @@ from typing import Any
 import structlog
 import uvloop
 
-from bench import report, sla_tick
+from bench import report, sla_tick, triage
 from bench.measure import (
     Percentiles,
     Probe,
@@ -144,7 +145,11 @@ def main() -> None:
     if args.only:
         return
     ticks = asyncio.run(sla_tick.tick_costs())
-    results: dict[str, Any] = {"systems": systems, "tick_cost_s": ticks}
+    results: dict[str, Any] = {
+        "systems": systems,
+        "tick_cost_s": ticks,
+        "triage": triage.triage_costs(),
+    }
     for path in report.write(results, args.label):
         print(f"wrote {path}")
 

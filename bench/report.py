@@ -69,6 +69,8 @@ def tables(data: dict[str, Any]) -> str:
             )
     lines += ["", "Saturated throughput, as a ratio:", "", *_ratios(systems)]
     lines += ["", *_resources(systems), "", *_ticks(data)]
+    if "triage" in data:
+        lines += ["", *_triage(data["triage"])]
     return "\n".join(lines) + "\n"
 
 
@@ -109,6 +111,31 @@ def _ticks(data: dict[str, Any]) -> list[str]:
     lines.append("|---:|---:|---:|")
     for count, cost in ticks.items():
         lines.append(f"| {int(count):,} | {cost * 1000:.3f} | {cost / baseline:.2f} |")
+    return lines
+
+
+def _triage(triage: dict[str, Any]) -> list[str]:
+    lines = [
+        "Triage, CPU per report (one thread; the safety net's embeddings, then the rules):",
+        "",
+        "| reports | n | mean words | mean ms | p99 ms | rules alone, mean ms | ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind, cost in triage["costs"].items():
+        ratio = cost["mean_ms"] / cost["rules_mean_ms"]
+        lines.append(
+            f"| {kind} | {cost['reports']} | {cost['mean_words']:.0f} | {cost['mean_ms']:.1f} "
+            f"| {cost['p99_ms']:.1f} | {cost['rules_mean_ms']:.2f} | {ratio:.0f} |"
+        )
+    rates = triage["typical_per_s"]
+    one, two = rates["one process"], rates["two processes"]
+    lines += [
+        "",
+        f"Peak RSS {triage['peak_rss_mb']:.0f} MB with the model loaded "
+        f"({triage['rss_mb_before_model']:.0f} MB before). Typical reports assessed per "
+        f"second: {one:.2f} by one classifier process, {two:.2f} by two "
+        f"(ratio {two / one:.2f}).",
+    ]
     return lines
 
 
