@@ -135,8 +135,9 @@ def triage_costs() -> dict[str, Any]:
     examples = load_examples(HOLDOUT)
     rss_rules_only = psutil.Process().memory_info().rss / 2**20
     net = SafetyNet(load_model(), E5Embedder(threads=1))
-    costs = {kind: cost_of(items, net) for kind, items in report_sets(examples).items()}
-    typical = [e.text for e in report_sets(examples)["typical"]]
+    sets = report_sets(examples)
+    costs = {kind: cost_of(items, net) for kind, items in sets.items()}
+    typical = [e.text for e in sets["typical"]]
     one, two = throughput(typical, 1), throughput(typical, 2)
     return {
         "costs": costs,

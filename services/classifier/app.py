@@ -24,6 +24,7 @@ def create_app(settings: ClassifierSettings, clock: Clock | None = None) -> Fast
     model = load_model(settings.model_file)
     check_embedding(model)
     safety_net = SafetyNet(model, E5Embedder(threads=settings.embedding_threads))
+    runtime.on_shutdown(safety_net.close)
     book = load_rules(settings.rules_file)
     classifier = Classifier(assessments, book, safety_net, clock or SystemClock())
     register_subscribers(runtime.broker, settings.kafka, classifier)

@@ -63,6 +63,10 @@ class SafetyNet:
         """`score` on the safety net's own thread."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, self.score, text)
 
+    async def close(self) -> None:
+        """Release the safety net's thread once consuming has stopped."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
 
 def check_embedding(model: TriageModel) -> None:
     """Fail at start if the installed embedding package is not the model's."""

@@ -96,10 +96,16 @@ def embed_examples(
     book: RuleBook,
     limits: PassageLimits,
 ) -> Embedded:
-    """Embed every example's whole text and passages (one batch), and run the rules."""
+    """Embed every example's whole text and passages (one batch), and run the rules.
+
+    A short report's one passage is its whole text: each distinct text is embedded once.
+    """
     cut = [passages(example.text, limits) for example in examples]
     wholes = [" ".join(example.text.split()) for example in examples]
-    vectors = embedder.embed(wholes + [part for parts in cut for part in parts])
+    texts = [*wholes, *(part for parts in cut for part in parts)]
+    distinct = list(dict.fromkeys(texts))
+    row_of = {text: row for row, text in enumerate(distinct)}
+    vectors = embedder.embed(distinct)[[row_of[text] for text in texts]]
     parts, start = [], len(examples)
     for pieces in cut:
         parts.append(vectors[start : start + len(pieces)])
@@ -184,8 +190,7 @@ def choose_thresholds(
     calm = np.sort(scores[~emergencies])[::-1]
     allowed = int(np.floor(goals.high_false_alarms * len(calm)))
     high = float(np.nextafter(calm[allowed], 1.0)) if allowed < len(calm) else 0.0
-    low = min(low, high)
-    return Thresholds(low=round(low, 6), high=round(max(high, low), 6))
+    return Thresholds(low=round(min(low, high), 6), high=round(high, 6))
 
 
 def figures_at(

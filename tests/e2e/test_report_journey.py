@@ -22,21 +22,23 @@ pytestmark = pytest.mark.e2e
 DEADLINE_S = 30.0
 
 
-def _email_for(mail_dir: Path, report_id: str) -> EmailMessage | None:
-    for path in sorted(mail_dir.glob("*.eml")):
+def _emails_for(mail_dir: Path, report_id: str) -> list[EmailMessage]:
+    """The report's emails in the order the mail sink received them."""
+    found = []
+    for path in sorted(mail_dir.glob("*.eml"), key=lambda p: int(p.stem)):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         if isinstance(message, EmailMessage) and report_id in str(message["Message-ID"]):
-            return message
-    return None
+            found.append(message)
+    return found
 
 
-async def _wait_for_email(mail_dir: Path, report_id: str) -> EmailMessage:
+async def _wait_for_emails(mail_dir: Path, report_id: str, count: int) -> list[EmailMessage]:
     deadline = time.monotonic() + DEADLINE_S
-    while (message := _email_for(mail_dir, report_id)) is None:
+    while len(messages := _emails_for(mail_dir, report_id)) < count:
         if time.monotonic() > deadline:
-            pytest.fail(f"no email for report {report_id} within {DEADLINE_S:.0f}s")
+            pytest.fail(f"{len(messages)} of {count} emails for {report_id} in {DEADLINE_S:.0f}s")
         await asyncio.sleep(0.2)
-    return message
+    return messages
 
 
 async def _wait_for_met_sla(client: httpx.AsyncClient, url: str) -> dict[str, object]:
@@ -65,7 +67,7 @@ async def test_a_submitted_report_gets_its_reference_by_email_and_its_sla_met(
         assert accepted.status_code == 202
         report_id = accepted.json()["report_id"]
 
-        message = await _wait_for_email(servers.mail_dir, report_id)
+        message = (await _wait_for_emails(servers.mail_dir, report_id, 1))[0]
         sla = await _wait_for_met_sla(client, f"{operations}/v1/reports/{report_id}/sla")
         reporter_view = (await client.get(intake + accepted.json()["status_url"])).json()
 
@@ -79,25 +81,6 @@ async def test_a_submitted_report_gets_its_reference_by_email_and_its_sla_met(
     assert sla["overdue"] is False
     assert reporter_view["reference"] in (None, reference)
     assert time.monotonic() - started < DEADLINE_S
-
-
-def _emails_for(mail_dir: Path, report_id: str) -> list[EmailMessage]:
-    """The report's emails in the order the mail sink received them."""
-    found = []
-    for path in sorted(mail_dir.glob("*.eml"), key=lambda p: int(p.stem)):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        if isinstance(message, EmailMessage) and report_id in str(message["Message-ID"]):
-            found.append(message)
-    return found
-
-
-async def _wait_for_emails(mail_dir: Path, report_id: str, count: int) -> list[EmailMessage]:
-    deadline = time.monotonic() + DEADLINE_S
-    while len(messages := _emails_for(mail_dir, report_id)) < count:
-        if time.monotonic() > deadline:
-            pytest.fail(f"{len(messages)} of {count} emails for {report_id} in {DEADLINE_S:.0f}s")
-        await asyncio.sleep(0.2)
-    return messages
 
 
 async def test_an_emergency_in_ordinary_words_is_told_to_call_999_first_and_graded_1(
