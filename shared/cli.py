@@ -51,7 +51,7 @@ def _check(service: str) -> str:
 async def _read(topic: str, group: str | None, settings: KafkaSettings) -> list[DeadLetter]:
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=settings.bootstrap_servers,
+        **settings.client_options(),
         group_id=group or f"dlq-browser-{uuid.uuid4()}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
@@ -117,9 +117,7 @@ def show_dead_letter(
 
 async def _replay(service: str, settings: KafkaSettings) -> int:
     letters = await _read(_check(service), f"dlq-replay-{service}", settings)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=settings.bootstrap_servers, acks="all", enable_idempotence=True
-    )
+    producer = AIOKafkaProducer(**settings.client_options(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for letter in letters:
@@ -142,7 +140,7 @@ async def _replay(service: str, settings: KafkaSettings) -> int:
 async def _commit_replayed(service: str, settings: KafkaSettings) -> None:
     consumer = AIOKafkaConsumer(
         dead_letter_topic(service),
-        bootstrap_servers=settings.bootstrap_servers,
+        **settings.client_options(),
         group_id=f"dlq-replay-{service}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,

@@ -72,10 +72,11 @@ class MongoReports:
             replied_at=document.get("replied_at"),
         )
 
-    async def record_reference(self, report_id: uuid.UUID, reference: str) -> None:
-        await self._collection.update_one(
-            {"_id": str(report_id)}, {"$set": {"reference": reference}}
-        )
+    async def record_reference(self, report_id: uuid.UUID, reference: str) -> str | None:
+        unset = {"_id": str(report_id), "reference": {"$exists": False}}
+        await self._collection.update_one(unset, {"$set": {"reference": reference}})
+        stored = await self._collection.find_one({"_id": str(report_id)}, {"reference": 1})
+        return None if stored is None else stored.get("reference")
 
     async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
         first_reply = {"_id": str(report_id), "replied_at": {"$exists": False}}

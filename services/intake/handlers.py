@@ -11,6 +11,7 @@ from services.intake import SERVICE
 from services.intake.catalogue import CATALOGUE
 from services.intake.domain import AnySubmission
 from shared.clock import Clock
+from shared.errors import ConflictingFactError
 from shared.events import (
     Channel,
     Contact,
@@ -65,7 +66,9 @@ class Reports(Protocol):
 
     async def get(self, report_id: uuid.UUID) -> StoredReport | None: ...
 
-    async def record_reference(self, report_id: uuid.UUID, reference: str) -> None: ...
+    async def record_reference(self, report_id: uuid.UUID, reference: str) -> str | None:
+        """Keep `reference` unless the report has one: the first stands. Returns the
+        report's reference as it now is (None if there is no such report)."""
 
     async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
         """Remember when the first reply reached the reporter."""
@@ -155,8 +158,10 @@ async def submit_report(
 
 
 async def learn_reference(event: ReferenceIssued, *, reports: Reports) -> None:
-    """Keep the reference for the reporter's status page."""
-    await reports.record_reference(event.report_id, event.reference)
+    """Keep the reference for the reporter's status page; a different second one is refused."""
+    kept = await reports.record_reference(event.report_id, event.reference)
+    if kept is not None and kept != event.reference:
+        raise ConflictingFactError("the report already has another reference")
 
 
 async def learn_reply(event: ReplySent | ReplyDelivered, *, reports: Reports) -> None:

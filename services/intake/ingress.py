@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,21 +15,22 @@ from shared.events import Channel
 
 
 class SubmissionReceived(BaseModel):
-    """A report a channel published to `submission.received.v1`.
+    """A report a channel published to its ingress topic (`submission.received.<channel>.v1`).
 
-    The same submission, validated as over HTTP; `submission_id` makes it idempotent.
+    The same submission, validated as over HTTP; `submission_id` makes it idempotent. It
+    names no channel: the topic does, which only that channel's principal may write to.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     submission_id: uuid.UUID = Field(description="The channel's id; a repeat is the same report.")
-    channel: Literal[Channel.PHONE, Channel.PARTNER] = Field(description="Who published it.")
     submission: ReportSubmission = Field(description="The report, as POST /v1/reports takes it.")
 
 
 async def accept_submission(
     received: SubmissionReceived,
     *,
+    channel: Channel,
     access: ChannelAccess,
     reports: Reports,
     clock: Clock,
@@ -38,10 +38,10 @@ async def accept_submission(
 ) -> None:
     """Accept a published report, or refuse it for good (it then goes to the dead letters)."""
     try:
-        access.authorize(received.channel, received.submission.report_type)
+        access.authorize(channel, received.submission.report_type)
         accepted = await submit_report(
             received.submission,
-            channel=received.channel,
+            channel=channel,
             force_code=force_code,
             reports=reports,
             clock=clock,

@@ -27,8 +27,13 @@ class FakeReports(EventLog):
     async def get(self, report_id: uuid.UUID) -> StoredReport | None:
         return self.stored.get(report_id)
 
-    async def record_reference(self, report_id: uuid.UUID, reference: str) -> None:
-        self.stored[report_id] = replace(self.stored[report_id], reference=reference)
+    async def record_reference(self, report_id: uuid.UUID, reference: str) -> str | None:
+        stored = self.stored.get(report_id)
+        if stored is None:
+            return None
+        if stored.reference is None:
+            self.stored[report_id] = stored = replace(stored, reference=reference)
+        return stored.reference
 
     async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
         stored = self.stored[report_id]
