@@ -1,5 +1,6 @@
 """`frontdesk`: operations commands. `frontdesk dlq list|show|replay` inspect dead letters
-and republish them to their original topic once the cause is fixed.
+and republish them to their original topic once the cause is fixed; `frontdesk kafka
+acls|provision` show and apply the principals and ACLs (`shared/kafka_cli.py`).
 
 Replay reads each service's dead-letter topic in a consumer group of its own
 (`dlq-replay-<service>`), so every dead letter is replayed once, however often the command
@@ -19,12 +20,14 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from rich.console import Console
 from rich.table import Table
 
+from shared.kafka_cli import kafka
 from shared.settings import KafkaSettings
 from shared.topics import SERVICES, dead_letter_topic
 
 app = typer.Typer(help="frontdesk operations commands", no_args_is_help=True)
 dlq = typer.Typer(help="Dead letters: list, show, replay", no_args_is_help=True)
 app.add_typer(dlq, name="dlq")
+app.add_typer(kafka, name="kafka")
 console = Console()
 
 Service = Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICES)}")]
