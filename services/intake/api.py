@@ -8,7 +8,16 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import structlog
-from fastapi import APIRouter, BackgroundTasks, Body, Depends, Header, HTTPException, status
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    Body,
+    Depends,
+    Header,
+    HTTPException,
+    Query,
+    status,
+)
 from pydantic import AwareDatetime, BaseModel, Field
 
 from services.intake.access import ChannelAccess, ForbiddenError, RateLimiter, StatusTokens
@@ -16,6 +25,7 @@ from services.intake.catalogue import CATALOGUE, ReportTypeDefinition
 from services.intake.domain import AnySubmission, ReportSubmission, immediate_guidance
 from services.intake.handlers import (
     IdempotencyConflictError,
+    ReportIds,
     Reports,
     ReportStatus,
     submit_report,
@@ -133,6 +143,7 @@ def reports_router(
     access: ChannelAccess,
     limiter: RateLimiter,
     tokens: StatusTokens,
+    report_ids: ReportIds,
 ) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["reports"])
     authenticated = Depends(_caller_dependency(access, limiter))
@@ -163,6 +174,8 @@ def reports_router(
                 reports=reports,
                 clock=clock,
                 idempotency_key=idempotency_key,
+                key_id=caller.key_id,
+                report_ids=report_ids,
             )
         except IdempotencyConflictError:
             raise HTTPException(409, "Idempotency-Key already used for another report") from None
@@ -200,9 +213,20 @@ def reports_router(
 
 
 def updates_router(
-    *, updates: UpdateLog, clock: Clock, access: ChannelAccess, limiter: RateLimiter
+    *,
+    updates: UpdateLog,
+    clock: Clock,
+    access: ChannelAccess,
+    limiter: RateLimiter,
+    tokens: StatusTokens,
 ) -> APIRouter:
-    """`POST /v1/reports/{id}/updates`: information added to a report, re-assessed."""
+    """`POST /v1/reports/{id}/updates`: information added to a report, re-assessed.
+
+    Needs an API key, and may add only to a report that key submitted, unless `token` is
+    the report's status token (the reporter adding information) or the key is a call
+    handler's (`access.CALL_HANDLER_CHANNEL`). Any other report answers 404, as a report
+    that does not exist does: a key learns nothing of reports that are not its own.
+    """
     router = APIRouter(prefix="/v1", tags=["reports"])
     authenticated = Depends(_caller_dependency(access, limiter))
 
@@ -216,9 +240,11 @@ def updates_router(
         report_id: uuid.UUID,
         update: Annotated[ReportUpdate, Body()],
         background: BackgroundTasks,
+        *,
         idempotency_key: Annotated[
             str | None, Header(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
         ] = None,
+        token: Annotated[str | None, Query(description="The report's status token.")] = None,
         caller: Caller = authenticated,
     ) -> UpdateAccepted:
         try:
@@ -226,16 +252,27 @@ def updates_router(
                 report_id,
                 update,
                 channel=caller.channel,
+                key_id=caller.key_id,
+                access=access,
                 updates=updates,
                 clock=clock,
+                reporter_proven=tokens.matches(report_id, token),
                 idempotency_key=idempotency_key,
             )
         except ReportNotFoundError:
-            raise HTTPException(404, "no report with this id") from None
+            raise HTTPException(404, "no report with this id that you may add to") from None
+        except ForbiddenError as error:
+            raise HTTPException(403, str(error)) from None
         except IdempotencyConflictError:
             raise HTTPException(409, "Idempotency-Key already used for another update") from None
         background.add_task(updates.publish_pending, report_id)
-        log.info("report_updated", report_id=str(report_id), update_number=added.update_number)
+        log.info(
+            "report_updated",
+            report_id=str(report_id),
+            update_number=added.update_number,
+            channel=caller.channel.value,
+            key_id=caller.key_id,
+        )
         return UpdateAccepted(
             report_id=report_id,
             update_number=added.update_number,

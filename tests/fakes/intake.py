@@ -18,10 +18,12 @@ class FakeReports(EventLog):
         super().__init__()
         self.stored: dict[uuid.UUID, StoredReport] = {}
 
-    async def add(self, submitted: ReportSubmitted, fingerprint: str) -> None:
+    async def add(
+        self, submitted: ReportSubmitted, fingerprint: str, key_id: str | None = None
+    ) -> None:
         if submitted.report_id in self.stored:
             raise ReportExistsError(self.stored[submitted.report_id])
-        self.stored[submitted.report_id] = StoredReport(submitted, fingerprint)
+        self.stored[submitted.report_id] = StoredReport(submitted, fingerprint, key_id)
         self.add_pending(submitted.report_id, [submitted])
 
     async def get(self, report_id: uuid.UUID) -> StoredReport | None:
