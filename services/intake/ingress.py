@@ -12,6 +12,7 @@ from services.intake.handlers import IdempotencyConflictError, Reports, submit_r
 from shared.clock import Clock
 from shared.errors import PermanentError
 from shared.events import Channel
+from shared.kafka_access import channel_principal
 
 
 class SubmissionReceived(BaseModel):
@@ -46,6 +47,7 @@ async def accept_submission(
             reports=reports,
             clock=clock,
             idempotency_key=str(received.submission_id),
+            key_id=f"kafka:{channel_principal(channel.value)}",  # who published it
         )
     except ForbiddenError as error:
         raise PermanentError(str(error)) from None
