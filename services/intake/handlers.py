@@ -116,13 +116,9 @@ class ReportIds:
         return uuid.uuid5(IDEMPOTENT_REPORT_IDS, name)
 
 
-#: Ids without a secret: the Kafka ingress's, until it names its principals.
+#: Ids without a secret: the Kafka ingress's, whose submitters are its principals (only the
+#: channel's principal may publish on its topic, so nobody else can take its ids).
 UNKEYED_REPORT_IDS = ReportIds()
-
-
-def report_id_for(channel: Channel, idempotency_key: str | None) -> uuid.UUID:
-    """The id an idempotency key gives a channel's report without a key id or secret."""
-    return UNKEYED_REPORT_IDS.for_submission(channel, None, idempotency_key)
 
 
 def _report_submitted(

@@ -28,6 +28,11 @@ class SubmissionReceived(BaseModel):
     submission: ReportSubmission = Field(description="The report, as POST /v1/reports takes it.")
 
 
+def publisher_of(channel: Channel) -> str:
+    """The key id a published report is kept with: the principal that may publish it."""
+    return f"kafka:{channel_principal(channel.value)}"
+
+
 async def accept_submission(
     received: SubmissionReceived,
     *,
@@ -47,7 +52,7 @@ async def accept_submission(
             reports=reports,
             clock=clock,
             idempotency_key=str(received.submission_id),
-            key_id=f"kafka:{channel_principal(channel.value)}",  # who published it
+            key_id=publisher_of(channel),
         )
     except ForbiddenError as error:
         raise PermanentError(str(error)) from None

@@ -88,9 +88,11 @@ async def test_bad_messages_are_dead_lettered_with_reasons_and_good_ones_accepte
 
 
 def _report_id(submission_id: uuid.UUID) -> uuid.UUID:
-    from services.intake.handlers import report_id_for
+    from services.intake.handlers import UNKEYED_REPORT_IDS
+    from services.intake.ingress import publisher_of
 
-    return report_id_for(Channel.PARTNER, str(submission_id))
+    publisher = publisher_of(Channel.PARTNER)
+    return UNKEYED_REPORT_IDS.for_submission(Channel.PARTNER, publisher, str(submission_id))
 
 
 async def test_finding_1_forged_events_are_dead_lettered_by_the_topic_they_came_on(
