@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import structlog
 from fastapi import APIRouter, BackgroundTasks, Body, Depends, Header, HTTPException, status
+from fastapi.routing import APIRoute
 from pydantic import AwareDatetime, BaseModel, Field
 
-from services.intake.access import ChannelAccess, ForbiddenError, RateLimiter, StatusTokens
+from services.intake.access import ChannelAccess, ForbiddenError, StatusTokens
 from services.intake.catalogue import CATALOGUE, ReportTypeDefinition
 from services.intake.domain import AnySubmission, ReportSubmission, immediate_guidance
+from services.intake.edge import admitted_caller
 from services.intake.handlers import (
     IdempotencyConflictError,
     Reports,
@@ -27,8 +28,8 @@ from services.intake.updates import (
     add_information,
     update_guidance,
 )
-from shared.answers import ErrorAnswer
-from shared.api_keys import Caller, bearer_caller
+from shared.answers import ErrorAnswer, InvalidFields
+from shared.api_keys import Caller
 from shared.clock import Clock
 from shared.events import ReportType
 
@@ -87,17 +88,17 @@ def _definition(definition: ReportTypeDefinition) -> ServiceDefinition:
     )
 
 
-def catalogue_router() -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["catalogue"])
+def catalogue_router(route_class: type[APIRoute]) -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["catalogue"], route_class=route_class)
 
-    @router.get("/services", response_model=list[ServiceDefinition])
+    @router.get("/services", response_model=list[ServiceDefinition], responses=refusals(429))
     async def list_services() -> list[ServiceDefinition]:
         return [_definition(definition) for definition in CATALOGUE.values()]
 
     @router.get(
         "/services/{service_code}",
         response_model=ServiceDefinition,
-        responses={404: {"model": ErrorAnswer}},
+        responses=refusals(404, 422, 429),
     )
     async def get_service(service_code: str) -> ServiceDefinition:
         try:
@@ -108,21 +109,36 @@ def catalogue_router() -> APIRouter:
     return router
 
 
-def _caller_dependency(access: ChannelAccess, limiter: RateLimiter) -> Any:
-    authenticate = bearer_caller(access.keys)
-
-    async def caller(authorization: Annotated[str | None, Header()] = None) -> Caller:
-        known = await authenticate(authorization)
-        if (wait := limiter.retry_after(known.key_id, time.monotonic())) is not None:
-            raise HTTPException(429, "too many requests", {"Retry-After": str(wait)})
-        return known
-
-    return caller
-
-
-REFUSALS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorAnswer} for code in (401, 403, 409, 413, 429, 503)
+#: When each refusal is given; every one has a body of `ErrorAnswer`, but 422 (`InvalidFields`).
+REFUSAL_REASONS = {
+    400: "The body is not valid JSON (not UTF-8, malformed, nested too deep, huge numbers).",
+    401: "No API key, or an unknown one (`WWW-Authenticate: Bearer`).",
+    403: "The channel may not do this.",
+    404: "No such thing (or not with this token).",
+    408: "The body did not arrive in time; the connection is closed.",
+    409: "The Idempotency-Key was used for another body.",
+    413: "The body is over the size limit, declared or streamed.",
+    415: "The body is not `application/json`.",
+    422: "Invalid fields, each named by its path; values are not echoed.",
+    429: "Over a rate limit: of the client address, of failed keys, or of the key (`Retry-After`).",
+    503: "The report store is unreachable; nothing was saved (`Retry-After`).",
 }
+
+
+def refusals(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for these refusals, each with its reason and body schema."""
+    invalid_fields = status.HTTP_422_UNPROCESSABLE_CONTENT
+    return {
+        code: {
+            "model": InvalidFields if code == invalid_fields else ErrorAnswer,
+            "description": REFUSAL_REASONS[code],
+        }
+        for code in codes
+    }
+
+
+#: What a route with a JSON body and an API key can be refused with.
+REFUSALS = refusals(400, 401, 403, 408, 409, 413, 415, 422, 429, 503)
 
 
 def reports_router(
@@ -131,11 +147,11 @@ def reports_router(
     clock: Clock,
     force_code: str,
     access: ChannelAccess,
-    limiter: RateLimiter,
+    route_class: type[APIRoute],
     tokens: StatusTokens,
 ) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["reports"])
-    authenticated = Depends(_caller_dependency(access, limiter))
+    router = APIRouter(prefix="/v1", tags=["reports"], route_class=route_class)
+    authenticated = Depends(admitted_caller)
 
     @router.post(
         "/reports",
@@ -182,7 +198,7 @@ def reports_router(
     @router.get(
         "/reports/{report_id}",
         response_model=ReportStatusView,
-        responses={404: {"model": ErrorAnswer}},
+        responses=refusals(404, 422, 429),
     )
     async def get_report_status(report_id: uuid.UUID, token: str | None = None) -> ReportStatusView:
         stored = await reports.get(report_id) if tokens.matches(report_id, token) else None
@@ -199,18 +215,16 @@ def reports_router(
     return router
 
 
-def updates_router(
-    *, updates: UpdateLog, clock: Clock, access: ChannelAccess, limiter: RateLimiter
-) -> APIRouter:
+def updates_router(*, updates: UpdateLog, clock: Clock, route_class: type[APIRoute]) -> APIRouter:
     """`POST /v1/reports/{id}/updates`: information added to a report, re-assessed."""
-    router = APIRouter(prefix="/v1", tags=["reports"])
-    authenticated = Depends(_caller_dependency(access, limiter))
+    router = APIRouter(prefix="/v1", tags=["reports"], route_class=route_class)
+    authenticated = Depends(admitted_caller)
 
     @router.post(
         "/reports/{report_id}/updates",
         status_code=status.HTTP_202_ACCEPTED,
         response_model=UpdateAccepted,
-        responses={**REFUSALS, 404: {"model": ErrorAnswer}},
+        responses=REFUSALS | refusals(404),
     )
     async def post_report_update(
         report_id: uuid.UUID,
