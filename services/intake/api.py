@@ -109,7 +109,8 @@ def catalogue_router(route_class: type[APIRoute]) -> APIRouter:
     return router
 
 
-#: When each refusal is given; every one has a body of `ErrorAnswer`, but 422 (`InvalidFields`).
+#: When each refusal is given. Bodies are `ErrorAnswer`, but 422's (`InvalidFields`) and
+#: 408's (none: the server answers it, before the app has the body).
 REFUSAL_REASONS = {
     400: "The body is not valid JSON (not UTF-8, malformed, nested too deep, huge numbers).",
     401: "No API key, or an unknown one (`WWW-Authenticate: Bearer`).",
@@ -127,14 +128,14 @@ REFUSAL_REASONS = {
 
 def refusals(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` for these refusals, each with its reason and body schema."""
-    invalid_fields = status.HTTP_422_UNPROCESSABLE_CONTENT
-    return {
-        code: {
-            "model": InvalidFields if code == invalid_fields else ErrorAnswer,
-            "description": REFUSAL_REASONS[code],
-        }
-        for code in codes
-    }
+    return {code: _refusal(code) for code in codes}
+
+
+def _refusal(code: int) -> dict[str, Any]:
+    if code == status.HTTP_408_REQUEST_TIMEOUT:
+        return {"description": REFUSAL_REASONS[code]}  # answered by the server: no body
+    model = InvalidFields if code == status.HTTP_422_UNPROCESSABLE_CONTENT else ErrorAnswer
+    return {"model": model, "description": REFUSAL_REASONS[code]}
 
 
 #: What a route with a JSON body and an API key can be refused with.
