@@ -24,6 +24,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from pymongo import AsyncMongoClient, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
+from shared.settings import KafkaSettings
+
 SUBMITTED, CLASSIFIED, REFERENCE = "submitted", "classified", "reference"
 SENT, DELIVERED, MET = "sent", "delivered", "met"
 
@@ -114,11 +116,14 @@ async def run(stage_name: str, prefix: str, bootstrap: str, mongo_uri: str | Non
     )
     joins = Joins(mongo["bench"][f"{prefix}.{stage_name}"] if mongo else None)
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=0
+        **KafkaSettings(bootstrap_servers=bootstrap).client_options(),
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=0,
     )
     consumer = AIOKafkaConsumer(
         *(topic(prefix, name) for name in stage.consumes),
-        bootstrap_servers=bootstrap,
+        **KafkaSettings(bootstrap_servers=bootstrap).client_options(),
         group_id=f"{prefix}.{stage_name}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,

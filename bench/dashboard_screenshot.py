@@ -63,7 +63,7 @@ async def main() -> None:
         tick_interval_s=0.1,
         resync_interval_s=0.5,
     )
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka.bootstrap_servers, acks="all")
+    producer = AIOKafkaProducer(**settings.kafka.client_options(), acks="all")
     await producer.start()
     async with served_on_free_port(create_app(settings, FrozenClock(NOW))) as port:
         await _feed(producer, random.Random(7))  # noqa: S311 - a reproducible picture

@@ -19,6 +19,8 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from hdrh.histogram import HdrHistogram
 
+from shared.settings import KafkaSettings
+
 #: 1 microsecond to 10 minutes, three significant digits.
 LOWEST_US, HIGHEST_US, DIGITS = 1, 600_000_000, 3
 
@@ -56,7 +58,10 @@ class Probe:
 
     @contextlib.asynccontextmanager
     async def watching(self) -> AsyncIterator[Probe]:
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(
+            **KafkaSettings(bootstrap_servers=self.bootstrap).client_options(),
+            enable_auto_commit=False,
+        )
         await consumer.start()
         try:
             partitions = [
@@ -200,8 +205,8 @@ class Resources:
 async def caught_up(bootstrap: str, groups: dict[str, list[str]], deadline_s: float) -> None:
     """Wait (with a deadline) until every group has committed the end of its topics, so a
     phase does not pay for the backlog of the one before."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**KafkaSettings(bootstrap_servers=bootstrap).client_options())
+    consumer = AIOKafkaConsumer(**KafkaSettings(bootstrap_servers=bootstrap).client_options())
     await admin.start()
     await consumer.start()
     try:

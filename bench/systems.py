@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 import subprocess
 import sys
 import time
@@ -27,6 +28,7 @@ from aiokafka.errors import TopicAlreadyExistsError
 from bench import chain
 from bench.measure import Matcher
 from shared import topics
+from shared.settings import KafkaSettings
 from shared.topics import DEFAULT_PARTITIONS
 from tests import factories
 
@@ -75,6 +77,8 @@ def start_stack() -> None:
     stacks.stop(STACK)
     stacks.wipe(STACK)
     stacks.start(STACK)
+    # This process, and the chain stages it starts, talk to Kafka as the stack's operator.
+    os.environ.update(STACK.environment())
 
 
 def stop_stack() -> None:
@@ -124,7 +128,9 @@ class Chain:
         for stage, process in self.processes.items():
             await asyncio.wait_for(asyncio.to_thread(_ready, stage, process), READY_DEADLINE_S)
         self.producer = AIOKafkaProducer(
-            bootstrap_servers=BOOTSTRAP, acks="all", enable_idempotence=True
+            **KafkaSettings(bootstrap_servers=BOOTSTRAP).client_options(),
+            acks="all",
+            enable_idempotence=True,
         )
         await self.producer.start()
 
@@ -172,7 +178,7 @@ def _ready(stage: str, process: subprocess.Popen[str]) -> None:
 
 
 async def _create_topics(names: list[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    admin = AIOKafkaAdminClient(**KafkaSettings(bootstrap_servers=BOOTSTRAP).client_options())
     await admin.start()
     try:
         missing = set(names) - set(await admin.list_topics())

@@ -1,5 +1,6 @@
 """`frontdesk`: operations commands. `frontdesk dlq list|show|replay` inspect dead letters
-and republish them to their original topic once the cause is fixed.
+and republish them to their original topic once the cause is fixed; `frontdesk kafka
+acls|provision` show and apply the principals and ACLs (`shared/kafka_cli.py`).
 
 Replay reads each service's dead-letter topic in a consumer group of its own
 (`dlq-replay-<service>`), so every dead letter is replayed once, however often the command
@@ -19,12 +20,14 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from rich.console import Console
 from rich.table import Table
 
+from shared.kafka_cli import kafka
 from shared.settings import KafkaSettings
 from shared.topics import SERVICES, dead_letter_topic
 
 app = typer.Typer(help="frontdesk operations commands", no_args_is_help=True)
 dlq = typer.Typer(help="Dead letters: list, show, replay", no_args_is_help=True)
 app.add_typer(dlq, name="dlq")
+app.add_typer(kafka, name="kafka")
 console = Console()
 
 Service = Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICES)}")]
@@ -51,7 +54,7 @@ def _check(service: str) -> str:
 async def _read(topic: str, group: str | None, settings: KafkaSettings) -> list[DeadLetter]:
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=settings.bootstrap_servers,
+        **settings.client_options(),
         group_id=group or f"dlq-browser-{uuid.uuid4()}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
@@ -117,9 +120,7 @@ def show_dead_letter(
 
 async def _replay(service: str, settings: KafkaSettings) -> int:
     letters = await _read(_check(service), f"dlq-replay-{service}", settings)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=settings.bootstrap_servers, acks="all", enable_idempotence=True
-    )
+    producer = AIOKafkaProducer(**settings.client_options(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for letter in letters:
@@ -142,7 +143,7 @@ async def _replay(service: str, settings: KafkaSettings) -> int:
 async def _commit_replayed(service: str, settings: KafkaSettings) -> None:
     consumer = AIOKafkaConsumer(
         dead_letter_topic(service),
-        bootstrap_servers=settings.bootstrap_servers,
+        **settings.client_options(),
         group_id=f"dlq-replay-{service}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,

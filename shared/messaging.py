@@ -13,36 +13,42 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import traceback
 from collections.abc import Awaitable, Callable
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import (
     InvalidProducerIdMapping,
     KafkaError,
     OutOfOrderSequenceNumber,
-    TopicAlreadyExistsError,
     UnknownProducerId,
 )
 from faststream import AckPolicy
 from faststream._internal.middlewares import BaseMiddleware
 from faststream.kafka import KafkaBroker
 from faststream.message import StreamMessage
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram512
 from pydantic import ValidationError
 
-from shared.errors import PermanentError, TransientError
+from shared.errors import ConflictingFactError, PermanentError, TransientError
 from shared.failpoints import BEFORE_COMMIT, failpoint
 from shared.metrics import ServiceMetrics
 from shared.mongo import TRANSIENT_MONGO_ERRORS, Document
 from shared.settings import KafkaSettings
-from shared.topics import DEAD_LETTER_PREFIX, all_topics, dead_letter_topic
+from shared.topics import (
+    DEAD_LETTER_PREFIX,
+    WrongTopicError,
+    check_belongs,
+    dead_letter_topic,
+    service_topics,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -115,9 +121,9 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
             metrics.lag(record.topic, str(record.partition)).set(max(0, end - record.offset - 1))
 
     async def _with_retries(self, call_next: Callable[..., Any], msg: StreamMessage[Any]) -> Any:
-        limit = self._config.max_message_bytes
-        if limit is not None and len(msg.body) > limit:
-            await self._dead_letter(msg, PermanentError(f"message over {limit} bytes"))
+        refusal = self._refusal(msg)
+        if refusal is not None:
+            await self._dead_letter(msg, refusal)
             return None
         retry = self._config.retry
         for attempt in range(retry.attempts):
@@ -144,6 +150,18 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
             await asyncio.sleep(retry.delay(attempt))
         return None
 
+    def _refusal(self, msg: StreamMessage[Any]) -> Exception | None:
+        """Why a message is refused before any handler sees it: too large, not a JSON
+        object, or of a type that does not belong on its topic (forged or misrouted)."""
+        limit = self._config.max_message_bytes
+        if limit is not None and len(msg.body) > limit:
+            return PermanentError(f"message over {limit} bytes")
+        try:
+            check_belongs(msg.raw_message.topic, _event_type(msg.body))
+        except (PermanentError, WrongTopicError) as error:
+            return error
+        return None
+
     async def _dead_letter(self, msg: StreamMessage[Any], error: Exception) -> None:
         if msg.raw_message.topic.startswith(DEAD_LETTER_PREFIX):
             raise error  # never dead-letter a dead letter: that would loop
@@ -163,10 +181,25 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
             }
         )
         self._config.metrics.dead_lettered(record.topic).inc()
+        if isinstance(error, ConflictingFactError):
+            self._config.metrics.conflicting_facts(record.topic).inc()
+            log.error("conflicting_fact", reason=reason)
         await broker.publish(
             msg.body, dead_letter_topic(self._config.service), key=record.key, headers=headers
         )
         log.warning("message_dead_lettered", reason=reason)
+
+
+def _event_type(body: bytes) -> object:
+    """The `event_type` a message claims. A body that is not a JSON object (not UTF-8, not
+    JSON, nested too deep, a number too long) can never be handled: a permanent error."""
+    try:
+        decoded = json.loads(body)
+    except (ValueError, RecursionError) as error:
+        raise PermanentError(f"not a JSON document ({type(error).__name__})") from None
+    if not isinstance(decoded, dict):
+        raise PermanentError("not a JSON object")
+    return decoded.get("event_type")
 
 
 def _unexpected(error: Exception) -> str:
@@ -200,6 +233,7 @@ def create_broker(
     )
     broker = KafkaBroker(
         settings.bootstrap_servers,
+        security=broker_security(settings),
         client_id=service,
         acks="all",
         enable_idempotence=True,
@@ -213,6 +247,18 @@ def create_broker(
     )
     reliability.broker = broker
     return broker
+
+
+def broker_security(settings: KafkaSettings) -> BaseSecurity | None:
+    """`KafkaSettings.client_options` in FastStream's terms."""
+    options = settings.client_options()
+    ssl_context = options.get("ssl_context")
+    if settings.username is None:
+        return BaseSecurity(ssl_context=ssl_context) if ssl_context is not None else None
+    kind = SASLScram512 if settings.sasl_mechanism == "SCRAM-SHA-512" else SASLPlaintext
+    return kind(
+        options["sasl_plain_username"], options["sasl_plain_password"], ssl_context=ssl_context
+    )
 
 
 Handler = Callable[..., Awaitable[None]]
@@ -260,7 +306,7 @@ class KafkaEventPublisher:
         async with self._lock:
             if self._producer is None:
                 producer = AIOKafkaProducer(
-                    bootstrap_servers=self._settings.bootstrap_servers,
+                    **self._settings.client_options(),
                     client_id=self._client_id,
                     acks="all",
                     enable_idempotence=True,
@@ -296,23 +342,15 @@ class KafkaEventPublisher:
             raise TransientError(f"producer state lost: {type(error).__name__}") from error
 
 
-async def ensure_topics(settings: KafkaSettings) -> None:
-    """Create every topic with the configured partition count, if it does not exist yet."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+async def require_topics(settings: KafkaSettings, service: str) -> None:
+    """Fail (so the caller waits and asks again) until every topic `service` reads or
+    writes exists. Services never create topics: `shared.kafka_access.provision` does."""
+    admin = AIOKafkaAdminClient(**settings.client_options())
     await admin.start()
     try:
-        existing = set(await admin.list_topics())
-        missing = [
-            NewTopic(
-                name,
-                num_partitions=settings.partitions,
-                replication_factor=settings.replication_factor,
-            )
-            for name in all_topics()
-            if name not in existing
-        ]
-        if missing:
-            with suppress(TopicAlreadyExistsError):  # another service was first: fine
-                await admin.create_topics(missing)
+        visible = set(await admin.list_topics())
     finally:
         await admin.close()
+    missing = sorted(set(service_topics(service)) - visible)
+    if missing:
+        raise TransientError(f"topics not provisioned yet: {', '.join(missing)}")

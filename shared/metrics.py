@@ -28,6 +28,12 @@ class ServiceMetrics:
             ["topic"],
             registry=self.registry,
         ).labels
+        self.conflicting_facts = Counter(
+            "frontdesk_conflicting_facts",
+            "Events refused for contradicting a recorded fact: a bug or a forgery, alert on any",
+            ["topic"],
+            registry=self.registry,
+        ).labels
         self.lag = Gauge(
             "frontdesk_consumer_lag",
             "Messages behind the end of the partition, as of the last one handled",

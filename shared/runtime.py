@@ -21,7 +21,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.messaging import KafkaEventPublisher, create_broker, ensure_topics
+from shared.messaging import KafkaEventPublisher, create_broker, require_topics
 from shared.metrics import ServiceMetrics
 from shared.mongo import TRANSIENT_MONGO_ERRORS, Document, create_mongo_client
 from shared.outbox import Outbox
@@ -89,7 +89,7 @@ class ServiceRuntime:
 
     @asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
-        await _until_ready(lambda: ensure_topics(self.settings.kafka), "kafka")
+        await _until_ready(lambda: require_topics(self.settings.kafka, self.name), "kafka")
         await _until_ready(lambda: self.mongo.admin.command("ping"), "mongo")
         for prepare in self._prepare:
             await prepare()

@@ -6,18 +6,32 @@ service; each service adds its own settings under its own prefix (`INTAKE_`, ...
 
 from __future__ import annotations
 
-from typing import Literal
+import ssl
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class KafkaSettings(BaseSettings):
-    """Where Kafka is and how patiently to talk to it."""
+    """Where Kafka is, who this process is to it, and how patiently to talk to it.
+
+    With `username` set, the process authenticates with SASL (SCRAM-SHA-512 by default) as
+    its own principal, over TLS when `use_tls` (the broker's ACLs then decide what it may
+    read and write; see `shared/kafka_access.py`). Without, it connects unauthenticated,
+    which only a broker without an authoriser accepts.
+    """
 
     model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="ignore")
 
     bootstrap_servers: str = "127.0.0.1:9092"
+    username: str | None = Field(default=None, min_length=1)
+    password: SecretStr | None = None
+    sasl_mechanism: Literal["SCRAM-SHA-512", "PLAIN"] = "SCRAM-SHA-512"
+    use_tls: bool = False
+    tls_ca_file: str | None = Field(
+        default=None, description="CA bundle of the brokers' certificates."
+    )
     request_timeout_ms: int = Field(default=30_000, gt=0)
     session_timeout_ms: int = Field(default=10_000, gt=0)
     heartbeat_interval_ms: int = Field(default=1_000, gt=0)
@@ -25,6 +39,24 @@ class KafkaSettings(BaseSettings):
     graceful_timeout_s: float = Field(default=15.0, gt=0)
     partitions: int = Field(default=6, ge=1)
     replication_factor: int = Field(default=1, ge=1)
+
+    def client_options(self) -> dict[str, Any]:
+        """The connection options every aiokafka client of ours is built with."""
+        options: dict[str, Any] = {"bootstrap_servers": self.bootstrap_servers}
+        if self.use_tls:
+            options["ssl_context"] = ssl.create_default_context(cafile=self.tls_ca_file)
+        if self.username is None:
+            options["security_protocol"] = "SSL" if self.use_tls else "PLAINTEXT"
+            return options
+        if self.password is None:
+            raise ValueError("KAFKA_PASSWORD is required with KAFKA_USERNAME")
+        options.update(
+            security_protocol="SASL_SSL" if self.use_tls else "SASL_PLAINTEXT",
+            sasl_mechanism=self.sasl_mechanism,
+            sasl_plain_username=self.username,
+            sasl_plain_password=self.password.get_secret_value(),
+        )
+        return options
 
 
 class MongoSettings(BaseSettings):

@@ -6,7 +6,13 @@ The key of every record is the report id, so one report's events keep their orde
 
 from __future__ import annotations
 
-SUBMISSION_RECEIVED = "submission.received.v1"
+#: Where each channel that publishes its reports to Kafka puts them: one topic per channel,
+#: so that which channel a submission came from is known from the topic, which only that
+#: channel's principal may write to (ACLs, `shared/kafka_access.py`), never from the payload.
+INGRESS_TOPICS: dict[str, str] = {
+    "phone": "submission.received.phone.v1",
+    "partner": "submission.received.partner.v1",
+}
 REPORT_SUBMITTED = "report.submitted.v1"
 REPORT_UPDATED = "report.updated.v1"
 REPORT_CLASSIFIED = "report.classified.v1"
@@ -31,11 +37,14 @@ TOPIC_BY_EVENT_TYPE: dict[str, str] = {
     "SlaMet": SLA_MET,
 }
 
+#: The event type each event topic carries, and no other.
+EVENT_TYPE_OF_TOPIC: dict[str, str] = {topic: kind for kind, topic in TOPIC_BY_EVENT_TYPE.items()}
+
 SERVICES = ("intake", "classifier", "reference_issuer", "notifier", "sla_watchdog")
 
 #: The topics each service consumes, in one consumer group named after the service.
 CONSUMES: dict[str, tuple[str, ...]] = {
-    "intake": (SUBMISSION_RECEIVED, REFERENCE_ISSUED, REPLY_SENT, REPLY_DELIVERED),
+    "intake": (*INGRESS_TOPICS.values(), REFERENCE_ISSUED, REPLY_SENT, REPLY_DELIVERED),
     "classifier": (REPORT_SUBMITTED, REPORT_UPDATED),
     "reference_issuer": (REPORT_SUBMITTED, REPLY_SENT, REPLY_DELIVERED),
     "notifier": (REPORT_SUBMITTED, REPORT_CLASSIFIED, REFERENCE_ISSUED, SLA_BREACHED),
@@ -46,6 +55,15 @@ CONSUMES: dict[str, tuple[str, ...]] = {
         REPLY_DELIVERED,
         REPLY_FAILED,
     ),
+}
+
+#: The event topics each service publishes to (besides its own dead-letter topic).
+PRODUCES: dict[str, tuple[str, ...]] = {
+    "intake": (REPORT_SUBMITTED, REPORT_UPDATED),
+    "classifier": (REPORT_CLASSIFIED,),
+    "reference_issuer": (REFERENCE_ISSUED,),
+    "notifier": (REPLY_SENT, REPLY_DELIVERED, REPLY_FAILED),
+    "sla_watchdog": (SLA_AT_RISK, SLA_BREACHED, SLA_MET),
 }
 
 DEFAULT_PARTITIONS = 6
@@ -64,10 +82,37 @@ def dead_letter_topic(service: str) -> str:
     return f"{DEAD_LETTER_PREFIX}{service}.v1"
 
 
+def ingress_channel(topic: str) -> str | None:
+    """The channel whose ingress topic this is, or None for any other topic."""
+    return next((channel for channel, name in INGRESS_TOPICS.items() if name == topic), None)
+
+
+class WrongTopicError(Exception):
+    """A message whose type does not belong on the topic it was read from."""
+
+
+def check_belongs(topic: str, event_type: object) -> None:
+    """Refuse a message that claims a type other than its topic's (a forged or misrouted
+    event): an ingress topic carries submissions, which have no `event_type`; an event topic
+    carries its one type. Topics not named here (dead letters) are not checked."""
+    if topic in INGRESS_TOPICS.values():
+        if event_type is not None:
+            raise WrongTopicError(f"{topic} carries submissions, not events")
+        return
+    expected = EVENT_TYPE_OF_TOPIC.get(topic)
+    if expected is not None and event_type != expected:
+        raise WrongTopicError(f"{topic} carries {expected} events only")
+
+
+def service_topics(service: str) -> list[str]:
+    """Every topic `service` reads or writes, its dead-letter topic included."""
+    return [*CONSUMES[service], *PRODUCES[service], dead_letter_topic(service)]
+
+
 def all_topics() -> list[str]:
     """Every topic the system uses, dead-letter topics included."""
     return [
-        SUBMISSION_RECEIVED,
+        *INGRESS_TOPICS.values(),
         *TOPIC_BY_EVENT_TYPE.values(),
         *(dead_letter_topic(service) for service in SERVICES),
     ]

@@ -8,12 +8,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from shared.kafka_access import provision
+from shared.settings import KafkaSettings
 
 NO_SERVERS = (
     "No Kafka or MongoDB-wire server: KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI are not set "
@@ -29,6 +34,11 @@ class Servers:
     mongo_uri: str
     smtp_port: int | None
     mail_dir: Path | None
+
+    def kafka_options(self) -> dict[str, Any]:
+        """Connection options for the tests' own Kafka clients: the operator principal of
+        the local stack (`KAFKA_USERNAME`/`KAFKA_PASSWORD` from the environment)."""
+        return KafkaSettings(bootstrap_servers=self.kafka_bootstrap).client_options()
 
 
 def _from_environment() -> Servers | None:
@@ -64,4 +74,7 @@ def servers() -> Iterator[Servers]:
     from testcontainers.mongodb import MongoDbContainer
 
     with KafkaContainer("apache/kafka:4.4.0") as kafka, MongoDbContainer("mongo:8") as mongo:
+        # A broker without authentication: topics only (the ACL tests need `make test`).
+        plain = KafkaSettings(bootstrap_servers=kafka.get_bootstrap_server())
+        asyncio.run(provision(plain, {}, with_acls=False))
         yield Servers(kafka.get_bootstrap_server(), mongo.get_connection_url(), None, None)

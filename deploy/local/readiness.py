@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shared.settings import KafkaSettings
 
 SMTP_OK = 250
 HTTP_OK = 200
 
 
-def kafka_answers(port: int) -> bool:
-    return asyncio.run(_kafka_metadata(port))
+def kafka_answers(settings: KafkaSettings) -> bool:
+    return asyncio.run(_kafka_metadata(settings))
 
 
-async def _kafka_metadata(port: int) -> bool:
+async def _kafka_metadata(settings: KafkaSettings) -> bool:
     from aiokafka.admin import AIOKafkaAdminClient  # noqa: PLC0415 - only when waiting
 
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # "not yet" is expected here
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=f"127.0.0.1:{port}", request_timeout_ms=3000)
+    admin = AIOKafkaAdminClient(**settings.client_options(), request_timeout_ms=3000)
     try:
         await admin.start()
         await admin.list_topics()

@@ -106,7 +106,15 @@ def launch_service(
 
 def _start(stack_: stack.Stack, service: Service, port: int, extra: dict[str, str]) -> Running:
     port_setting = {f"{service.name.upper()}_HTTP_PORT": str(port)}
-    env = {**LOCAL_ONLY_SETTINGS, **os.environ, **stack_.environment(), **extra, **port_setting}
+    login = stack_.kafka_login(service.name)  # its own principal: only what its ACLs allow
+    env = {
+        **LOCAL_ONLY_SETTINGS,
+        **os.environ,
+        **stack_.environment(),
+        **login,
+        **extra,
+        **port_setting,
+    }
     log = stack_.log_file(service.name)
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
@@ -160,7 +168,7 @@ def _print_where(running: list[Running]) -> None:
     for item in running:
         url = f"http://127.0.0.1:{item.port}"
         print(f"  {item.service.name:<17} {url}  pid {item.process.pid}  {item.service.what}")
-    print(f"  {'kafka':<17} 127.0.0.1:{STACK.kafka_port}")
+    print(f"  {'kafka':<17} 127.0.0.1:{STACK.kafka_port} (SCRAM-SHA-512; `stack.py env run`)")
     print(f"  {'mongo-wire':<17} mongodb://127.0.0.1:{STACK.mongo_port}")
     print(f"  {'smtp sink':<17} 127.0.0.1:{STACK.smtp_port}, mail in {STACK.mail_dir}")
     print(f"  logs in {STACK.home / 'logs'}")

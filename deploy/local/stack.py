@@ -14,7 +14,9 @@ stack, so all can be up at once.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
+import json
 import os
 import shutil
 import signal
@@ -30,6 +32,11 @@ from pathlib import Path
 import readiness
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from shared.kafka_access import new_passwords, principals, provision  # noqa: E402
+from shared.settings import KafkaSettings  # noqa: E402
+
 JARS = ROOT / ".local" / "jars"
 LAUNCHER = ROOT / "deploy" / "local" / "MongoWireServer.java"
 MAILSINK = ROOT / "deploy" / "local" / "mailsink.py"
@@ -40,6 +47,10 @@ NOTIFY_API_KEY = (
 )
 RECEIPT_TOKEN = "local-only-receipt-token"  # noqa: S105 - local stacks only
 READY_TIMEOUT_S = 90.0
+#: The broker's own principal (PLAIN, on the internal and controller listeners only) and
+#: the operators' (SCRAM, like every client): both super users. Services and channels get
+#: only what `shared.kafka_access.grants` gives them.
+ADMIN, OPERATOR = "admin", "operator"
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,37 @@ class Stack:
     def home(self) -> Path:
         return ROOT / ".local" / self.name
 
+    @property
+    def kafka_admin_port(self) -> int:
+        """The internal listener: the broker itself and provisioning, as `admin`."""
+        return self.kafka_port + 2
+
+    def kafka_passwords(self) -> dict[str, str]:
+        """Local-only passwords of every Kafka principal, made once per stack's data."""
+        path = self.home / "kafka" / "credentials.json"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(new_passwords([ADMIN, OPERATOR, *principals()])))
+            path.chmod(0o600)
+        passwords: dict[str, str] = json.loads(path.read_text())
+        return passwords
+
+    def kafka_login(self, principal: str) -> dict[str, str]:
+        """The settings that make a process sign in to Kafka as `principal`."""
+        return {
+            "KAFKA_USERNAME": principal,
+            "KAFKA_PASSWORD": self.kafka_passwords()[principal],
+            "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+        }
+
+    def kafka_admin(self) -> KafkaSettings:
+        return KafkaSettings(
+            bootstrap_servers=f"127.0.0.1:{self.kafka_admin_port}",
+            username=ADMIN,
+            password=self.kafka_passwords()[ADMIN],  # type: ignore[arg-type]
+            sasl_mechanism="PLAIN",
+        )
+
     def pid_file(self, server: str) -> Path:
         return self.home / "pids" / f"{server}.pid"
 
@@ -68,6 +110,7 @@ class Stack:
     def environment(self) -> dict[str, str]:
         return {
             "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{self.kafka_port}",
+            **self.kafka_login(OPERATOR),
             "MONGODB_URI": f"mongodb://127.0.0.1:{self.mongo_port}",
             "SMTP_PORT": str(self.smtp_port),
             "FRONTDESK_MAIL_DIR": str(self.mail_dir),
@@ -95,15 +138,38 @@ STACKS = {
 
 def _kafka_properties(stack: Stack) -> str:
     data = stack.home / "kafka" / "data"
+    admin = stack.kafka_passwords()[ADMIN]
+    plain = (
+        "org.apache.kafka.common.security.plain.PlainLoginModule required "
+        f'username="{ADMIN}" password="{admin}" user_{ADMIN}="{admin}";'
+    )
     return "\n".join(
         [
             "process.roles=broker,controller",
             "node.id=1",
-            f"listeners=PLAINTEXT://127.0.0.1:{stack.kafka_port},"
+            f"listeners=CLIENT://127.0.0.1:{stack.kafka_port},"
+            f"INTERNAL://127.0.0.1:{stack.kafka_admin_port},"
             f"CONTROLLER://127.0.0.1:{stack.controller_port}",
-            f"advertised.listeners=PLAINTEXT://127.0.0.1:{stack.kafka_port}",
+            f"advertised.listeners=CLIENT://127.0.0.1:{stack.kafka_port},"
+            f"INTERNAL://127.0.0.1:{stack.kafka_admin_port}",
             "controller.listener.names=CONTROLLER",
-            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            "inter.broker.listener.name=INTERNAL",
+            "listener.security.protocol.map="
+            "CONTROLLER:SASL_PLAINTEXT,INTERNAL:SASL_PLAINTEXT,CLIENT:SASL_PLAINTEXT",
+            # Clients (services, channels, operators): SCRAM-SHA-512, credentials in the
+            # cluster's metadata. The broker and provisioning: PLAIN, from this file.
+            "listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512",
+            "listener.name.client.scram-sha-512.sasl.jaas.config="
+            "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+            "listener.name.internal.sasl.enabled.mechanisms=PLAIN",
+            f"listener.name.internal.plain.sasl.jaas.config={plain}",
+            "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
+            f"listener.name.controller.plain.sasl.jaas.config={plain}",
+            "sasl.mechanism.inter.broker.protocol=PLAIN",
+            "sasl.mechanism.controller.protocol=PLAIN",
+            "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            f"super.users=User:{ADMIN};User:{OPERATOR}",
+            "allow.everyone.if.no.acl.found=false",
             f"controller.quorum.bootstrap.servers=127.0.0.1:{stack.controller_port}",
             f"log.dirs={data}",
             "num.partitions=6",
@@ -114,7 +180,7 @@ def _kafka_properties(stack: Stack) -> str:
             "share.coordinator.state.topic.replication.factor=1",
             "share.coordinator.state.topic.min.isr=1",
             "group.initial.rebalance.delay.ms=0",
-            "auto.create.topics.enable=true",
+            "auto.create.topics.enable=false",
             "",
         ]
     )
@@ -137,6 +203,7 @@ def _format_kafka(stack: Stack) -> Path:
     config = stack.home / "kafka" / "server.properties"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(_kafka_properties(stack))
+    config.chmod(0o600)  # it holds the admin password
     if (stack.home / "kafka" / "data" / "meta.properties").exists():
         return config
     subprocess.run(
@@ -213,6 +280,7 @@ def _ports_free(stack: Stack) -> None:
     ports = {
         "kafka": stack.kafka_port,
         "kafka controller": stack.controller_port,
+        "kafka internal": stack.kafka_admin_port,
         "mongo": stack.mongo_port,
         "smtp": stack.smtp_port,
         "notify": stack.notify_port,
@@ -257,14 +325,24 @@ READINESS: dict[str, Callable[[Stack], bool]] = {
     "mongo": lambda stack: readiness.mongo_answers(stack.mongo_port),
     "smtp": lambda stack: readiness.smtp_answers(stack.smtp_port),
     "notify": lambda stack: readiness.notify_answers(stack.notify_port),
-    "kafka": lambda stack: readiness.kafka_answers(stack.kafka_port),
+    "kafka": lambda stack: readiness.kafka_answers(stack.kafka_admin()),
 }
+
+
+def provision_kafka(stack: Stack) -> None:
+    """Topics, a credential per principal and the ACLs (idempotent: at every Kafka start)."""
+    passwords = stack.kafka_passwords()
+    logins = {name: passwords[name] for name in [OPERATOR, *principals()]}
+    asyncio.run(provision(stack.kafka_admin(), logins))
+    print(f"kafka provisioned: {len(logins)} principals ({stack.name})")
 
 
 def start_server(stack: Stack, server: str) -> None:
     """Start one server of the stack (e.g. after a fault test stopped it) and wait for it."""
     _spawn(stack, server, _command(stack, server))
     _wait_until(stack, server, READINESS[server])
+    if server == "kafka":
+        provision_kafka(stack)
 
 
 def start(stack: Stack) -> None:
@@ -276,6 +354,7 @@ def start(stack: Stack) -> None:
         _spawn(stack, server, _command(stack, server))
     for server in ("mongo", "smtp", "notify", "kafka"):
         _wait_until(stack, server, READINESS[server])
+    provision_kafka(stack)
 
 
 def stop_server(stack: Stack, server: str) -> None:

@@ -1,4 +1,5 @@
-"""Who may submit what, and how often: channel API keys, permissions, a rate limit."""
+"""Who may submit what, and how often: channel API keys, permissions, a rate limit; who may
+add to a report."""
 
 from __future__ import annotations
 
@@ -10,11 +11,37 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from shared.api_keys import ApiKeys
-from shared.events import Channel, ReportType
+from shared.events import Channel, ReportType, UpdateRole
+
+#: Until staff sign in (the console issue), a key of the phone channel is a call handler's:
+#: call handlers may add what a caller tells them to any report, whatever its channel.
+CALL_HANDLER_CHANNEL = Channel.PHONE
 
 
 class ForbiddenError(Exception):
     """The channel may not do this."""
+
+
+def update_role(
+    *,
+    caller_channel: Channel,
+    caller_key_id: str,
+    report_channel: Channel,
+    report_key_id: str | None,
+    reporter_proven: bool,
+) -> UpdateRole | None:
+    """What allows this caller to add to this report, or None: no one else may.
+
+    The reporter (holding the report's status token), the very channel and key that
+    submitted it, or a call handler.
+    """
+    if reporter_proven:
+        return UpdateRole.REPORTER
+    if caller_channel is report_channel and caller_key_id == report_key_id:
+        return UpdateRole.SUBMITTER
+    if caller_channel is CALL_HANDLER_CHANNEL:
+        return UpdateRole.CALL_HANDLER
+    return None
 
 
 @dataclass(frozen=True)
@@ -24,10 +51,11 @@ class ChannelAccess:
     keys: ApiKeys
     allowed_types: dict[Channel, frozenset[ReportType]]
 
-    def authorize(self, channel: Channel, report_type: ReportType) -> None:
+    def authorize(self, channel: Channel, report_type: ReportType, action: str = "submit") -> None:
+        """ForbiddenError unless the channel handles reports of this type."""
         if report_type not in self.allowed_types.get(channel, frozenset()):
             raise ForbiddenError(
-                f"the {channel.value} channel may not submit {report_type.value} reports"
+                f"the {channel.value} channel may not {action} {report_type.value} reports"
             )
 
 

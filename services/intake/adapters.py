@@ -41,7 +41,9 @@ class MongoReports:
         self._collection = database["reports"]
         self.outbox = Outbox(self._collection, publisher)
 
-    async def add(self, submitted: ReportSubmitted, fingerprint: str) -> None:
+    async def add(
+        self, submitted: ReportSubmitted, fingerprint: str, key_id: str | None = None
+    ) -> None:
         try:
             await self._collection.insert_one(
                 {
@@ -50,6 +52,7 @@ class MongoReports:
                     "force_code": submitted.force_code,
                     "report_type": submitted.report_type.value,
                     "channel": submitted.channel.value,
+                    "key_id": key_id,
                     "received_at": submitted.received_at,
                     "report": submitted.model_dump(mode="json"),
                     "outbox": self.outbox.entries(str(submitted.report_id), [submitted]),
@@ -68,22 +71,23 @@ class MongoReports:
         return StoredReport(
             submitted=ReportSubmitted.model_validate(document["report"]),
             fingerprint=document["fingerprint"],
+            key_id=document.get("key_id"),
             reference=document.get("reference"),
             replied_at=document.get("replied_at"),
         )
 
-    async def record_reference(self, report_id: uuid.UUID, reference: str) -> None:
-        await self._collection.update_one(
-            {"_id": str(report_id)}, {"$set": {"reference": reference}}
-        )
+    async def record_reference(self, report_id: uuid.UUID, reference: str) -> str | None:
+        unset = {"_id": str(report_id), "reference": {"$exists": False}}
+        await self._collection.update_one(unset, {"$set": {"reference": reference}})
+        stored = await self._collection.find_one({"_id": str(report_id)}, {"reference": 1})
+        return None if stored is None else stored.get("reference")
 
     async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
         first_reply = {"_id": str(report_id), "replied_at": {"$exists": False}}
         await self._collection.update_one(first_reply, {"$set": {"replied_at": replied_at}})
 
-    async def report(self, report_id: uuid.UUID) -> ReportSubmitted | None:
-        stored = await self.get(report_id)
-        return None if stored is None else stored.submitted
+    async def report(self, report_id: uuid.UUID) -> StoredReport | None:
+        return await self.get(report_id)
 
     async def append(
         self,
@@ -115,7 +119,12 @@ class MongoReports:
         key: str | None,
         fingerprint: str,
     ) -> bool:
-        entry = {"number": event.update_number, "key": key, "fingerprint": fingerprint}
+        entry = {
+            "number": event.update_number,
+            "key": key,
+            "fingerprint": fingerprint,
+            "given_by": None if event.given_by is None else event.given_by.model_dump(mode="json"),
+        }
         result = await self._collection.update_one(
             {"_id": str(report_id), "update_count": count if count else {"$exists": False}},
             {

@@ -7,7 +7,16 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import structlog
-from fastapi import APIRouter, BackgroundTasks, Body, Depends, Header, HTTPException, status
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    Body,
+    Depends,
+    Header,
+    HTTPException,
+    Query,
+    status,
+)
 from fastapi.routing import APIRoute
 from pydantic import AwareDatetime, BaseModel, Field
 
@@ -17,6 +26,7 @@ from services.intake.domain import AnySubmission, ReportSubmission, immediate_gu
 from services.intake.edge import admitted_caller
 from services.intake.handlers import (
     IdempotencyConflictError,
+    ReportIds,
     Reports,
     ReportStatus,
     submit_report,
@@ -150,6 +160,7 @@ def reports_router(
     access: ChannelAccess,
     route_class: type[APIRoute],
     tokens: StatusTokens,
+    report_ids: ReportIds,
 ) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["reports"], route_class=route_class)
     authenticated = Depends(admitted_caller)
@@ -180,6 +191,8 @@ def reports_router(
                 reports=reports,
                 clock=clock,
                 idempotency_key=idempotency_key,
+                key_id=caller.key_id,
+                report_ids=report_ids,
             )
         except IdempotencyConflictError:
             raise HTTPException(409, "Idempotency-Key already used for another report") from None
@@ -216,8 +229,21 @@ def reports_router(
     return router
 
 
-def updates_router(*, updates: UpdateLog, clock: Clock, route_class: type[APIRoute]) -> APIRouter:
-    """`POST /v1/reports/{id}/updates`: information added to a report, re-assessed."""
+def updates_router(
+    *,
+    updates: UpdateLog,
+    clock: Clock,
+    access: ChannelAccess,
+    route_class: type[APIRoute],
+    tokens: StatusTokens,
+) -> APIRouter:
+    """`POST /v1/reports/{id}/updates`: information added to a report, re-assessed.
+
+    Needs an API key, and may add only to a report that key submitted, unless `token` is
+    the report's status token (the reporter adding information) or the key is a call
+    handler's (`access.CALL_HANDLER_CHANNEL`). Any other report answers 404, as a report
+    that does not exist does: a key learns nothing of reports that are not its own.
+    """
     router = APIRouter(prefix="/v1", tags=["reports"], route_class=route_class)
     authenticated = Depends(admitted_caller)
 
@@ -231,9 +257,11 @@ def updates_router(*, updates: UpdateLog, clock: Clock, route_class: type[APIRou
         report_id: uuid.UUID,
         update: Annotated[ReportUpdate, Body()],
         background: BackgroundTasks,
+        *,
         idempotency_key: Annotated[
             str | None, Header(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
         ] = None,
+        token: Annotated[str | None, Query(description="The report's status token.")] = None,
         caller: Caller = authenticated,
     ) -> UpdateAccepted:
         try:
@@ -241,16 +269,27 @@ def updates_router(*, updates: UpdateLog, clock: Clock, route_class: type[APIRou
                 report_id,
                 update,
                 channel=caller.channel,
+                key_id=caller.key_id,
+                access=access,
                 updates=updates,
                 clock=clock,
+                reporter_proven=tokens.matches(report_id, token),
                 idempotency_key=idempotency_key,
             )
         except ReportNotFoundError:
-            raise HTTPException(404, "no report with this id") from None
+            raise HTTPException(404, "no report with this id that you may add to") from None
+        except ForbiddenError as error:
+            raise HTTPException(403, str(error)) from None
         except IdempotencyConflictError:
             raise HTTPException(409, "Idempotency-Key already used for another update") from None
         background.add_task(updates.publish_pending, report_id)
-        log.info("report_updated", report_id=str(report_id), update_number=added.update_number)
+        log.info(
+            "report_updated",
+            report_id=str(report_id),
+            update_number=added.update_number,
+            channel=caller.channel.value,
+            key_id=caller.key_id,
+        )
         return UpdateAccepted(
             report_id=report_id,
             update_number=added.update_number,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 
 import structlog
@@ -13,6 +15,7 @@ from services.intake.adapters import MongoReports
 from services.intake.admission import Admission
 from services.intake.api import catalogue_router, reports_router, updates_router
 from services.intake.edge import admitted_routes
+from services.intake.handlers import ReportIds
 from services.intake.limits import BodySizeLimit, install_error_handlers
 from services.intake.settings import IntakeSettings
 from services.intake.subscribers import register_subscribers
@@ -28,6 +31,12 @@ def _status_tokens(settings: IntakeSettings) -> StatusTokens:
         log.warning("status_token_secret_unset", consequence="tokens die with this process")
         return StatusTokens(secrets.token_bytes(32))
     return StatusTokens(settings.status_token_secret.get_secret_value().encode())
+
+
+def _report_ids(tokens: StatusTokens) -> ReportIds:
+    """The status tokens' secret, under a label of its own: no second secret to configure,
+    and an id reveals nothing of a token."""
+    return ReportIds(hmac.new(tokens.secret, b"report ids", hashlib.sha256).digest())
 
 
 def _channel_access(settings: IntakeSettings) -> ChannelAccess:
@@ -72,6 +81,7 @@ def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
     app = FastAPI(title="frontdesk intake", version="1", lifespan=runtime.lifespan)
     admitted = admitted_routes(_admission(settings, access))
     app.include_router(catalogue_router(admitted))
+    tokens = _status_tokens(settings)
     app.include_router(
         reports_router(
             reports=reports,
@@ -79,10 +89,15 @@ def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
             force_code=settings.force_code,
             access=access,
             route_class=admitted,
-            tokens=_status_tokens(settings),
+            tokens=tokens,
+            report_ids=_report_ids(tokens),
         )
     )
-    app.include_router(updates_router(updates=reports, clock=clock, route_class=admitted))
+    app.include_router(
+        updates_router(
+            updates=reports, clock=clock, access=access, route_class=admitted, tokens=tokens
+        )
+    )
     app.include_router(runtime.health_router())
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from shared.events import ReportType
+from shared.text import MultiLineText, PersonName, SingleLineText
 
 _REGISTRATION = re.compile(r"^(?=.*[A-Z])(?=.*[0-9])[A-Z0-9]{2,7}$")
 
@@ -40,9 +41,10 @@ Registration = Annotated[
     Field(min_length=2, max_length=10, description="UK registration, e.g. AB12 CDE."),
     AfterValidator(_normalised_registration),
 ]
-ShortText = Annotated[str, Field(min_length=1, max_length=500)]
+ShortText = Annotated[SingleLineText, Field(min_length=1, max_length=500)]
 Place = Annotated[
-    str, Field(min_length=1, max_length=500, description="Where, as precisely as you can.")
+    SingleLineText,
+    Field(min_length=1, max_length=500, description="Where, as precisely as you can."),
 ]
 
 
@@ -149,9 +151,11 @@ class AsbAnswers(Answers):
 
 
 class MissingPersonAnswers(Answers):
-    person_name: ShortText = Field(description="The missing person's name.")
+    person_name: Annotated[PersonName, Field(min_length=1, max_length=500)] = Field(
+        description="The missing person's name."
+    )
     age: int = Field(ge=0, le=120, description="Their age in years.")
-    appearance: Annotated[str, Field(min_length=1, max_length=2000)] = Field(
+    appearance: Annotated[MultiLineText, Field(min_length=1, max_length=2000)] = Field(
         description="Height, build, hair, clothing: how to recognise them."
     )
     last_seen_at: AwareDatetime = Field(description="When they were last seen.")

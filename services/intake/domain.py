@@ -2,7 +2,8 @@
 
 A submission is one of eight shapes, told apart by `report_type`, each carrying the answers
 its type asks for (see `catalogue`). Contact details are checked and normalised here:
-emails by syntax, UK phone numbers to E.164.
+emails by syntax (domains kept in ASCII form), UK phone numbers to E.164; free text
+refuses control and bidirectional-override characters (`shared.text`).
 """
 
 from __future__ import annotations
@@ -11,15 +12,7 @@ import hashlib
 from typing import Annotated, Literal, Self
 
 import phonenumbers
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    EmailStr,
-    Field,
-    StrictBool,
-    model_validator,
-)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from services.intake.catalogue import (
     AsbAnswers,
@@ -32,6 +25,7 @@ from services.intake.catalogue import (
     VehicleAnswers,
 )
 from shared.events import ContactMethod, ReportType
+from shared.text import MultiLineText, PersonName, SendableEmailAddress, SingleLineText
 
 EMERGENCY_GUIDANCE = (
     "If a crime is happening now or someone is in immediate danger, call 999 now. "
@@ -69,7 +63,7 @@ class SafeContact(BaseModel):
 
     email_safe: StrictBool = Field(default=True, description="Email to you is safe to send.")
     sms_safe: StrictBool = Field(default=True, description="Text messages to you are safe to send.")
-    safe_times: str | None = Field(
+    safe_times: SingleLineText | None = Field(
         default=None, max_length=200, description="When it is safe to contact you."
     )
 
@@ -79,8 +73,10 @@ class ContactDetails(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=200, description="Reporter's name.")
-    email: EmailStr | None = Field(default=None, description="Email address.")
+    name: PersonName = Field(min_length=1, max_length=200, description="Reporter's name.")
+    email: SendableEmailAddress | None = Field(
+        default=None, description="Email address; its part before the @ must be plain ASCII."
+    )
     phone: PhoneNumber | None = None
     preferred_channel: ContactMethod = Field(description="Channel to reply through.")
     language: Literal["en", "cy"] = Field(default="en", description="Reply language.")
@@ -106,7 +102,7 @@ class SubmissionBase(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    description: str = Field(
+    description: MultiLineText = Field(
         min_length=1, max_length=10_000, description="What happened, in the reporter's words."
     )
     happening_now: StrictBool = Field(default=False, description="It is happening now.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +13,7 @@ from services.intake import SERVICE
 from services.intake.catalogue import CATALOGUE
 from services.intake.domain import AnySubmission
 from shared.clock import Clock
+from shared.errors import ConflictingFactError
 from shared.events import (
     Channel,
     Contact,
@@ -38,6 +41,8 @@ class StoredReport:
 
     submitted: ReportSubmitted
     fingerprint: str
+    #: Id of the key that submitted it (see `Caller.key_id`); none before keys were kept.
+    key_id: str | None = None
     reference: str | None = None
     replied_at: datetime | None = None
 
@@ -59,13 +64,17 @@ class ReportExistsError(Exception):
 class Reports(Protocol):
     """Where accepted reports are kept, each with its pending ReportSubmitted."""
 
-    async def add(self, submitted: ReportSubmitted, fingerprint: str) -> None:
-        """Durably store the report and its event in one write; ReportExistsError if its id is
-        taken."""
+    async def add(
+        self, submitted: ReportSubmitted, fingerprint: str, key_id: str | None = None
+    ) -> None:
+        """Durably store the report, the id of the key that submitted it and its event in one
+        write; ReportExistsError if its id is taken."""
 
     async def get(self, report_id: uuid.UUID) -> StoredReport | None: ...
 
-    async def record_reference(self, report_id: uuid.UUID, reference: str) -> None: ...
+    async def record_reference(self, report_id: uuid.UUID, reference: str) -> str | None:
+        """Keep `reference` unless the report has one: the first stands. Returns the
+        report's reference as it now is (None if there is no such report)."""
 
     async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
         """Remember when the first reply reached the reporter."""
@@ -82,11 +91,38 @@ class Acceptance:
     repeated: bool
 
 
+@dataclass(frozen=True)
+class ReportIds:
+    """How an idempotency key becomes a report id.
+
+    The id is the same every time for the same key of the same submitter (an idempotent
+    retry finds its report, after a restart and on any instance), differs between two API
+    keys of one channel, and, with a secret, cannot be worked out from the idempotency key
+    and the key id: it is a uuid5 of an HMAC of them.
+    """
+
+    secret: bytes | None = None
+
+    def for_submission(
+        self, channel: Channel, key_id: str | None, idempotency_key: str | None
+    ) -> uuid.UUID:
+        """A fresh id without an idempotency key, else the id the key always gives."""
+        if idempotency_key is None:
+            return uuid.uuid4()
+        submitter = channel.value if key_id is None else f"{channel.value}:{key_id}"
+        name = f"{submitter}:{idempotency_key}"
+        if self.secret is not None:
+            name = hmac.new(self.secret, name.encode(), hashlib.sha256).hexdigest()
+        return uuid.uuid5(IDEMPOTENT_REPORT_IDS, name)
+
+
+#: Ids without a secret: the Kafka ingress's, until it names its principals.
+UNKEYED_REPORT_IDS = ReportIds()
+
+
 def report_id_for(channel: Channel, idempotency_key: str | None) -> uuid.UUID:
-    """A fresh id, or for an idempotency key the id that key always gives on this channel."""
-    if idempotency_key is None:
-        return uuid.uuid4()
-    return uuid.uuid5(IDEMPOTENT_REPORT_IDS, f"{channel.value}:{idempotency_key}")
+    """The id an idempotency key gives a channel's report without a key id or secret."""
+    return UNKEYED_REPORT_IDS.for_submission(channel, None, idempotency_key)
 
 
 def _report_submitted(
@@ -136,17 +172,20 @@ async def submit_report(
     reports: Reports,
     clock: Clock,
     idempotency_key: str | None = None,
+    key_id: str | None = None,
+    report_ids: ReportIds = UNKEYED_REPORT_IDS,
 ) -> Acceptance:
     """Accept a report: once this returns, the report and its event are durable.
 
-    With an idempotency key, the same key and submission give the same report however
-    often they are sent; the same key with another submission is a conflict.
+    `key_id` names the key that submitted it (kept: updates need the same key). With an
+    idempotency key, the same key and submission from the same submitter give the same
+    report however often they are sent; the same key with another submission is a conflict.
     """
-    report_id = report_id_for(channel, idempotency_key)
+    report_id = report_ids.for_submission(channel, key_id, idempotency_key)
     submitted = _report_submitted(submission, report_id, channel, force_code, clock.now())
     fingerprint = submission.fingerprint()
     try:
-        await reports.add(submitted, fingerprint)
+        await reports.add(submitted, fingerprint, key_id)
     except ReportExistsError as exists:
         if exists.existing.fingerprint != fingerprint:
             raise IdempotencyConflictError(idempotency_key) from None
@@ -155,8 +194,10 @@ async def submit_report(
 
 
 async def learn_reference(event: ReferenceIssued, *, reports: Reports) -> None:
-    """Keep the reference for the reporter's status page."""
-    await reports.record_reference(event.report_id, event.reference)
+    """Keep the reference for the reporter's status page; a different second one is refused."""
+    kept = await reports.record_reference(event.report_id, event.reference)
+    if kept is not None and kept != event.reference:
+        raise ConflictingFactError("the report already has another reference")
 
 
 async def learn_reply(event: ReplySent | ReplyDelivered, *, reports: Reports) -> None:

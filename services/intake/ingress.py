@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,24 +12,26 @@ from services.intake.handlers import IdempotencyConflictError, Reports, submit_r
 from shared.clock import Clock
 from shared.errors import PermanentError
 from shared.events import Channel
+from shared.kafka_access import channel_principal
 
 
 class SubmissionReceived(BaseModel):
-    """A report a channel published to `submission.received.v1`.
+    """A report a channel published to its ingress topic (`submission.received.<channel>.v1`).
 
-    The same submission, validated as over HTTP; `submission_id` makes it idempotent.
+    The same submission, validated as over HTTP; `submission_id` makes it idempotent. It
+    names no channel: the topic does, which only that channel's principal may write to.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     submission_id: uuid.UUID = Field(description="The channel's id; a repeat is the same report.")
-    channel: Literal[Channel.PHONE, Channel.PARTNER] = Field(description="Who published it.")
     submission: ReportSubmission = Field(description="The report, as POST /v1/reports takes it.")
 
 
 async def accept_submission(
     received: SubmissionReceived,
     *,
+    channel: Channel,
     access: ChannelAccess,
     reports: Reports,
     clock: Clock,
@@ -38,14 +39,15 @@ async def accept_submission(
 ) -> None:
     """Accept a published report, or refuse it for good (it then goes to the dead letters)."""
     try:
-        access.authorize(received.channel, received.submission.report_type)
+        access.authorize(channel, received.submission.report_type)
         accepted = await submit_report(
             received.submission,
-            channel=received.channel,
+            channel=channel,
             force_code=force_code,
             reports=reports,
             clock=clock,
             idempotency_key=str(received.submission_id),
+            key_id=f"kafka:{channel_principal(channel.value)}",  # who published it
         )
     except ForbiddenError as error:
         raise PermanentError(str(error)) from None

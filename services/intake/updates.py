@@ -3,6 +3,9 @@
 A call handler (or the web form, for the reporter) adds what they have learnt; intake
 stores it with a numbered ReportUpdated in the report's document, in one write, and the
 classifier re-grades the report from everything it now knows.
+
+Only those `access.update_role` names may add to a report, and only to types their
+channel handles; every update records who gave it.
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from services.intake import SERVICE
+from services.intake.access import ChannelAccess, update_role
 from services.intake.domain import EMERGENCY_GUIDANCE
+from services.intake.handlers import StoredReport
 from shared.clock import Clock
-from shared.events import Channel, ReportSubmitted, ReportUpdated
+from shared.events import Channel, ReportUpdated, UpdateGiver
+from shared.text import MultiLineText
 
 UPDATE_RECEIVED = "Thank you: the new information has been added to the report."
 
@@ -28,7 +34,7 @@ class ReportUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    information: str = Field(min_length=1, max_length=10_000, description="What is new.")
+    information: MultiLineText = Field(min_length=1, max_length=10_000, description="What is new.")
     happening_now: StrictBool = Field(default=False, description="It is happening now.")
     someone_in_danger: StrictBool = Field(default=False, description="Someone is in danger now.")
 
@@ -45,13 +51,14 @@ class UpdateAdded:
 
 
 class ReportNotFoundError(Exception):
-    """No report with this id."""
+    """No report with this id, or none this caller may add to: the two are answered alike,
+    so a key cannot learn which ids exist."""
 
 
 class UpdateLog(Protocol):
     """Appends numbered updates to reports, each with its event, in one write."""
 
-    async def report(self, report_id: uuid.UUID) -> ReportSubmitted | None: ...
+    async def report(self, report_id: uuid.UUID) -> StoredReport | None: ...
 
     async def append(
         self,
@@ -71,14 +78,22 @@ async def add_information(
     update: ReportUpdate,
     *,
     channel: Channel,
+    key_id: str,
+    access: ChannelAccess,
     updates: UpdateLog,
     clock: Clock,
+    reporter_proven: bool = False,
     idempotency_key: str | None = None,
 ) -> UpdateAdded:
-    """Add information to a report; ReportNotFoundError if there is no such report."""
-    report = await updates.report(report_id)
-    if report is None:
+    """Add information to a report, as the caller of `channel` and `key_id` (who proved to
+    be its reporter, or not); ReportNotFoundError if there is no such report or the caller
+    may not add to it, ForbiddenError if their channel does not handle its type."""
+    stored = await updates.report(report_id)
+    giver = None if stored is None else _giver(stored, channel, key_id, reporter_proven)
+    if stored is None or giver is None:
         raise ReportNotFoundError(str(report_id))
+    report = stored.submitted
+    access.authorize(channel, report.report_type, action="update")
     now = clock.now()
 
     def event_for(number: int) -> ReportUpdated:
@@ -91,10 +106,24 @@ async def add_information(
             information=update.information,
             happening_now=update.happening_now,
             someone_in_danger=update.someone_in_danger,
+            given_by=giver,
         )
 
-    key = None if idempotency_key is None else f"{channel.value}:{idempotency_key}"
+    key = None if idempotency_key is None else f"{channel.value}:{key_id}:{idempotency_key}"
     return await updates.append(report_id, event_for, key, update.fingerprint())
+
+
+def _giver(
+    stored: StoredReport, channel: Channel, key_id: str, reporter_proven: bool
+) -> UpdateGiver | None:
+    role = update_role(
+        caller_channel=channel,
+        caller_key_id=key_id,
+        report_channel=stored.submitted.channel,
+        report_key_id=stored.key_id,
+        reporter_proven=reporter_proven,
+    )
+    return None if role is None else UpdateGiver(role=role, channel=channel, key_id=key_id)
 
 
 def update_guidance(update: ReportUpdate) -> list[str]:

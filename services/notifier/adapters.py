@@ -56,7 +56,8 @@ class MongoReplies:
             "anonymous": event.anonymous,
             "emergency_reported": event.happening_now or event.someone_in_danger,
         }
-        return await self._upsert({"_id": str(event.report_id)}, {"$set": facts})
+        first = {"_id": str(event.report_id), "cause": {"$exists": False}}
+        return await self._upsert(first, {"$set": facts})
 
     async def remember_classification(self, event: ReportClassified) -> ReportFacts | None:
         classification = {
@@ -76,9 +77,8 @@ class MongoReplies:
         return await self._upsert(newer, {"$set": {"classification": classification}})
 
     async def remember_reference(self, event: ReferenceIssued) -> ReportFacts | None:
-        return await self._upsert(
-            {"_id": str(event.report_id)}, {"$set": {"reference": event.reference}}
-        )
+        first = {"_id": str(event.report_id), "reference": {"$exists": False}}
+        return await self._upsert(first, {"$set": {"reference": event.reference}})
 
     async def remember_breach(self, report_id: uuid.UUID) -> ReportFacts | None:
         return await self._upsert({"_id": str(report_id)}, {"$set": {"breached": True}})

@@ -91,6 +91,9 @@ class SmtpEmailChannel:
                 await self._send_on_connection(message)
         except aiosmtplib.SMTPRecipientsRefused as error:
             raise PermanentDeliveryError("recipient refused by mail server") from error
+        except aiosmtplib.SMTPNotSupported as error:
+            # The address needs SMTPUTF8 and the relay has none: sending again cannot help.
+            raise PermanentDeliveryError("mail server cannot take this address") from error
         except aiosmtplib.SMTPResponseException as error:
             if error.code >= SMTP_PERMANENT_FAILURE:
                 raise PermanentDeliveryError(f"mail server refused: {error.code}") from error

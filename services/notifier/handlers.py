@@ -20,7 +20,7 @@ from services.notifier.domain import (
     due_replies,
 )
 from shared.clock import Clock
-from shared.errors import TransientError
+from shared.errors import ConflictingFactError, TransientError
 from shared.events import (
     ContactMethod,
     Event,
@@ -150,6 +150,8 @@ class Notifier:
 
     async def record_submission(self, event: ReportSubmitted) -> None:
         facts = await self.replies.remember_submission(event)
+        if facts is not None and facts.cause is not None and facts.cause.event_id != event.event_id:
+            raise ConflictingFactError("the report was already submitted, by another event")
         await self.send_due_replies(event.report_id, facts)
 
     async def record_classification(self, event: ReportClassified) -> None:
@@ -158,6 +160,8 @@ class Notifier:
 
     async def record_reference(self, event: ReferenceIssued) -> None:
         facts = await self.replies.remember_reference(event)
+        if facts is not None and facts.reference != event.reference:
+            raise ConflictingFactError("the report already has another reference")
         await self.send_due_replies(event.report_id, facts)
 
     async def record_breach(self, event: SlaBreached) -> None:

@@ -14,9 +14,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from services.notifier.domain import OutgoingReply, Recipient, ReportFacts, wording
 from shared.events import ContactMethod, ReplyKind
+from shared.text import strip_unsafe
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = frozenset({"en", "cy"})
+
+
+def _printable(value: Any) -> Any:
+    """Every value a template prints loses control and bidi characters: intake refuses
+    them already, this keeps an event from elsewhere from writing them into a reply."""
+    return strip_unsafe(value) if isinstance(value, str) else value
 
 
 class ReplyRenderer:
@@ -29,6 +36,7 @@ class ReplyRenderer:
             autoescape=select_autoescape(["html.j2"]),
             undefined=StrictUndefined,
             keep_trailing_newline=True,
+            finalize=_printable,
         )
 
     def render(self, kind: ReplyKind, facts: ReportFacts, recipient: Recipient) -> OutgoingReply:

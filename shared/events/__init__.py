@@ -18,6 +18,8 @@ from shared.events.reports import (
     ReportType,
     ReportUpdated,
     ThriveDimension,
+    UpdateGiver,
+    UpdateRole,
 )
 from shared.events.sla import SlaAtRisk, SlaBreached, SlaMet
 
@@ -41,6 +43,8 @@ __all__ = [
     "SlaBreached",
     "SlaMet",
     "ThriveDimension",
+    "UpdateGiver",
+    "UpdateRole",
     "acknowledged_at",
     "derived_event_id",
 ]

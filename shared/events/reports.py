@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, JsonValue
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 
 from shared.events.envelope import Event
+from shared.text import EmailAddress
 
 
 class ReportType(StrEnum):
@@ -44,7 +45,9 @@ class Contact(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(description="Name the reporter gave.")
-    email: EmailStr | None = Field(default=None, description="Email address, if given.")
+    email: EmailAddress | None = Field(
+        default=None, description="Email address, if given; its domain in ASCII (xn--) form."
+    )
     phone: str | None = Field(default=None, description="Phone number in E.164, if given.")
     preferred_channel: ContactMethod = Field(description="The reply channel the reporter chose.")
     language: Literal["en", "cy"] = Field(default="en", description="Reply language.")
@@ -81,6 +84,24 @@ class ReportSubmitted(Event):
         return self.contact is None
 
 
+class UpdateRole(StrEnum):
+    """What allowed someone to add information to a report."""
+
+    SUBMITTER = "submitter"  # the channel and key that submitted the report
+    CALL_HANDLER = "call_handler"  # a call handler (today: the phone channel's keys)
+    REPORTER = "reporter"  # the reporter, proven by the report's status token
+
+
+class UpdateGiver(BaseModel):
+    """Who added information to a report; no personal data."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    role: UpdateRole = Field(description="What allowed them to add to this report.")
+    channel: Channel = Field(description="The channel whose API key made the request.")
+    key_id: str = Field(description="Id of that API key (a digest of it, safe to log).")
+
+
 class ReportUpdated(Event):
     """The reporter or a call handler added information to a report; it is re-assessed."""
 
@@ -91,6 +112,9 @@ class ReportUpdated(Event):
     information: str = Field(description="What was added, in the giver's words; personal data.")
     happening_now: bool = Field(description="It is happening now, as of this update.")
     someone_in_danger: bool = Field(description="Someone is in danger, as of this update.")
+    given_by: UpdateGiver | None = Field(
+        default=None, description="Who added the information; none in updates made before."
+    )
 
 
 class ThriveDimension(BaseModel):
@@ -160,4 +184,6 @@ __all__ = [
     "ReportType",
     "ReportUpdated",
     "ThriveDimension",
+    "UpdateGiver",
+    "UpdateRole",
 ]

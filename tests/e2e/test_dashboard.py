@@ -51,7 +51,7 @@ async def browser() -> AsyncIterator[Browser]:
 
 @pytest.fixture
 async def producer(servers: Servers) -> AsyncIterator[AIOKafkaProducer]:
-    kafka = AIOKafkaProducer(bootstrap_servers=servers.kafka_bootstrap, acks="all")
+    kafka = AIOKafkaProducer(**servers.kafka_options(), acks="all")
     await kafka.start()
     yield kafka
     await kafka.stop()

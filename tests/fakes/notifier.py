@@ -63,6 +63,8 @@ class FakeReplies(EventLog):
         self.facts_by_report[report_id] = replace(facts, replies=replies)
 
     async def remember_submission(self, event: ReportSubmitted) -> ReportFacts | None:
+        if self._facts(event.report_id).cause is not None:  # the first submission stands
+            return self._facts(event.report_id)
         facts = replace(
             self._facts(event.report_id),
             cause=CauseRef.of(event),
@@ -85,7 +87,8 @@ class FakeReplies(EventLog):
         return self.facts_by_report[event.report_id]
 
     async def remember_reference(self, event: ReferenceIssued) -> ReportFacts | None:
-        facts = replace(self._facts(event.report_id), reference=event.reference)
+        known = self._facts(event.report_id)
+        facts = known if known.reference is not None else replace(known, reference=event.reference)
         self.facts_by_report[event.report_id] = facts
         return facts
 

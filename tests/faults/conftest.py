@@ -17,7 +17,7 @@ RESULTS: list[dict[str, Any]] = []
 
 @pytest.fixture
 async def producer_to_stack(servers: Servers) -> AsyncIterator[AIOKafkaProducer]:
-    producer = AIOKafkaProducer(bootstrap_servers=servers.kafka_bootstrap, acks="all")
+    producer = AIOKafkaProducer(**servers.kafka_options(), acks="all")
     await producer.start()
     yield producer
     await producer.stop()

@@ -20,6 +20,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from shared import topics
+from shared.settings import KafkaSettings
 from tests import factories
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy" / "local"))
@@ -28,6 +29,13 @@ import run as system_runner
 import stack as stacks
 
 STACK = stacks.STACKS["test"]
+
+
+def kafka_options() -> dict[str, object]:
+    """The test stack's Kafka as its operator (a super user), from `stack.py exec`'s env."""
+    return KafkaSettings(bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}").client_options()
+
+
 PORT_OFFSET = 10_000
 WEB_KEY = {"Authorization": "Bearer local-web-key"}
 FAILPOINT_DEADLINE_S = 120
@@ -144,8 +152,8 @@ async def positions_reached(consumer: AIOKafkaConsumer, ends: dict[TopicPartitio
 async def total_lag(groups: Iterable[str] = topics.CONSUMES) -> int:
     """Messages not yet committed by these service groups (all by default), over their
     input topics."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}")
-    consumer = AIOKafkaConsumer(bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}")
+    admin = AIOKafkaAdminClient(**kafka_options())
+    consumer = AIOKafkaConsumer(**kafka_options())
     await admin.start()
     await consumer.start()
     try:
@@ -192,7 +200,7 @@ async def move_groups(*, to_end: bool) -> None:
     while the services are stopped: a replay, or a start without other tests' backlog."""
     for group, group_topics in topics.CONSUMES.items():
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}",
+            **kafka_options(),
             group_id=group,
             enable_auto_commit=False,
         )
@@ -217,7 +225,7 @@ async def dead_letters(since_ms: int) -> dict[str, list[tuple[str, str]]]:
     dlq_topics = [topics.dead_letter_topic(service) for service in topics.CONSUMES]
     consumer = AIOKafkaConsumer(
         *dlq_topics,
-        bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}",
+        **kafka_options(),
         group_id=f"dlq-reader-{uuid.uuid4()}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,

@@ -13,7 +13,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from shared import topics
-from tests.faults.harness import STACK, positions_reached, topic_partitions
+from tests.faults.harness import STACK, kafka_options, positions_reached, topic_partitions
 
 LEDGER_TOPICS = [
     topics.REFERENCE_ISSUED,
@@ -115,9 +115,7 @@ class LedgerReader:
 
     async def _started(self) -> AIOKafkaConsumer:
         if self._consumer is None:
-            consumer = AIOKafkaConsumer(
-                bootstrap_servers=f"127.0.0.1:{STACK.kafka_port}", enable_auto_commit=False
-            )
+            consumer = AIOKafkaConsumer(**kafka_options(), enable_auto_commit=False)
             await consumer.start()
             self._partitions = [
                 TopicPartition(topic, number)

@@ -49,7 +49,7 @@ class TopicProbe:
     def __init__(self, bootstrap: str, topics: list[str]) -> None:
         self._consumer = AIOKafkaConsumer(
             *topics,
-            bootstrap_servers=bootstrap,
+            **KafkaSettings(bootstrap_servers=bootstrap).client_options(),
             group_id=f"probe-{uuid.uuid4()}",
             auto_offset_reset="earliest",
             enable_auto_commit=False,
@@ -100,9 +100,7 @@ async def probe(servers: Servers) -> AsyncIterator[StartProbe]:
 
 @pytest.fixture
 async def producer(servers: Servers) -> AsyncIterator[AIOKafkaProducer]:
-    kafka = AIOKafkaProducer(
-        bootstrap_servers=servers.kafka_bootstrap, enable_idempotence=True, acks="all"
-    )
+    kafka = AIOKafkaProducer(**servers.kafka_options(), enable_idempotence=True, acks="all")
     await kafka.start()
     yield kafka
     await kafka.stop()
@@ -148,7 +146,7 @@ async def consumed_by(
     servers: Servers, group: str, topic: str, partition: int, offset: int
 ) -> None:
     """Wait until `group` committed past `offset` of a partition: the record was handled."""
-    checker = AIOKafkaConsumer(bootstrap_servers=servers.kafka_bootstrap, group_id=group)
+    checker = AIOKafkaConsumer(**servers.kafka_options(), group_id=group)
     await checker.start()
     try:
 

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from pymongo import AsyncMongoClient, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
@@ -16,10 +17,23 @@ from tests.conftest import Servers
 pytestmark = pytest.mark.integration
 
 
+async def _new_topic(servers: Servers, prefix: str) -> str:
+    """A topic of the test's own: the broker creates none by itself (`auto.create.topics`
+    is off, so a typo in a topic name fails instead of making a new topic)."""
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    admin = AIOKafkaAdminClient(**servers.kafka_options())
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1)])
+    finally:
+        await admin.close()
+    return name
+
+
 async def _consume(servers: Servers, topic: str, group: str, count: int) -> list[bytes]:
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=servers.kafka_bootstrap,
+        **servers.kafka_options(),
         group_id=group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
@@ -39,10 +53,8 @@ async def _consume(servers: Servers, topic: str, group: str, count: int) -> list
 async def test_aiokafka_produces_idempotently_and_a_group_resumes_after_restart(
     servers: Servers,
 ) -> None:
-    topic, group = f"compat-{uuid.uuid4().hex[:8]}", f"group-{uuid.uuid4().hex[:8]}"
-    producer = AIOKafkaProducer(
-        bootstrap_servers=servers.kafka_bootstrap, enable_idempotence=True, acks="all"
-    )
+    topic, group = await _new_topic(servers, "compat"), f"group-{uuid.uuid4().hex[:8]}"
+    producer = AIOKafkaProducer(**servers.kafka_options(), enable_idempotence=True, acks="all")
     await producer.start()
     try:
         for number in range(10):
@@ -58,15 +70,15 @@ async def test_aiokafka_produces_idempotently_and_a_group_resumes_after_restart(
 
 
 async def test_committed_offsets_are_visible_to_the_group(servers: Servers) -> None:
-    topic, group = f"commit-{uuid.uuid4().hex[:8]}", f"group-{uuid.uuid4().hex[:8]}"
-    producer = AIOKafkaProducer(bootstrap_servers=servers.kafka_bootstrap, acks="all")
+    topic, group = await _new_topic(servers, "commit"), f"group-{uuid.uuid4().hex[:8]}"
+    producer = AIOKafkaProducer(**servers.kafka_options(), acks="all")
     await producer.start()
     metadata = await producer.send_and_wait(topic, b"x", partition=0)
     await producer.stop()
 
     await _consume(servers, topic, group, 1)
 
-    checker = AIOKafkaConsumer(bootstrap_servers=servers.kafka_bootstrap, group_id=group)
+    checker = AIOKafkaConsumer(**servers.kafka_options(), group_id=group)
     await checker.start()
     try:
         committed = await checker.committed(TopicPartition(topic, 0))

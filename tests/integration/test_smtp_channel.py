@@ -1,5 +1,6 @@
 """The email channel against a real SMTP server of the test's own: one connection is reused
-for many messages, and a connection the server dropped or one left idle is replaced."""
+for many messages, and a connection the server dropped or one left idle is replaced; an
+address the relay cannot take (it has no SMTPUTF8, as aiosmtpd by default) fails for good."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from services.notifier.channels import Retries, SmtpEmailChannel
 from services.notifier.domain import OutgoingReply, Recipient
+from services.notifier.handlers import PermanentDeliveryError
 from services.notifier.settings import SmtpSettings
 from shared.events import ContactMethod, ReplyKind
 
@@ -24,9 +26,11 @@ class Relay:
 
     connections: int = 0
     messages: list[bytes] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
     open: list[SMTP] = field(default_factory=list)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
+        self.recipients.extend(envelope.rcpt_tos)
         content = envelope.content or b""
         self.messages.append(content if isinstance(content, bytes) else content.encode())
         return "250 OK"
@@ -59,10 +63,10 @@ async def relay() -> AsyncIterator[tuple[Relay, int]]:
     await server.wait_closed()
 
 
-def _reply(number: int) -> OutgoingReply:
+def _reply(number: int, address: str = "alex@example.org") -> OutgoingReply:
     return OutgoingReply(
         kind=ReplyKind.ACKNOWLEDGEMENT,
-        recipient=Recipient(ContactMethod.EMAIL, "alex@example.org"),
+        recipient=Recipient(ContactMethod.EMAIL, address),
         subject=f"Your report {number}",
         text="Thank you.",
         html="<p>Thank you.</p>",
@@ -111,3 +115,30 @@ async def test_a_connection_idle_too_long_is_not_trusted(relay: tuple[Relay, int
 
     assert len(server.messages) == 2
     assert server.connections == 2
+
+
+async def test_finding_10_an_idn_domain_reaches_the_relay_in_ascii_form(
+    relay: tuple[Relay, int],
+) -> None:
+    server, port = relay
+    channel = _channel(port)
+
+    await channel.send(_reply(1, "alex@xn--80ak6aa92e.com"))
+    await channel.close()
+
+    assert server.recipients == ["alex@xn--80ak6aa92e.com"]
+    assert b"To: alex@xn--80ak6aa92e.com" in server.messages[0]
+
+
+async def test_finding_10_an_address_needing_smtputf8_fails_for_good_without_retries(
+    relay: tuple[Relay, int],
+) -> None:
+    server, port = relay
+    channel = _channel(port)  # three attempts for what may pass
+
+    with pytest.raises(PermanentDeliveryError, match="cannot take this address"):
+        await channel.send(_reply(1, "jörg@example.de"))
+    await channel.close()
+
+    assert server.connections == 1  # tried once: a retry would have connected again
+    assert server.messages == []

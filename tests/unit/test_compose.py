@@ -14,6 +14,8 @@ import jsonschema
 import pytest
 import yaml
 
+from shared.kafka_access import principals
+from shared.kafka_cli import password_variable
 from shared.topics import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,6 +51,10 @@ def test_services_wait_for_healthy_dependencies_that_have_healthchecks(
     services = compose["services"]
     for name in SERVICES:
         for dependency, condition in services[name]["depends_on"].items():
+            if dependency == "kafka-provision":  # a one-shot job: wait for it to finish
+                assert condition == {"condition": "service_completed_successfully"}
+                dependency = "kafka"  # noqa: PLW2901 - which it waits for, healthy
+                condition = services["kafka-provision"]["depends_on"][dependency]  # noqa: PLW2901
             assert condition == {"condition": "service_healthy"}
             assert "healthcheck" in services[dependency], dependency
 
@@ -60,3 +66,32 @@ def test_kafka_runs_kraft_and_mongo_a_replica_set(compose: dict[str, Any]) -> No
     assert kafka["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
     assert mongo["image"] == "mongo:8"
     assert "--replSet" in mongo["command"]
+
+
+def test_finding_1_kafka_authenticates_every_client_and_denies_what_no_acl_grants(
+    compose: dict[str, Any],
+) -> None:
+    kafka = compose["services"]["kafka"]["environment"]
+    protocols = dict(
+        pair.split(":") for pair in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(",")
+    )
+
+    assert set(protocols.values()) == {"SASL_PLAINTEXT"}
+    assert kafka["KAFKA_AUTHORIZER_CLASS_NAME"].endswith("StandardAuthorizer")
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert kafka["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+
+
+def test_finding_1_each_service_signs_in_to_kafka_as_its_own_principal(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    provision = services["kafka-provision"]["environment"]
+    for name in SERVICES:
+        environment = services[name]["environment"]
+        assert environment["KAFKA_USERNAME"] == name
+        variable = password_variable(name)
+        assert environment["KAFKA_PASSWORD"] == f"${{{variable}:?see README, Docker}}"
+        assert provision[variable] == environment["KAFKA_PASSWORD"]
+    for principal in principals():
+        assert password_variable(principal) in provision

@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from services.intake.access import ChannelAccess, ForbiddenError, RateLimiter, StatusTokens
+from services.intake.access import (
+    ChannelAccess,
+    ForbiddenError,
+    RateLimiter,
+    StatusTokens,
+    update_role,
+)
 from services.intake.catalogue import CATALOGUE
 from services.intake.domain import (
     ANONYMOUS_NOTICE,
@@ -19,9 +25,14 @@ from services.intake.domain import (
     ReportSubmission,
     immediate_guidance,
 )
-from services.intake.handlers import IdempotencyConflictError, learn_reply, submit_report
+from services.intake.handlers import (
+    IdempotencyConflictError,
+    ReportIds,
+    learn_reply,
+    submit_report,
+)
 from shared.api_keys import ApiKeys, UnauthenticatedError
-from shared.events import Channel, ReportType
+from shared.events import Channel, ReportType, UpdateRole
 from tests import factories
 from tests.fakes import FrozenClock
 from tests.fakes.intake import FakeReports
@@ -230,3 +241,54 @@ def test_status_tokens_are_stable_per_report_and_unguessable_across_reports() ->
     assert not tokens.matches(report, None)
     assert not tokens.matches(report, "tökén-ñot-ascii")
     assert not StatusTokens(b"other").matches(report, tokens.token_for(report))
+
+
+def test_finding_12_report_ids_are_per_key_stable_and_need_the_secret() -> None:
+    ids = ReportIds(b"server secret")
+    first = ids.for_submission(Channel.WEB, "key-a", "form-1")
+
+    assert ids.for_submission(Channel.WEB, "key-a", "form-1") == first
+    assert ids.for_submission(Channel.WEB, "key-b", "form-1") != first
+    assert ReportIds(b"other secret").for_submission(Channel.WEB, "key-a", "form-1") != first
+    assert ReportIds().for_submission(Channel.WEB, "key-a", "form-1") != first
+    assert ids.for_submission(Channel.WEB, "key-a", None) != ids.for_submission(
+        Channel.WEB, "key-a", None
+    )
+
+
+async def test_finding_12_the_submitting_key_is_kept_with_the_report() -> None:
+    reports, clock = FakeReports(), FrozenClock()
+    accepted = await submit_report(
+        SUBMISSION.validate_python(factories.submission_body()),
+        channel=Channel.WEB,
+        force_code="LP",
+        reports=reports,
+        clock=clock,
+        key_id="key-a",
+    )
+
+    assert reports.stored[accepted.submitted.report_id].key_id == "key-a"
+
+
+@pytest.mark.parametrize(
+    ("channel", "key_id", "reporter", "role"),
+    [
+        (Channel.WEB, "web-a", False, UpdateRole.SUBMITTER),
+        (Channel.WEB, "web-b", False, None),
+        (Channel.PARTNER, "partner", False, None),
+        (Channel.PARTNER, "partner", True, UpdateRole.REPORTER),
+        (Channel.PHONE, "phone", False, UpdateRole.CALL_HANDLER),
+    ],
+)
+def test_finding_2_only_the_submitter_the_reporter_or_a_call_handler_may_add_to_a_report(
+    channel: Channel, key_id: str, reporter: bool, role: UpdateRole | None
+) -> None:
+    found = update_role(
+        caller_channel=channel,
+        caller_key_id=key_id,
+        report_channel=Channel.WEB,
+        report_key_id="web-a",
+        reporter_proven=reporter,
+    )
+
+    assert found is role

@@ -1,0 +1,61 @@
+"""`frontdesk kafka acls|provision`: the Kafka principals and ACLs, shown and applied.
+
+`provision` signs in with the `KAFKA_*` settings as an administrator (a super user of the
+cluster), creates every topic, sets each principal's SCRAM-SHA-512 password from
+`KAFKA_PASSWORD_OF_<PRINCIPAL>` (upper case, `-` as `_`: `KAFKA_PASSWORD_OF_CHANNEL_PARTNER`)
+and adds every ACL. It is idempotent: run it at every deployment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shared.kafka_access import grants, principals, provision
+from shared.settings import KafkaSettings
+
+kafka = typer.Typer(help="Kafka principals and ACLs: show, provision", no_args_is_help=True)
+console = Console()
+MIN_PASSWORD_CHARS = 24
+
+
+def password_variable(principal: str) -> str:
+    return "KAFKA_PASSWORD_OF_" + principal.upper().replace("-", "_")
+
+
+@kafka.command("acls")
+def show_acls() -> None:
+    """Every ACL the system needs; anything else is denied."""
+    table = Table("principal", "may", "resource", "name")
+    for grant in grants():
+        table.add_row(
+            f"User:{grant.principal}", grant.operation.name, grant.resource.name, grant.name
+        )
+    console.print(table)
+
+
+@kafka.command("provision")
+def provision_cluster(
+    credentials: Annotated[
+        bool, typer.Option(help="Set each principal's SCRAM password (off: managed elsewhere)")
+    ] = True,
+) -> None:
+    """Topics, credentials and ACLs, as the administrator the KAFKA_* settings name."""
+    passwords = _passwords_from_environment() if credentials else {}
+    asyncio.run(provision(KafkaSettings(), passwords))
+    console.print(f"provisioned: {len(passwords)} credentials, {len(grants())} ACLs")
+
+
+def _passwords_from_environment() -> dict[str, str]:
+    passwords = {name: os.environ.get(password_variable(name), "") for name in principals()}
+    weak = [password_variable(n) for n, p in passwords.items() if len(p) < MIN_PASSWORD_CHARS]
+    if weak:
+        raise typer.BadParameter(
+            f"missing or shorter than {MIN_PASSWORD_CHARS} characters: {', '.join(weak)}"
+        )
+    return passwords
