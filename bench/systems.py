@@ -208,7 +208,11 @@ class Pipeline:
     body: dict[str, Any] = field(default_factory=factories.submission_body)
 
     async def start(self) -> None:
-        settings = {"INTAKE_RATE_LIMIT_BURST": "1000000"} | self.settings
+        unlimited = {
+            "INTAKE_RATE_LIMIT_BURST": "1000000",
+            "INTAKE_ADDRESS_RATE_LIMIT_BURST": "1000000",
+        }
+        settings = unlimited | self.settings
         self.running = await asyncio.to_thread(
             system_runner.start_services, STACK, PORT_OFFSET, settings
         )

@@ -87,5 +87,13 @@ class ServiceSettings(BaseSettings):
     log: LogSettings = Field(default_factory=LogSettings)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=0, le=65535)
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks of reverse proxies whose X-Forwarded-For is "
+        'believed, e.g. ["10.0.0.5", "10.1.0.0/16"]; none by default.',
+    )
+    header_timeout_s: float = Field(default=10.0, gt=0, description="To send the headers.")
+    body_timeout_s: float = Field(default=10.0, gt=0, description="To send the body after.")
+    keep_alive_timeout_s: float = Field(default=5.0, gt=0, description="Idle between requests.")
     database: str = Field(default="frontdesk", min_length=1)
     outbox_relay_interval_s: float = Field(default=5.0, gt=0)

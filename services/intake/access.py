@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import math
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from shared.api_keys import ApiKeys
@@ -66,26 +67,49 @@ class _Bucket:
 
 @dataclass
 class RateLimiter:
-    """A token bucket per API key: `burst` requests at once, refilled at `per_second`.
+    """A token bucket per key (an API key, a client address): `burst` requests at once,
+    refilled at `per_second`.
 
-    Per process: with several intake instances the effective limit is per instance.
+    At most `max_buckets` are kept, the least recently used dropped first, so a flood of
+    addresses cannot grow memory without bound; a dropped bucket starts full again, which is
+    exact for a bucket idle for `burst / per_second` seconds. Per process: with several
+    intake instances the effective limit is per instance.
     """
 
     per_second: float
     burst: int
-    _buckets: dict[str, _Bucket] = field(default_factory=dict)
+    max_buckets: int = 100_000
+    _buckets: OrderedDict[str, _Bucket] = field(default_factory=OrderedDict)
 
-    def retry_after(self, key_id: str, now: float) -> int | None:
-        """None if the request may go now; else how many whole seconds to wait."""
-        bucket = self._buckets.setdefault(key_id, _Bucket(float(self.burst), now))
+    def retry_after(self, key: str, now: float) -> int | None:
+        """None if the request may go now (and spends a token); else whole seconds to wait."""
+        bucket = self._refilled(key, now)
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return None
+        return self._wait(bucket)
+
+    def waiting(self, key: str, now: float) -> int | None:
+        """Like `retry_after`, but spends nothing: is this key's bucket empty now?"""
+        bucket = self._refilled(key, now)
+        return None if bucket.tokens >= 1 else self._wait(bucket)
+
+    def _refilled(self, key: str, now: float) -> _Bucket:
+        bucket = self._buckets.pop(key, None) or _Bucket(float(self.burst), now)
         bucket.tokens = min(
             float(self.burst), bucket.tokens + (now - bucket.updated_at) * self.per_second
         )
         bucket.updated_at = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            return None
+        self._buckets[key] = bucket  # the most recently used is last
+        while len(self._buckets) > self.max_buckets:
+            self._buckets.popitem(last=False)
+        return bucket
+
+    def _wait(self, bucket: _Bucket) -> int:
         return max(1, math.ceil((1 - bucket.tokens) / self.per_second))
+
+    def __len__(self) -> int:
+        return len(self._buckets)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -18,11 +17,13 @@ from fastapi import (
     Query,
     status,
 )
+from fastapi.routing import APIRoute
 from pydantic import AwareDatetime, BaseModel, Field
 
-from services.intake.access import ChannelAccess, ForbiddenError, RateLimiter, StatusTokens
+from services.intake.access import ChannelAccess, ForbiddenError, StatusTokens
 from services.intake.catalogue import CATALOGUE, ReportTypeDefinition
 from services.intake.domain import AnySubmission, ReportSubmission, immediate_guidance
+from services.intake.edge import admitted_caller
 from services.intake.handlers import (
     IdempotencyConflictError,
     ReportIds,
@@ -37,8 +38,8 @@ from services.intake.updates import (
     add_information,
     update_guidance,
 )
-from shared.answers import ErrorAnswer
-from shared.api_keys import Caller, bearer_caller
+from shared.answers import ErrorAnswer, InvalidFields
+from shared.api_keys import Caller
 from shared.clock import Clock
 from shared.events import ReportType
 
@@ -97,17 +98,17 @@ def _definition(definition: ReportTypeDefinition) -> ServiceDefinition:
     )
 
 
-def catalogue_router() -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["catalogue"])
+def catalogue_router(route_class: type[APIRoute]) -> APIRouter:
+    router = APIRouter(prefix="/v1", tags=["catalogue"], route_class=route_class)
 
-    @router.get("/services", response_model=list[ServiceDefinition])
+    @router.get("/services", response_model=list[ServiceDefinition], responses=refusals(429))
     async def list_services() -> list[ServiceDefinition]:
         return [_definition(definition) for definition in CATALOGUE.values()]
 
     @router.get(
         "/services/{service_code}",
         response_model=ServiceDefinition,
-        responses={404: {"model": ErrorAnswer}},
+        responses=refusals(404, 422, 429),
     )
     async def get_service(service_code: str) -> ServiceDefinition:
         try:
@@ -118,21 +119,37 @@ def catalogue_router() -> APIRouter:
     return router
 
 
-def _caller_dependency(access: ChannelAccess, limiter: RateLimiter) -> Any:
-    authenticate = bearer_caller(access.keys)
-
-    async def caller(authorization: Annotated[str | None, Header()] = None) -> Caller:
-        known = await authenticate(authorization)
-        if (wait := limiter.retry_after(known.key_id, time.monotonic())) is not None:
-            raise HTTPException(429, "too many requests", {"Retry-After": str(wait)})
-        return known
-
-    return caller
-
-
-REFUSALS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorAnswer} for code in (401, 403, 409, 413, 429, 503)
+#: When each refusal is given. Bodies are `ErrorAnswer`, but 422's (`InvalidFields`) and
+#: 408's (none: the server answers it, before the app has the body).
+REFUSAL_REASONS = {
+    400: "The body is not valid JSON (not UTF-8, malformed, nested too deep, huge numbers).",
+    401: "No API key, or an unknown one (`WWW-Authenticate: Bearer`).",
+    403: "The channel may not do this.",
+    404: "No such thing (or not with this token).",
+    408: "The body did not arrive in time; the connection is closed.",
+    409: "The Idempotency-Key was used for another body.",
+    413: "The body is over the size limit, declared or streamed.",
+    415: "The body is not `application/json`.",
+    422: "Invalid fields, each named by its path; values are not echoed.",
+    429: "Over a rate limit: of the client address, of failed keys, or of the key (`Retry-After`).",
+    503: "The report store is unreachable; nothing was saved (`Retry-After`).",
 }
+
+
+def refusals(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for these refusals, each with its reason and body schema."""
+    return {code: _refusal(code) for code in codes}
+
+
+def _refusal(code: int) -> dict[str, Any]:
+    if code == status.HTTP_408_REQUEST_TIMEOUT:
+        return {"description": REFUSAL_REASONS[code]}  # answered by the server: no body
+    model = InvalidFields if code == status.HTTP_422_UNPROCESSABLE_CONTENT else ErrorAnswer
+    return {"model": model, "description": REFUSAL_REASONS[code]}
+
+
+#: What a route with a JSON body and an API key can be refused with.
+REFUSALS = refusals(400, 401, 403, 408, 409, 413, 415, 422, 429, 503)
 
 
 def reports_router(
@@ -141,12 +158,12 @@ def reports_router(
     clock: Clock,
     force_code: str,
     access: ChannelAccess,
-    limiter: RateLimiter,
+    route_class: type[APIRoute],
     tokens: StatusTokens,
     report_ids: ReportIds,
 ) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["reports"])
-    authenticated = Depends(_caller_dependency(access, limiter))
+    router = APIRouter(prefix="/v1", tags=["reports"], route_class=route_class)
+    authenticated = Depends(admitted_caller)
 
     @router.post(
         "/reports",
@@ -195,7 +212,7 @@ def reports_router(
     @router.get(
         "/reports/{report_id}",
         response_model=ReportStatusView,
-        responses={404: {"model": ErrorAnswer}},
+        responses=refusals(404, 422, 429),
     )
     async def get_report_status(report_id: uuid.UUID, token: str | None = None) -> ReportStatusView:
         stored = await reports.get(report_id) if tokens.matches(report_id, token) else None
@@ -217,7 +234,7 @@ def updates_router(
     updates: UpdateLog,
     clock: Clock,
     access: ChannelAccess,
-    limiter: RateLimiter,
+    route_class: type[APIRoute],
     tokens: StatusTokens,
 ) -> APIRouter:
     """`POST /v1/reports/{id}/updates`: information added to a report, re-assessed.
@@ -227,14 +244,14 @@ def updates_router(
     handler's (`access.CALL_HANDLER_CHANNEL`). Any other report answers 404, as a report
     that does not exist does: a key learns nothing of reports that are not its own.
     """
-    router = APIRouter(prefix="/v1", tags=["reports"])
-    authenticated = Depends(_caller_dependency(access, limiter))
+    router = APIRouter(prefix="/v1", tags=["reports"], route_class=route_class)
+    authenticated = Depends(admitted_caller)
 
     @router.post(
         "/reports/{report_id}/updates",
         status_code=status.HTTP_202_ACCEPTED,
         response_model=UpdateAccepted,
-        responses={**REFUSALS, 404: {"model": ErrorAnswer}},
+        responses=REFUSALS | refusals(404),
     )
     async def post_report_update(
         report_id: uuid.UUID,

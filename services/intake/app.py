@@ -12,7 +12,9 @@ from fastapi import FastAPI
 from services.intake import SERVICE
 from services.intake.access import ChannelAccess, RateLimiter, StatusTokens
 from services.intake.adapters import MongoReports
+from services.intake.admission import Admission
 from services.intake.api import catalogue_router, reports_router, updates_router
+from services.intake.edge import admitted_routes
 from services.intake.handlers import ReportIds
 from services.intake.limits import BodySizeLimit, install_error_handlers
 from services.intake.settings import IntakeSettings
@@ -46,6 +48,20 @@ def _channel_access(settings: IntakeSettings) -> ChannelAccess:
     return ChannelAccess(keys=ApiKeys(dict(settings.api_keys)), allowed_types=allowed)
 
 
+def _admission(settings: IntakeSettings, access: ChannelAccess) -> Admission:
+    buckets = settings.rate_limit_max_buckets
+    return Admission(
+        keys=access.keys,
+        per_address=RateLimiter(
+            settings.address_rate_limit_per_s, settings.address_rate_limit_burst, buckets
+        ),
+        failed_keys=RateLimiter(
+            settings.failed_key_limit_per_s, settings.failed_key_limit_burst, buckets
+        ),
+        per_key=RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst, buckets),
+    )
+
+
 def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
     clock = clock or SystemClock()
     runtime = ServiceRuntime.create(
@@ -63,8 +79,8 @@ def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
         force_code=settings.force_code,
     )
     app = FastAPI(title="frontdesk intake", version="1", lifespan=runtime.lifespan)
-    app.include_router(catalogue_router())
-    limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
+    admitted = admitted_routes(_admission(settings, access))
+    app.include_router(catalogue_router(admitted))
     tokens = _status_tokens(settings)
     app.include_router(
         reports_router(
@@ -72,13 +88,15 @@ def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
             clock=clock,
             force_code=settings.force_code,
             access=access,
-            limiter=limiter,
+            route_class=admitted,
             tokens=tokens,
             report_ids=_report_ids(tokens),
         )
     )
     app.include_router(
-        updates_router(updates=reports, clock=clock, access=access, limiter=limiter, tokens=tokens)
+        updates_router(
+            updates=reports, clock=clock, access=access, route_class=admitted, tokens=tokens
+        )
     )
     app.include_router(runtime.health_router())
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -18,6 +18,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     model_validator,
 )
 
@@ -48,7 +49,11 @@ Place = Annotated[
 
 
 class Answers(BaseModel):
-    """Base of every type's answers: strict, trimmed, documented."""
+    """Base of every type's answers: strict, trimmed, documented.
+
+    Yes/no answers are `StrictBool`: some raise urgency, so `"yes"`, `1` or `"true"` are
+    refused (422) rather than guessed at.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
@@ -67,27 +72,27 @@ class CrimeAnswers(Answers):
     crime_kind: CrimeKind = Field(description="What kind of crime it was.")
     occurred_at: AwareDatetime | None = Field(default=None, description="When it happened.")
     location: Place
-    suspect_known: bool = Field(default=False, description="You know who did it.")
-    suspect_present: bool = Field(default=False, description="The suspect is still there.")
-    weapon_seen: bool = Field(default=False, description="A weapon was seen or mentioned.")
-    injuries: bool = Field(default=False, description="Anyone was hurt.")
+    suspect_known: StrictBool = Field(default=False, description="You know who did it.")
+    suspect_present: StrictBool = Field(default=False, description="The suspect is still there.")
+    weapon_seen: StrictBool = Field(default=False, description="A weapon was seen or mentioned.")
+    injuries: StrictBool = Field(default=False, description="Anyone was hurt.")
 
 
 class Vehicle(Answers):
     registration: Registration
     make: ShortText | None = Field(default=None, description="Make, e.g. Ford.")
     colour: ShortText | None = Field(default=None, description="Colour.")
-    reporters_vehicle: bool = Field(default=False, description="This is your vehicle.")
+    reporters_vehicle: StrictBool = Field(default=False, description="This is your vehicle.")
 
 
 class CollisionAnswers(Answers):
     occurred_at: AwareDatetime = Field(description="When the collision happened.")
     location: Place
     vehicles: list[Vehicle] = Field(min_length=1, max_length=20, description="Vehicles involved.")
-    injuries: bool = Field(description="Anyone was injured.")
+    injuries: StrictBool = Field(description="Anyone was injured.")
     injury_details: ShortText | None = Field(default=None, description="Who was hurt, and how.")
-    road_blocked: bool = Field(default=False, description="The road is blocked now.")
-    other_driver_stopped: bool = Field(description="Every driver stopped and gave details.")
+    road_blocked: StrictBool = Field(default=False, description="The road is blocked now.")
+    other_driver_stopped: StrictBool = Field(description="Every driver stopped and gave details.")
 
     @model_validator(mode="after")
     def _injuries_are_described(self) -> Self:
@@ -109,8 +114,8 @@ class FraudAnswers(Answers):
     amount_lost_gbp: float = Field(ge=0, le=100_000_000, description="Money lost, in pounds.")
     payment_method: PaymentMethod = Field(description="How the money was paid.")
     first_contact: ShortText = Field(description="How the fraudster first contacted you.")
-    ongoing: bool = Field(default=False, description="The fraudster is still in contact.")
-    bank_informed: bool = Field(default=False, description="You have told your bank.")
+    ongoing: StrictBool = Field(default=False, description="The fraudster is still in contact.")
+    bank_informed: StrictBool = Field(default=False, description="You have told your bank.")
 
 
 class VehicleStatus(StrEnum):
@@ -124,7 +129,7 @@ class VehicleAnswers(Answers):
     make: ShortText = Field(description="Make, e.g. Ford.")
     model: ShortText | None = Field(default=None, description="Model, e.g. Fiesta.")
     colour: ShortText = Field(description="Colour.")
-    keys_taken: bool = Field(default=False, description="The keys were taken too.")
+    keys_taken: StrictBool = Field(default=False, description="The keys were taken too.")
     last_seen_at: AwareDatetime = Field(description="When you last saw it.")
     last_seen_location: Place
 
@@ -141,8 +146,8 @@ class AsbCategory(StrEnum):
 class AsbAnswers(Answers):
     category: AsbCategory = Field(description="What kind of behaviour.")
     location: Place
-    ongoing: bool = Field(default=False, description="It is going on now.")
-    happens_regularly: bool = Field(default=False, description="It keeps happening.")
+    ongoing: StrictBool = Field(default=False, description="It is going on now.")
+    happens_regularly: StrictBool = Field(default=False, description="It keeps happening.")
 
 
 class MissingPersonAnswers(Answers):
@@ -155,7 +160,7 @@ class MissingPersonAnswers(Answers):
     )
     last_seen_at: AwareDatetime = Field(description="When they were last seen.")
     last_seen_location: Place
-    vulnerable: bool = Field(default=False, description="They are at risk (health, age...).")
+    vulnerable: StrictBool = Field(default=False, description="They are at risk (health, age...).")
     relationship: ShortText | None = Field(default=None, description="Who they are to you.")
 
 

@@ -12,7 +12,7 @@ import hashlib
 from typing import Annotated, Literal, Self
 
 import phonenumbers
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from services.intake.catalogue import (
     AsbAnswers,
@@ -61,8 +61,8 @@ class SafeContact(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    email_safe: bool = Field(default=True, description="Email to you is safe to send.")
-    sms_safe: bool = Field(default=True, description="Text messages to you are safe to send.")
+    email_safe: StrictBool = Field(default=True, description="Email to you is safe to send.")
+    sms_safe: StrictBool = Field(default=True, description="Text messages to you are safe to send.")
     safe_times: SingleLineText | None = Field(
         default=None, max_length=200, description="When it is safe to contact you."
     )
@@ -105,8 +105,8 @@ class SubmissionBase(BaseModel):
     description: MultiLineText = Field(
         min_length=1, max_length=10_000, description="What happened, in the reporter's words."
     )
-    happening_now: bool = Field(default=False, description="It is happening now.")
-    someone_in_danger: bool = Field(default=False, description="Someone is in danger now.")
+    happening_now: StrictBool = Field(default=False, description="It is happening now.")
+    someone_in_danger: StrictBool = Field(default=False, description="Someone is in danger now.")
     contact: ContactDetails | None = Field(
         default=None, description="How to reply; leave out to report anonymously."
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from fastapi import FastAPI, Request, status
+from fastapi import FastAPI, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -15,8 +15,12 @@ from shared.mongo import TRANSIENT_MONGO_ERRORS
 log = structlog.get_logger(__name__)
 
 
-class BodyTooLargeError(Exception):
-    pass
+class BodyTooLargeError(HTTPException):
+    """A streamed (chunked) body went past the limit: an HTTPException, so that FastAPI,
+    which answers 400 to any other error while reading a body, answers 413."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(status.HTTP_413_CONTENT_TOO_LARGE, _too_large(max_bytes))
 
 
 class BodySizeLimit:
@@ -41,7 +45,7 @@ class BodySizeLimit:
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_bytes:
-                raise BodyTooLargeError
+                raise BodyTooLargeError(self.max_bytes)
             return message
 
         try:
@@ -51,10 +55,14 @@ class BodySizeLimit:
 
     async def _refuse(self, send: Send) -> None:
         response = JSONResponse(
-            {"detail": f"the body is larger than {self.max_bytes} bytes"},
+            {"detail": _too_large(self.max_bytes)},
             status_code=status.HTTP_413_CONTENT_TOO_LARGE,
         )
         await response({"type": "http"}, _no_receive, send)
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"the body is larger than {max_bytes} bytes"
 
 
 async def _no_receive() -> Message:

@@ -44,8 +44,19 @@ class IntakeSettings(ServiceSettings):
         default_factory=_default_channel_types
     )
     max_body_bytes: int = Field(default=64 * 1024, gt=0)
-    rate_limit_per_s: float = Field(default=5.0, gt=0)
-    rate_limit_burst: int = Field(default=20, ge=1)
+    rate_limit_per_s: float = Field(default=50.0, gt=0, description="Per key: the channel.")
+    rate_limit_burst: int = Field(default=200, ge=1)
+    address_rate_limit_per_s: float = Field(
+        default=2.0, gt=0, description="Per client address, with or without a key."
+    )
+    address_rate_limit_burst: int = Field(default=20, ge=1)
+    failed_key_limit_per_s: float = Field(
+        default=0.1, gt=0, description="Failed authentications per client address."
+    )
+    failed_key_limit_burst: int = Field(default=10, ge=1)
+    rate_limit_max_buckets: int = Field(
+        default=100_000, ge=1, description="Buckets kept per limit; the idlest go first."
+    )
     status_token_secret: SecretStr | None = Field(
         default=None, description="Secret of the status tokens; random per process if unset."
     )

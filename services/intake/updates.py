@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from services.intake import SERVICE
 from services.intake.access import ChannelAccess, update_role
@@ -35,8 +35,8 @@ class ReportUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     information: MultiLineText = Field(min_length=1, max_length=10_000, description="What is new.")
-    happening_now: bool = Field(default=False, description="It is happening now.")
-    someone_in_danger: bool = Field(default=False, description="Someone is in danger now.")
+    happening_now: StrictBool = Field(default=False, description="It is happening now.")
+    someone_in_danger: StrictBool = Field(default=False, description="Someone is in danger now.")
 
     def fingerprint(self) -> str:
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()

@@ -31,7 +31,10 @@ def running_system(servers: Servers) -> Iterator[dict[str, int]]:
     running = system.start_services(
         stack.STACKS["test"],
         port_offset=PORT_OFFSET,
-        settings={"INTAKE_RATE_LIMIT_BURST": "100000"},  # contract tests send many requests
+        settings={  # contract tests send many requests, all from 127.0.0.1
+            "INTAKE_RATE_LIMIT_BURST": "100000",
+            "INTAKE_ADDRESS_RATE_LIMIT_BURST": "100000",
+        },
     )
     try:
         yield {item.service.name: item.port for item in running}

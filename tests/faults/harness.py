@@ -41,6 +41,7 @@ WEB_KEY = {"Authorization": "Bearer local-web-key"}
 FAILPOINT_DEADLINE_S = 120
 SETTINGS = {
     "INTAKE_RATE_LIMIT_BURST": "100000",
+    "INTAKE_ADDRESS_RATE_LIMIT_BURST": "100000",
     # A send claimed by a notifier killed mid-send is taken over when its lease runs out:
     # shorter sends (fewer, quicker attempts) allow a shorter lease, so recovery is quicker.
     "NOTIFIER_CLAIM_LEASE_S": "20",

@@ -18,7 +18,8 @@ from pymongo import AsyncMongoClient
 
 from shared.events import Event
 from shared.mongo import Document
-from shared.settings import KafkaSettings, MongoSettings
+from shared.serve import server_config
+from shared.settings import KafkaSettings, MongoSettings, ServiceSettings
 from tests.conftest import Servers
 
 pytestmark = pytest.mark.integration
@@ -165,10 +166,20 @@ def _free_port() -> int:
 
 
 @asynccontextmanager
-async def served_on_free_port(app: FastAPI) -> AsyncIterator[int]:
-    """Run an app (lifespan included) under uvicorn on a free port; yields the port."""
+async def served_on_free_port(
+    app: FastAPI, settings: ServiceSettings | None = None
+) -> AsyncIterator[int]:
+    """Run an app (lifespan included) under uvicorn on a free port; yields the port.
+
+    With `settings`, uvicorn is configured as `make run` configures it (read deadlines,
+    trusted proxies): the same `server_config`."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
+    config = (
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None)
+        if settings is None
+        else server_config(app, settings, port=port)
+    )
+    server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
 
     async def started() -> bool:
