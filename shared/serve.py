@@ -9,14 +9,17 @@ import uvicorn
 from fastapi import FastAPI
 
 from shared.logging import configure_logging
+from shared.secret_guard import refuse_unsafe_secrets
 from shared.settings import ServiceSettings
 
 S = TypeVar("S", bound=ServiceSettings)
 
 
 def serve(service: str, settings: S, create_app: Callable[[S], FastAPI]) -> None:
-    """Configure logging, build the app from settings, serve until SIGTERM or Ctrl-C."""
+    """Configure logging, refuse development secrets in production, build the app from
+    settings, serve until SIGTERM or Ctrl-C."""
     configure_logging(settings.log, service)
+    refuse_unsafe_secrets(settings)
     uvicorn.run(
         create_app(settings),
         host=settings.http_host,

@@ -8,7 +8,16 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import structlog
-from fastapi import APIRouter, BackgroundTasks, Body, Depends, Header, HTTPException, status
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    Body,
+    Depends,
+    Header,
+    HTTPException,
+    Response,
+    status,
+)
 from pydantic import AwareDatetime, BaseModel, Field
 
 from services.intake.access import ChannelAccess, ForbiddenError, RateLimiter, StatusTokens
@@ -125,6 +134,11 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 }
 
 
+async def _no_store(response: Response) -> None:
+    """Answers carrying a status token stay out of every cache (browser, proxy, CDN)."""
+    response.headers["Cache-Control"] = "no-store"
+
+
 def reports_router(
     *,
     reports: Reports,
@@ -134,7 +148,7 @@ def reports_router(
     limiter: RateLimiter,
     tokens: StatusTokens,
 ) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["reports"])
+    router = APIRouter(prefix="/v1", tags=["reports"], dependencies=[Depends(_no_store)])
     authenticated = Depends(_caller_dependency(access, limiter))
 
     @router.post(

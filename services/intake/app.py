@@ -11,11 +11,11 @@ from services.intake import SERVICE
 from services.intake.access import ChannelAccess, RateLimiter, StatusTokens
 from services.intake.adapters import MongoReports
 from services.intake.api import catalogue_router, reports_router, updates_router
-from services.intake.limits import BodySizeLimit, install_error_handlers
 from services.intake.settings import IntakeSettings
 from services.intake.subscribers import register_subscribers
 from shared.api_keys import ApiKeys
 from shared.clock import Clock, SystemClock
+from shared.http_app import create_service_app
 from shared.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
@@ -53,7 +53,7 @@ def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
         clock=clock,
         force_code=settings.force_code,
     )
-    app = FastAPI(title="frontdesk intake", version="1", lifespan=runtime.lifespan)
+    app = create_service_app(runtime, "frontdesk intake", public_openapi=True)
     app.include_router(catalogue_router())
     limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     app.include_router(
@@ -67,7 +67,4 @@ def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
         )
     )
     app.include_router(updates_router(updates=reports, clock=clock, access=access, limiter=limiter))
-    app.include_router(runtime.health_router())
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    install_error_handlers(app)
     return app

@@ -1,4 +1,4 @@
-"""HTTP plumbing of intake: a body-size limit, and error answers that carry no input."""
+"""HTTP plumbing of every service: a body-size limit, and error answers that carry no input."""
 
 from __future__ import annotations
 
@@ -72,10 +72,10 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(status_code=422, content={"detail": problems})
 
     async def store_unavailable(_request: Request, error: Exception) -> JSONResponse:
-        log.warning("report_store_unavailable", error=type(error).__name__)
+        log.warning("store_unavailable", error=type(error).__name__)
         return JSONResponse(
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-            content={"detail": "The report store is unavailable; nothing was saved. Try again."},
+            content={"detail": "The store is unavailable; nothing was saved. Try again."},
             headers={"Retry-After": "5"},
         )
 
