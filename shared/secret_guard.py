@@ -8,7 +8,11 @@ value.
 
 from __future__ import annotations
 
+import structlog
+
 from shared.settings import SecretSetting, ServiceSettings
+
+log = structlog.get_logger(__name__)
 
 MIN_SECRET_BYTES = 32
 #: Values the local stacks configure (deploy/local/run.py and stack.py); a unit test keeps
@@ -43,6 +47,7 @@ def refuse_unsafe_secrets(settings: ServiceSettings) -> None:
         return
     problems = [p for s in settings.secret_settings() if (p := problem_with(s)) is not None]
     if problems:
+        log.error("unsafe_secrets", problems=problems)
         raise UnsafeSecretsError(
             "refusing to start in production (FRONTDESK_ENVIRONMENT is not 'local'): "
             + "; ".join(problems)
