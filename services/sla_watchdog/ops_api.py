@@ -37,6 +37,10 @@ def _within_calendar(value: datetime) -> datetime:
 WindowEdge = Annotated[AwareDatetime, AfterValidator(_within_calendar)]
 
 
+class CsvResponse(PlainTextResponse):
+    media_type = "text/csv"
+
+
 class ClockRows(Protocol):
     async def rows(self, query: dict[str, Any], limit: int) -> list[ClockRow]: ...
 
@@ -138,16 +142,16 @@ def ops_router(clocks: ClockRows, clock: Clock) -> APIRouter:
         """Open clocks, nearest to breaking first."""
         return await open_items(grade, report_type, channel, force, state)
 
-    @router.get("/clocks.csv", response_class=PlainTextResponse)
+    @router.get("/clocks.csv", response_class=CsvResponse)
     async def open_clocks_csv(
         grade: Annotated[int | None, Query(ge=1, le=4)] = None,
         report_type: str | None = None,
         channel: str | None = None,
         force: str | None = None,
         state: OpsState | None = None,
-    ) -> PlainTextResponse:
+    ) -> CsvResponse:
         items = await open_items(grade, report_type, channel, force, state)
-        return PlainTextResponse(_csv(items), media_type="text/csv")
+        return CsvResponse(_csv(items))
 
     @router.get("/breaches", response_model=list[ClockItem])
     async def breaches() -> list[ClockItem]:

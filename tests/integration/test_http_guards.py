@@ -267,12 +267,13 @@ async def test_finding_8_compliance_answers_within_the_bounds_and_wants_since_be
 async def test_finding_13_clocks_csv_cells_cannot_run_as_formulas(
     watchdog: FastAPI, mongo: AsyncMongoClient[Document], database_name: str
 ) -> None:
-    forged = {
+    formula = '=HYPERLINK("http://evil.example","Open")'
+    forged: Document = {
         "_id": str(uuid.uuid4()),
         "state": "running",
         "started_at": NOW - timedelta(hours=30),
         "due_at": NOW - timedelta(hours=6),
-        "report_type": '=HYPERLINK("http://evil.example","Open")',
+        "report_type": formula,
         "channel": "@SUM(1+1)",
         "force_code": "+44",
         "route": "-2+3",
@@ -288,7 +289,7 @@ async def test_finding_13_clocks_csv_cells_cannot_run_as_formulas(
     ]
     for field in ("report_type", "channel", "force_code", "route", "warnings"):
         assert row[field].startswith("'"), field
-    assert row["report_type"] == "'" + forged["report_type"]
+    assert row["report_type"] == f"'{formula}"
     assert float(row["seconds_to_breach"]) == -6 * 3600  # our numbers stay numbers
 
 

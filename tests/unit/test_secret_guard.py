@@ -93,7 +93,7 @@ def test_finding_4_every_secret_the_local_stacks_configure_is_refused_in_product
             deployment=PRODUCTION, api_keys=keys, status_token_secret=SecretStr(STRONG)
         ),
         "INTAKE_STATUS_TOKEN_SECRET": IntakeSettings(
-            deployment=PRODUCTION, api_keys={STRONG: "web"}, status_token_secret=status_secret
+            deployment=PRODUCTION, api_keys={STRONG: Channel.WEB}, status_token_secret=status_secret
         ),
         "NOTIFIER_RECEIPT_TOKEN": NotifierSettings(
             deployment=PRODUCTION, receipt_token=SecretStr(stack.RECEIPT_TOKEN)
