@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Header, HTTPException
+from fastapi import Header, HTTPException, Request
 
 from shared.events import Channel
+from shared.failed_attempts import FailedAttempts
 
 
 class UnauthenticatedError(Exception):
@@ -50,5 +52,27 @@ def bearer_caller(keys: ApiKeys) -> Callable[..., Awaitable[Caller]]:
             return keys.authenticate(authorization)
         except UnauthenticatedError as error:
             raise HTTPException(401, str(error), {"WWW-Authenticate": "Bearer"}) from None
+
+    return caller
+
+
+def guarded_bearer_caller(
+    keys: ApiKeys, failures: FailedAttempts
+) -> Callable[..., Awaitable[Caller]]:
+    """`bearer_caller`, and a client address that sent too many bad keys gets 429 with
+    `Retry-After`: its keys are not even compared until the wait is over."""
+    authenticate = bearer_caller(keys)
+
+    async def caller(
+        request: Request, authorization: Annotated[str | None, Header()] = None
+    ) -> Caller:
+        client = request.client.host if request.client else "unknown"
+        if (wait := failures.retry_after(client, time.monotonic())) is not None:
+            raise HTTPException(429, "too many failed API keys", {"Retry-After": str(wait)})
+        try:
+            return await authenticate(authorization)
+        except HTTPException:
+            failures.record(client, time.monotonic())
+            raise
 
     return caller

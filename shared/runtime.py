@@ -9,13 +9,14 @@ background jobs end, then Mongo closes.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, FastAPI, Response
+from fastapi import APIRouter, FastAPI, Header, HTTPException, Response
 from faststream.kafka import KafkaBroker
 from prometheus_client import CONTENT_TYPE_LATEST
 from pymongo import AsyncMongoClient
@@ -111,11 +112,13 @@ class ServiceRuntime:
             log.info("service_stopped")
 
     def health_router(self) -> APIRouter:
-        """`GET /health`: 200 when Mongo and Kafka answer, else 503."""
+        """`GET /health`: 200 when Mongo and Kafka answer, else 503. `GET /metrics` for a
+        scraper sending `Authorization: Bearer <METRICS_TOKEN>`; 404 when no token is set."""
         router = APIRouter()
 
         @router.get("/metrics", include_in_schema=False)
-        async def metrics() -> Response:
+        async def metrics(authorization: Annotated[str | None, Header()] = None) -> Response:
+            self._check_scrape_token(authorization)
             return Response(self.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
         @router.get("/health", include_in_schema=False)
@@ -126,6 +129,14 @@ class ServiceRuntime:
             return {"service": self.name, **checks}
 
         return router
+
+    def _check_scrape_token(self, authorization: str | None) -> None:
+        token = self.settings.metrics.token
+        if token is None:
+            raise HTTPException(404, "metrics are off: no METRICS_TOKEN is set")
+        expected = f"Bearer {token.get_secret_value()}".encode()
+        if not hmac.compare_digest(expected, (authorization or "").encode("utf-8", "replace")):
+            raise HTTPException(401, "send the scrape token", {"WWW-Authenticate": "Bearer"})
 
     async def _mongo_ok(self) -> bool:
         try:

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from shared.logging import configure_logging
 from shared.read_deadlines import with_read_deadlines
+from shared.secret_guard import refuse_unsafe_secrets
 from shared.settings import ServiceSettings
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -35,6 +36,8 @@ def server_config(
 
 
 def serve(service: str, settings: S, create_app: Callable[[S], FastAPI]) -> None:
-    """Configure logging, build the app from settings, serve until SIGTERM or Ctrl-C."""
+    """Configure logging, refuse development secrets in production, build the app from
+    settings, serve until SIGTERM or Ctrl-C."""
     configure_logging(settings.log, service)
+    refuse_unsafe_secrets(settings)
     uvicorn.Server(server_config(create_app(settings), settings)).run()

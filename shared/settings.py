@@ -7,6 +7,7 @@ service; each service adds its own settings under its own prefix (`INTAKE_`, ...
 from __future__ import annotations
 
 import ssl
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr
@@ -77,6 +78,38 @@ class LogSettings(BaseSettings):
     format: Literal["auto", "json", "console"] = "auto"
 
 
+class DeploymentSettings(BaseSettings):
+    """Where the process runs. Only the local stacks (`make run`, `make test`) say `local`:
+    anything else is production, where development secrets are refused at start."""
+
+    model_config = SettingsConfigDict(env_prefix="FRONTDESK_", extra="ignore")
+
+    environment: Literal["local", "production"] = "production"
+
+
+class MetricsSettings(BaseSettings):
+    """Who may scrape `/metrics`: a client sending `Authorization: Bearer <METRICS_TOKEN>`.
+    Unset, `/metrics` answers 404."""
+
+    model_config = SettingsConfigDict(env_prefix="METRICS_", extra="ignore")
+
+    token: SecretStr | None = None
+
+
+@dataclass(frozen=True)
+class SecretSetting:
+    """A secret a service is configured with, by its environment variable, for the start
+    guard (shared/secret_guard.py). `values` is empty when unset."""
+
+    name: str
+    values: tuple[str, ...]
+    required: bool
+
+
+def secret_values(secret: SecretStr | None) -> tuple[str, ...]:
+    return () if secret is None else (secret.get_secret_value(),)
+
+
 class ServiceSettings(BaseSettings):
     """What every service needs; each service subclasses it with its own env prefix."""
 
@@ -97,3 +130,15 @@ class ServiceSettings(BaseSettings):
     keep_alive_timeout_s: float = Field(default=5.0, gt=0, description="Idle between requests.")
     database: str = Field(default="frontdesk", min_length=1)
     outbox_relay_interval_s: float = Field(default=5.0, gt=0)
+    deployment: DeploymentSettings = Field(default_factory=DeploymentSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    allowed_hosts: list[str] | None = Field(
+        default=None,
+        description="Host headers the HTTP API answers (JSON list); unset: localhost, "
+        "127.0.0.1 and the service's compose name. Any other Host gets 400.",
+    )
+    max_body_bytes: int = Field(default=64 * 1024, gt=0)
+
+    def secret_settings(self) -> list[SecretSetting]:
+        """Every secret of this process; services add theirs."""
+        return [SecretSetting("METRICS_TOKEN", secret_values(self.metrics.token), False)]

@@ -41,10 +41,13 @@ LOCAL_ONLY_SETTINGS = {
     "INTAKE_API_KEYS": json.dumps(LOCAL_KEYS),
     "REFERENCE_ISSUER_API_KEYS": json.dumps({"local-phone-key": "phone"}),
     "INTAKE_STATUS_TOKEN_SECRET": "local-only-status-token-secret",
+    "METRICS_TOKEN": "local-only-metrics-token",
+    # Allows the secrets above, refused anywhere else (shared/secret_guard.py).
+    "FRONTDESK_ENVIRONMENT": "local",
 }
 
 SERVICES = (
-    Service("intake", 8000, "public API: POST /v1/reports, docs at /docs"),
+    Service("intake", 8000, "public API: POST /v1/reports, OpenAPI at /openapi.json"),
     Service("classifier", 8001, "health at /health"),
     Service("reference_issuer", 8002, "health at /health"),
     Service("notifier", 8003, "health at /health"),

@@ -14,6 +14,7 @@ from services.classifier.settings import ClassifierSettings
 from services.classifier.subscribers import register_subscribers
 from services.classifier.triage_model import load_model
 from shared.clock import Clock, SystemClock
+from shared.http_app import create_service_app
 from shared.runtime import ServiceRuntime
 
 
@@ -28,6 +29,4 @@ def create_app(settings: ClassifierSettings, clock: Clock | None = None) -> Fast
     book = load_rules(settings.rules_file)
     classifier = Classifier(assessments, book, safety_net, clock or SystemClock())
     register_subscribers(runtime.broker, settings.kafka, classifier)
-    app = FastAPI(title="frontdesk classifier", version="1", lifespan=runtime.lifespan)
-    app.include_router(runtime.health_router())
-    return app
+    return create_service_app(runtime, "frontdesk classifier")

@@ -15,6 +15,7 @@ from fastapi import (
     Header,
     HTTPException,
     Query,
+    Response,
     status,
 )
 from fastapi.routing import APIRoute
@@ -152,6 +153,11 @@ def _refusal(code: int) -> dict[str, Any]:
 REFUSALS = refusals(400, 401, 403, 408, 409, 413, 415, 422, 429, 503)
 
 
+async def _no_store(response: Response) -> None:
+    """Answers carrying a status token stay out of every cache (browser, proxy, CDN)."""
+    response.headers["Cache-Control"] = "no-store"
+
+
 def reports_router(
     *,
     reports: Reports,
@@ -162,7 +168,9 @@ def reports_router(
     tokens: StatusTokens,
     report_ids: ReportIds,
 ) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["reports"], route_class=route_class)
+    router = APIRouter(
+        prefix="/v1", tags=["reports"], route_class=route_class, dependencies=[Depends(_no_store)]
+    )
     authenticated = Depends(admitted_caller)
 
     @router.post(

@@ -16,11 +16,11 @@ from services.intake.admission import Admission
 from services.intake.api import catalogue_router, reports_router, updates_router
 from services.intake.edge import admitted_routes
 from services.intake.handlers import ReportIds
-from services.intake.limits import BodySizeLimit, install_error_handlers
 from services.intake.settings import IntakeSettings
 from services.intake.subscribers import register_subscribers
 from shared.api_keys import ApiKeys
 from shared.clock import Clock, SystemClock
+from shared.http_app import create_service_app
 from shared.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
@@ -78,7 +78,7 @@ def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
         clock=clock,
         force_code=settings.force_code,
     )
-    app = FastAPI(title="frontdesk intake", version="1", lifespan=runtime.lifespan)
+    app = create_service_app(runtime, "frontdesk intake", public_openapi=True)
     admitted = admitted_routes(_admission(settings, access))
     app.include_router(catalogue_router(admitted))
     tokens = _status_tokens(settings)
@@ -98,7 +98,4 @@ def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
             updates=reports, clock=clock, access=access, route_class=admitted, tokens=tokens
         )
     )
-    app.include_router(runtime.health_router())
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    install_error_handlers(app)
     return app

@@ -6,7 +6,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from shared.events import Channel, ReportType
-from shared.settings import ServiceSettings
+from shared.settings import SecretSetting, ServiceSettings, secret_values
 
 
 def _every_type() -> list[ReportType]:
@@ -61,3 +61,14 @@ class IntakeSettings(ServiceSettings):
         default=None, description="Secret of the status tokens; random per process if unset."
     )
     max_ingress_message_bytes: int = Field(default=256 * 1024, gt=0)
+
+    def secret_settings(self) -> list[SecretSetting]:
+        return [
+            *super().secret_settings(),
+            SecretSetting("INTAKE_API_KEYS", tuple(self.api_keys), required=True),
+            SecretSetting(
+                "INTAKE_STATUS_TOKEN_SECRET",
+                secret_values(self.status_token_secret),
+                required=True,
+            ),
+        ]

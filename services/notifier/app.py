@@ -13,6 +13,7 @@ from services.notifier.settings import NotifierSettings
 from services.notifier.subscribers import register_subscribers
 from services.notifier.templates import ReplyRenderer
 from shared.clock import Clock, SystemClock
+from shared.http_app import create_service_app
 from shared.runtime import ServiceRuntime
 
 
@@ -39,7 +40,6 @@ def create_app(settings: NotifierSettings, clock: Clock | None = None) -> FastAP
         clock or SystemClock(),
     )
     register_subscribers(runtime.broker, settings.kafka, notifier)
-    app = FastAPI(title="frontdesk notifier", version="1", lifespan=runtime.lifespan)
+    app = create_service_app(runtime, "frontdesk notifier")
     app.include_router(receipts_router(notifier, settings.receipt_token))
-    app.include_router(runtime.health_router())
     return app

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.settings import SecretSetting, ServiceSettings, secret_values
 
 
 class SmtpSettings(BaseSettings):
@@ -56,3 +56,12 @@ class NotifierSettings(ServiceSettings):
     )
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
+
+    def secret_settings(self) -> list[SecretSetting]:
+        return [
+            *super().secret_settings(),
+            SecretSetting(
+                "NOTIFIER_RECEIPT_TOKEN", secret_values(self.receipt_token), required=True
+            ),
+            SecretSetting("NOTIFY_API_KEY", secret_values(self.notify.api_key), required=False),
+        ]

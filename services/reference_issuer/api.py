@@ -10,7 +10,8 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from services.reference_issuer.handlers import References, look_up
 from shared.answers import ErrorAnswer
-from shared.api_keys import ApiKeys, Caller, bearer_caller
+from shared.api_keys import ApiKeys, Caller, guarded_bearer_caller
+from shared.failed_attempts import FailedAttempts
 from shared.references import InvalidReferenceError
 
 
@@ -28,14 +29,14 @@ class ReferenceView(BaseModel):
     replied_at: AwareDatetime | None
 
 
-def references_router(references: References, keys: ApiKeys) -> APIRouter:
+def references_router(references: References, keys: ApiKeys, failures: FailedAttempts) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["references"])
-    authenticated = Depends(bearer_caller(keys))
+    authenticated = Depends(guarded_bearer_caller(keys, failures))
 
     @router.get(
         "/references/{reference}",
         response_model=ReferenceView,
-        responses={code: {"model": ErrorAnswer} for code in (400, 401, 404)},
+        responses={code: {"model": ErrorAnswer} for code in (400, 401, 404, 413, 429)},
     )
     async def get_reference(reference: str, caller: Caller = authenticated) -> ReferenceView:
         try:

@@ -13,6 +13,8 @@ from services.reference_issuer.settings import ReferenceIssuerSettings
 from services.reference_issuer.subscribers import register_subscribers
 from shared.api_keys import ApiKeys
 from shared.clock import Clock, SystemClock
+from shared.failed_attempts import FailedAttempts
+from shared.http_app import create_service_app
 from shared.runtime import ServiceRuntime
 
 
@@ -28,7 +30,8 @@ def create_app(settings: ReferenceIssuerSettings, clock: Clock | None = None) ->
         clock or SystemClock(),
         ZoneInfo(settings.time_zone),
     )
-    app = FastAPI(title="frontdesk reference issuer", version="1", lifespan=runtime.lifespan)
-    app.include_router(references_router(references, ApiKeys(dict(settings.api_keys))))
-    app.include_router(runtime.health_router())
+    app = create_service_app(runtime, "frontdesk reference issuer")
+    failures = FailedAttempts(settings.failed_key_limit, settings.failed_key_window_s)
+    keys = ApiKeys(dict(settings.api_keys))
+    app.include_router(references_router(references, keys, failures))
     return app

@@ -6,7 +6,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.events import Channel
-from shared.settings import ServiceSettings
+from shared.settings import SecretSetting, ServiceSettings
 
 
 class ReferenceIssuerSettings(ServiceSettings):
@@ -21,3 +21,11 @@ class ReferenceIssuerSettings(ServiceSettings):
         default_factory=dict,
         description="API key -> channel for the reference look-up; JSON, as INTAKE_API_KEYS.",
     )
+    failed_key_limit: int = Field(
+        default=10, ge=1, description="Failed API keys a client address may send per window."
+    )
+    failed_key_window_s: float = Field(default=60.0, gt=0)
+
+    def secret_settings(self) -> list[SecretSetting]:
+        keys = SecretSetting("REFERENCE_ISSUER_API_KEYS", tuple(self.api_keys), required=True)
+        return [*super().secret_settings(), keys]

@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from services.sla_watchdog.domain import SlaClock
 from services.sla_watchdog.handlers import Clocks
+from shared.answers import ErrorAnswer
 from shared.clock import Clock
 
 
@@ -46,7 +47,9 @@ def _view(report_id: uuid.UUID, clock: SlaClock, now_clock: Clock) -> SlaView:
 def sla_router(clocks: Clocks, clock: Clock) -> APIRouter:
     router = APIRouter(prefix="/v1")
 
-    @router.get("/reports/{report_id}/sla", response_model=SlaView)
+    @router.get(
+        "/reports/{report_id}/sla", response_model=SlaView, responses={404: {"model": ErrorAnswer}}
+    )
     async def get_report_sla(report_id: uuid.UUID) -> SlaView:
         sla_clock = await clocks.get(report_id)
         if sla_clock is None:

@@ -15,6 +15,7 @@ from services.sla_watchdog.settings import SlaWatchdogSettings
 from services.sla_watchdog.subscribers import register_subscribers
 from services.sla_watchdog.ticker import run_clock_gauges, run_ticker
 from shared.clock import Clock, SystemClock
+from shared.http_app import create_service_app
 from shared.runtime import ServiceRuntime
 
 
@@ -39,9 +40,8 @@ def create_app(settings: SlaWatchdogSettings, clock: Clock | None = None) -> Fas
             clocks, open_clocks, clock, settings.resync_interval_s, stopping
         )
     )
-    app = FastAPI(title="frontdesk operations", version="1", lifespan=runtime.lifespan)
+    app = create_service_app(runtime, "frontdesk operations")
     app.include_router(sla_router(clocks, clock))
     app.include_router(ops_router(clocks, clock))
     app.include_router(dashboard_router())
-    app.include_router(runtime.health_router())
     return app

@@ -5,18 +5,40 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Query
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
 from services.sla_watchdog.reporting import ClockRow, OpsState, compliance, queue
 from shared.clock import Clock
 
 MAX_ROWS = 5_000
+#: The dates a compliance window may span: far wider than any force's records, far enough
+#: inside the calendar's edges that window arithmetic never overflows.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def _within_calendar(value: datetime) -> datetime:
+    try:
+        in_utc = value.astimezone(UTC)
+    except OverflowError:
+        in_utc = EARLIEST - timedelta(days=1)
+    if not EARLIEST <= in_utc < LATEST:
+        raise ValueError(f"must be from {EARLIEST.date()} and before {LATEST.date()}")
+    return in_utc
+
+
+WindowEdge = Annotated[AwareDatetime, AfterValidator(_within_calendar)]
+
+
+class CsvResponse(PlainTextResponse):
+    media_type = "text/csv"
 
 
 class ClockRows(Protocol):
@@ -120,16 +142,16 @@ def ops_router(clocks: ClockRows, clock: Clock) -> APIRouter:
         """Open clocks, nearest to breaking first."""
         return await open_items(grade, report_type, channel, force, state)
 
-    @router.get("/clocks.csv", response_class=PlainTextResponse)
+    @router.get("/clocks.csv", response_class=CsvResponse)
     async def open_clocks_csv(
         grade: Annotated[int | None, Query(ge=1, le=4)] = None,
         report_type: str | None = None,
         channel: str | None = None,
         force: str | None = None,
         state: OpsState | None = None,
-    ) -> PlainTextResponse:
+    ) -> CsvResponse:
         items = await open_items(grade, report_type, channel, force, state)
-        return PlainTextResponse(_csv(items), media_type="text/csv")
+        return CsvResponse(_csv(items))
 
     @router.get("/breaches", response_model=list[ClockItem])
     async def breaches() -> list[ClockItem]:
@@ -138,14 +160,17 @@ def ops_router(clocks: ClockRows, clock: Clock) -> APIRouter:
 
     @router.get("/compliance", response_model=ComplianceView)
     async def compliance_view(
-        since: AwareDatetime | None = None,
-        until: AwareDatetime | None = None,
+        since: WindowEdge | None = None,
+        until: WindowEdge | None = None,
         window_hours: Annotated[float, Query(gt=0, le=24 * 366)] = 24 * 7,
     ) -> ComplianceView:
-        """Reports received in [since, until); by default the `window_hours` up to now."""
+        """Reports received in [since, until); by default the `window_hours` up to now.
+        Both dates lie in 2000-2199 (422 otherwise), `since` before `until`."""
         now = clock.now()
         until = until or now
         since = since or until - timedelta(hours=window_hours)
+        if since >= until:
+            raise _invalid("since", "must be before until")
         rows = await clocks.rows({"started_at": {"$gte": since, "$lt": until}}, MAX_ROWS * 20)
         result = compliance(rows, now)
         return ComplianceView(
@@ -163,6 +188,12 @@ def ops_router(clocks: ClockRows, clock: Clock) -> APIRouter:
     return router
 
 
+def _invalid(field: str, message: str) -> RequestValidationError:
+    """A 422 naming a query field, as FastAPI's own validation answers."""
+    problem = {"loc": ("query", field), "msg": message, "type": "value_error"}
+    return RequestValidationError([problem])
+
+
 def _csv(items: list[ClockItem]) -> str:
     out = io.StringIO()
     fields = list(ClockItem.model_fields)
@@ -171,5 +202,17 @@ def _csv(items: list[ClockItem]) -> str:
     for item in items:
         row = item.model_dump(mode="json")
         row["warnings"] = " ".join(row["warnings"])
-        writer.writerow(row)
+        writer.writerow({name: _inert(value) for name, value in row.items()})
     return out.getvalue()
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, quoted with `'` so it shows as text.
+    Numbers are ours, not input, and stay numbers (a negative one starts with `-`)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value

@@ -31,9 +31,11 @@ def running_system(servers: Servers) -> Iterator[dict[str, int]]:
     running = system.start_services(
         stack.STACKS["test"],
         port_offset=PORT_OFFSET,
-        settings={  # contract tests send many requests, all from 127.0.0.1
+        # Contract tests send many requests, all from 127.0.0.1, some with keys they make up.
+        settings={
             "INTAKE_RATE_LIMIT_BURST": "100000",
             "INTAKE_ADDRESS_RATE_LIMIT_BURST": "100000",
+            "REFERENCE_ISSUER_FAILED_KEY_LIMIT": "100000",
         },
     )
     try:
@@ -44,3 +46,7 @@ def running_system(servers: Servers) -> Iterator[dict[str, int]]:
 
 #: The local-only web channel key that `deploy/local/run.py` configures.
 WEB_KEY = {"Authorization": "Bearer local-web-key"}
+#: The local-only phone channel key, which the reference look-up accepts too.
+PHONE_KEY = {"Authorization": "Bearer local-phone-key"}
+#: The local-only token Notify's delivery receipts carry (`deploy/local/stack.py`).
+RECEIPT_TOKEN = {"Authorization": f"Bearer {stack.RECEIPT_TOKEN}"}

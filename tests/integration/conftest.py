@@ -14,12 +14,13 @@ import pytest
 import uvicorn
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from fastapi import FastAPI
+from pydantic import SecretStr
 from pymongo import AsyncMongoClient
 
 from shared.events import Event
 from shared.mongo import Document
 from shared.serve import server_config
-from shared.settings import KafkaSettings, MongoSettings, ServiceSettings
+from shared.settings import KafkaSettings, MetricsSettings, MongoSettings, ServiceSettings
 from tests.conftest import Servers
 
 pytestmark = pytest.mark.integration
@@ -27,6 +28,10 @@ pytestmark = pytest.mark.integration
 T = TypeVar("T")
 StartProbe = Callable[..., Awaitable["TopicProbe"]]
 DEADLINE_S = 30.0
+#: `/metrics` answers only a scraper with the token; tests that read metrics configure it.
+SCRAPE_TOKEN = "scrape-token-of-the-integration-tests"
+SCRAPING = MetricsSettings(token=SecretStr(SCRAPE_TOKEN))
+SCRAPE_HEADERS = {"Authorization": f"Bearer {SCRAPE_TOKEN}"}
 
 
 async def eventually(

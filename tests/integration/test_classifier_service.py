@@ -13,7 +13,14 @@ from shared.events import ReportClassified, ReportType
 from shared.settings import KafkaSettings, MongoSettings
 from tests import factories
 from tests.conftest import Servers
-from tests.integration.conftest import StartProbe, consumed_by, publish, running
+from tests.integration.conftest import (
+    SCRAPE_HEADERS,
+    SCRAPING,
+    StartProbe,
+    consumed_by,
+    publish,
+    running,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -27,7 +34,7 @@ async def test_a_poison_message_is_dead_lettered_and_the_next_report_is_graded_o
     probe: StartProbe,
 ) -> None:
     settings = ClassifierSettings(
-        kafka=kafka_settings, mongo=mongo_settings, database=database_name
+        kafka=kafka_settings, mongo=mongo_settings, database=database_name, metrics=SCRAPING
     )
     submitted = factories.report_submitted(report_type=ReportType.MISSING_PERSON)
     key = str(submitted.report_id)
@@ -45,7 +52,7 @@ async def test_a_poison_message_is_dead_lettered_and_the_next_report_is_graded_o
         (dead,) = await watch.wait_for(topics.dead_letter_topic("classifier"), key)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://classifier") as client:
-            metrics = (await client.get("/metrics")).text
+            metrics = (await client.get("/metrics", headers=SCRAPE_HEADERS)).text
         await consumed_by(
             servers,
             "classifier",

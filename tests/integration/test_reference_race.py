@@ -89,7 +89,8 @@ async def test_two_issuer_services_sharing_the_work_issue_one_reference_per_repo
             for report in reports:
                 await watch.wait_for(topics.REFERENCE_ISSUED, str(report.report_id))
             transport = httpx.ASGITransport(app=second)
-            async with httpx.AsyncClient(transport=transport, base_url="http://issuer") as client:
+            local = "http://localhost"  # a Host the issuer answers
+            async with httpx.AsyncClient(transport=transport, base_url=local) as client:
                 some = reports[0]
                 record = watch.matching(topics.REFERENCE_ISSUED, str(some.report_id))[0]
                 reference = ReferenceIssued.model_validate_json(record.value).reference

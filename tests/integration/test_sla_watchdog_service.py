@@ -16,7 +16,14 @@ from shared.settings import KafkaSettings, MongoSettings
 from tests import factories
 from tests.factories import NOW
 from tests.fakes import FrozenClock
-from tests.integration.conftest import StartProbe, eventually, publish, running
+from tests.integration.conftest import (
+    SCRAPE_HEADERS,
+    SCRAPING,
+    StartProbe,
+    eventually,
+    publish,
+    running,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +50,7 @@ async def test_a_delivered_reply_stops_the_clock_and_the_api_shows_it_met(
         await publish(producer, topics.REPLY_DELIVERED, delivered)
         (record,) = await watch.wait_for(topics.SLA_MET, key)
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://ops") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             view = (await client.get(f"/v1/reports/{key}/sla")).json()
             missing = await client.get(f"/v1/reports/{factories.report_submitted().report_id}/sla")
 
@@ -68,6 +75,7 @@ async def test_the_operations_api_queues_breaches_compliance_and_csv(
         database=database_name,
         tick_interval_s=0.05,
         resync_interval_s=0.2,
+        metrics=SCRAPING,
     )
     time = FrozenClock(NOW + timedelta(minutes=30))
     urgent, routine, replied = (factories.report_submitted() for _ in range(3))
@@ -84,7 +92,7 @@ async def test_the_operations_api_queues_breaches_compliance_and_csv(
         await watch.wait_for(topics.SLA_MET, str(replied.report_id))
         await watch.wait_for(topics.SLA_BREACHED, str(urgent.report_id))
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://ops") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
 
             async def routine_started() -> bool:
                 answer = await client.get(f"/v1/reports/{routine.report_id}/sla")
@@ -99,7 +107,7 @@ async def test_the_operations_api_queues_breaches_compliance_and_csv(
             csv_text = (await client.get("/v1/clocks.csv")).text
 
             async def breached_gauge() -> bool:
-                metrics = (await client.get("/metrics")).text
+                metrics = (await client.get("/metrics", headers=SCRAPE_HEADERS)).text
                 return 'frontdesk_open_clocks{state="breached"} 1.0' in metrics
 
             await eventually(breached_gauge, what="the open-clocks gauge to count the breach")

@@ -95,3 +95,26 @@ def test_finding_1_each_service_signs_in_to_kafka_as_its_own_principal(
         assert provision[variable] == environment["KAFKA_PASSWORD"]
     for principal in principals():
         assert password_variable(principal) in provision
+
+
+def test_finding_3_the_operations_port_is_published_on_loopback_only(
+    compose: dict[str, Any],
+) -> None:
+    published = {name: service.get("ports", []) for name, service in compose["services"].items()}
+
+    assert published["sla_watchdog"] == ["127.0.0.1:8005:8005"]
+    assert [name for name, ports in published.items() if ports] == ["intake", "sla_watchdog"]
+
+
+def test_finding_4_compose_refuses_to_start_without_the_production_secrets(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    required = {
+        "intake": ["INTAKE_API_KEYS", "INTAKE_STATUS_TOKEN_SECRET"],
+        "reference_issuer": ["REFERENCE_ISSUER_API_KEYS"],
+        "notifier": ["NOTIFIER_RECEIPT_TOKEN"],
+    }
+    for name, secrets in required.items():
+        for secret in secrets:
+            assert services[name]["environment"][secret].startswith(f"${{{secret}:?"), secret

@@ -1,4 +1,4 @@
-"""HTTP plumbing of intake: a body-size limit, and error answers that carry no input."""
+"""HTTP plumbing of every service: a body-size limit, and error answers that carry no input."""
 
 from __future__ import annotations
 
@@ -69,21 +69,39 @@ async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
+#: pydantic messages that quote what was sent, and ones that say the same without it.
+QUOTING_MESSAGES = {
+    "union_tag_invalid": "Input tag does not match any of the expected tags",
+    "uuid_parsing": "Input should be a valid UUID",
+}
+#: Shorter inputs (a digit, a letter) appear in messages by chance, not as quotes.
+SHORTEST_QUOTE = 3
+
+
+def _message(problem: Any) -> str:
+    """pydantic's message, unless it would repeat the input."""
+    message = str(QUOTING_MESSAGES.get(problem["type"], problem["msg"]))
+    given = problem.get("input")
+    if isinstance(given, str) and len(given) >= SHORTEST_QUOTE and given in message:
+        return "Invalid value"
+    return message
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """422 names every invalid field without echoing its value; 503 when the store is down."""
 
     async def invalid_request(_request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
         problems: list[dict[str, Any]] = [
-            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()
+            {"loc": list(e["loc"]), "msg": _message(e), "type": e["type"]} for e in error.errors()
         ]
         return JSONResponse(status_code=422, content={"detail": problems})
 
     async def store_unavailable(_request: Request, error: Exception) -> JSONResponse:
-        log.warning("report_store_unavailable", error=type(error).__name__)
+        log.warning("store_unavailable", error=type(error).__name__)
         return JSONResponse(
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-            content={"detail": "The report store is unavailable; nothing was saved. Try again."},
+            content={"detail": "The store is unavailable; nothing was saved. Try again."},
             headers={"Retry-After": "5"},
         )
 
