@@ -141,4 +141,11 @@ class ServiceSettings(BaseSettings):
 
     def secret_settings(self) -> list[SecretSetting]:
         """Every secret of this process; services add theirs."""
-        return [SecretSetting("METRICS_TOKEN", secret_values(self.metrics.token), False)]
+        return [
+            SecretSetting("METRICS_TOKEN", secret_values(self.metrics.token), False),
+            SecretSetting(
+                "KAFKA_PASSWORD",
+                secret_values(self.kafka.password),
+                self.kafka.username is not None,  # required once the process signs in
+            ),
+        ]

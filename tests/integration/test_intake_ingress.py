@@ -20,7 +20,14 @@ from shared.mongo import Document
 from shared.settings import KafkaSettings, MongoSettings
 from tests import factories
 from tests.conftest import Servers
-from tests.integration.conftest import StartProbe, consumed_by, publish, running
+from tests.integration.conftest import (
+    SCRAPE_HEADERS,
+    SCRAPING,
+    StartProbe,
+    consumed_by,
+    publish,
+    running,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -136,7 +143,9 @@ async def test_finding_1_the_first_reference_stands_and_a_different_one_raises_t
     probe: StartProbe,
     mongo: AsyncMongoClient[Document],
 ) -> None:
-    settings = IntakeSettings(kafka=kafka_settings, mongo=mongo_settings, database=database_name)
+    settings = IntakeSettings(
+        kafka=kafka_settings, mongo=mongo_settings, database=database_name, metrics=SCRAPING
+    )
     submission_id = uuid.uuid4()
     report_id = str(_report_id(submission_id))
     watch = await probe(topics.REPORT_SUBMITTED, DLQ)
@@ -154,7 +163,7 @@ async def test_finding_1_the_first_reference_stands_and_a_different_one_raises_t
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app), base_url="http://t"
         ) as web:
-            metrics = (await web.get("/metrics")).text
+            metrics = (await web.get("/metrics", headers=SCRAPE_HEADERS)).text
 
     stored = await mongo[database_name]["reports"].find_one({"_id": report_id})
     assert stored is not None

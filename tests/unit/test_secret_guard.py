@@ -31,6 +31,15 @@ PRODUCTION = DeploymentSettings(environment="production")
 LOCAL = DeploymentSettings(environment="local")
 
 
+@pytest.fixture(autouse=True)
+def _no_stack_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make test` runs with the test stack's settings in the environment; these tests say
+    every setting they mean."""
+    for name in list(os.environ):
+        if name.startswith(("NOTIFY", "NOTIFIER_", "METRICS_", "KAFKA_", "INTAKE_", "REFERENCE_")):
+            monkeypatch.delenv(name)
+
+
 def _strong(deployment: DeploymentSettings = PRODUCTION) -> list[ServiceSettings]:
     """Every service configured as production should be."""
     return [
