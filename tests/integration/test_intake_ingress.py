@@ -161,7 +161,7 @@ async def test_finding_1_the_first_reference_stands_and_a_different_one_raises_t
             await publish(producer, topics.REFERENCE_ISSUED, event)
         dead = await watch.wait_for(DLQ, report_id)
         async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app), base_url="http://t"
+            transport=httpx.ASGITransport(app), base_url="http://localhost"
         ) as web:
             metrics = (await web.get("/metrics", headers=SCRAPE_HEADERS)).text
 
