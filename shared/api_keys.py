@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Header, HTTPException, Request
 
 from shared.events import Channel
-from shared.failed_attempts import FailedAttempts
+from shared.rate_limits import RateLimiter
 
 
 class UnauthenticatedError(Exception):
@@ -57,7 +57,7 @@ def bearer_caller(keys: ApiKeys) -> Callable[..., Awaitable[Caller]]:
 
 
 def guarded_bearer_caller(
-    keys: ApiKeys, failures: FailedAttempts
+    keys: ApiKeys, failed_keys: RateLimiter
 ) -> Callable[..., Awaitable[Caller]]:
     """`bearer_caller`, and a client address that sent too many bad keys gets 429 with
     `Retry-After`: its keys are not even compared until the wait is over."""
@@ -67,12 +67,12 @@ def guarded_bearer_caller(
         request: Request, authorization: Annotated[str | None, Header()] = None
     ) -> Caller:
         client = request.client.host if request.client else "unknown"
-        if (wait := failures.retry_after(client, time.monotonic())) is not None:
+        if (wait := failed_keys.waiting(client, time.monotonic())) is not None:
             raise HTTPException(429, "too many failed API keys", {"Retry-After": str(wait)})
         try:
             return await authenticate(authorization)
         except HTTPException:
-            failures.record(client, time.monotonic())
+            failed_keys.retry_after(client, time.monotonic())  # a failure spends a token
             raise
 
     return caller

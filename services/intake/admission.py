@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.intake.access import RateLimiter
 from shared.api_keys import ApiKeys, Caller, UnauthenticatedError
+from shared.rate_limits import RateLimiter
 
 
 class TooManyRequestsError(Exception):

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from services.reference_issuer.handlers import References, look_up
 from shared.answers import ErrorAnswer
 from shared.api_keys import ApiKeys, Caller, guarded_bearer_caller
-from shared.failed_attempts import FailedAttempts
+from shared.rate_limits import RateLimiter
 from shared.references import InvalidReferenceError
 
 
@@ -29,7 +29,7 @@ class ReferenceView(BaseModel):
     replied_at: AwareDatetime | None
 
 
-def references_router(references: References, keys: ApiKeys, failures: FailedAttempts) -> APIRouter:
+def references_router(references: References, keys: ApiKeys, failures: RateLimiter) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["references"])
     authenticated = Depends(guarded_bearer_caller(keys, failures))
 

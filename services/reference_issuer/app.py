@@ -13,8 +13,8 @@ from services.reference_issuer.settings import ReferenceIssuerSettings
 from services.reference_issuer.subscribers import register_subscribers
 from shared.api_keys import ApiKeys
 from shared.clock import Clock, SystemClock
-from shared.failed_attempts import FailedAttempts
 from shared.http_app import create_service_app
+from shared.rate_limits import RateLimiter
 from shared.runtime import ServiceRuntime
 
 
@@ -31,7 +31,9 @@ def create_app(settings: ReferenceIssuerSettings, clock: Clock | None = None) ->
         ZoneInfo(settings.time_zone),
     )
     app = create_service_app(runtime, "frontdesk reference issuer")
-    failures = FailedAttempts(settings.failed_key_limit, settings.failed_key_window_s)
+    # `failed_key_limit` bad keys at once, then one more each `window / limit` seconds.
+    per_second = settings.failed_key_limit / settings.failed_key_window_s
+    failures = RateLimiter(per_second, settings.failed_key_limit)
     keys = ApiKeys(dict(settings.api_keys))
     app.include_router(references_router(references, keys, failures))
     return app

@@ -22,7 +22,10 @@ class ReferenceIssuerSettings(ServiceSettings):
         description="API key -> channel for the reference look-up; JSON, as INTAKE_API_KEYS.",
     )
     failed_key_limit: int = Field(
-        default=10, ge=1, description="Failed API keys a client address may send per window."
+        default=10,
+        ge=1,
+        description="Failed API keys a client address may send at once; it may"
+        " then send one more each `failed_key_window_s / failed_key_limit` seconds.",
     )
     failed_key_window_s: float = Field(default=60.0, gt=0)
 

@@ -13,7 +13,6 @@ from pydantic import TypeAdapter, ValidationError
 from services.intake.access import (
     ChannelAccess,
     ForbiddenError,
-    RateLimiter,
     StatusTokens,
     update_role,
 )
@@ -33,6 +32,7 @@ from services.intake.handlers import (
 )
 from shared.api_keys import ApiKeys, UnauthenticatedError
 from shared.events import Channel, ReportType, UpdateRole
+from shared.rate_limits import RateLimiter
 from tests import factories
 from tests.fakes import FrozenClock
 from tests.fakes.intake import FakeReports

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from services.intake.access import RateLimiter
 from services.intake.admission import Admission, TooManyRequestsError
 from services.intake.domain import ReportSubmission
 from services.intake.edge import MAX_JSON_DEPTH, MalformedBodyError, parse_json
 from services.intake.updates import ReportUpdate
 from shared.api_keys import ApiKeys, UnauthenticatedError
 from shared.events import Channel
+from shared.rate_limits import RateLimiter
 from tests import factories
 
 NOW = 1_000.0
