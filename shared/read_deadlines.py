@@ -43,15 +43,25 @@ class DeadlineH11Protocol(H11Protocol):
         super().data_received(data)
         self._follow_request()
 
+    def handle_events(self) -> None:
+        # Also reached without new data: once a response is complete, uvicorn parses the
+        # next request already buffered (pipelined, or sent while the last was handled).
+        super().handle_events()
+        self._follow_request()
+
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
 
     def _follow_request(self) -> None:
         state = self.conn.their_state
-        if state is h11.SEND_BODY and self._phase == "headers":
-            self._arm("body")
-        elif state not in (h11.IDLE, h11.SEND_BODY):
+        if state is h11.SEND_BODY:
+            if self._phase != "body":
+                self._arm("body")
+        elif state is h11.IDLE:
+            if self._phase is None and self.conn.trailing_data[0]:
+                self._arm("headers")  # part of the next request's headers is buffered
+        else:
             self._disarm()  # the whole request has arrived (or the connection is done)
 
     def _arm(self, phase: Phase) -> None:

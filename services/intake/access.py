@@ -14,6 +14,10 @@ from shared.events import Channel, ReportType, UpdateRole
 #: call handlers may add what a caller tells them to any report, whatever its channel.
 CALL_HANDLER_CHANNEL = Channel.PHONE
 
+#: Channels whose one key serves every member of the public: holding it proves no more
+#: than reaching the web form, so a web reporter adds information with their status token.
+SHARED_KEY_CHANNELS = frozenset({Channel.WEB})
+
 
 class ForbiddenError(Exception):
     """The channel may not do this."""
@@ -30,11 +34,13 @@ def update_role(
     """What allows this caller to add to this report, or None: no one else may.
 
     The reporter (holding the report's status token), the very channel and key that
-    submitted it, or a call handler.
+    submitted it (not the web's: every citizen's report comes through that one key, so it
+    tells nobody apart), or a call handler.
     """
     if reporter_proven:
         return UpdateRole.REPORTER
-    if caller_channel is report_channel and caller_key_id == report_key_id:
+    same_submitter = caller_channel is report_channel and caller_key_id == report_key_id
+    if same_submitter and caller_channel not in SHARED_KEY_CHANNELS:
         return UpdateRole.SUBMITTER
     if caller_channel is CALL_HANDLER_CHANNEL:
         return UpdateRole.CALL_HANDLER

@@ -167,6 +167,24 @@ async def test_finding_7_a_body_that_never_arrives_is_answered_408_and_closed(
     assert answer.startswith(b"HTTP/1.1 408 ")
 
 
+async def test_finding_7_a_pipelined_request_whose_body_never_arrives_is_answered_408(
+    edge_settings: Settings,
+) -> None:
+    """The deadline holds for a request read after another on the same connection."""
+    settings = edge_settings(body_timeout_s=1.0)
+    first = b"GET /v1/services HTTP/1.1\r\nHost: intake\r\n\r\n"
+    slow_body = (
+        b"POST /v1/reports HTTP/1.1\r\nHost: intake\r\nAuthorization: Bearer web-key\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{}"
+    )
+
+    async with served(settings) as url:
+        answer = await _answer_to(url, first + slow_body)
+
+    assert answer.startswith(b"HTTP/1.1 200 ")
+    assert b"HTTP/1.1 408 " in answer
+
+
 async def test_finding_7_headers_that_never_end_get_the_connection_closed(
     edge_settings: Settings,
 ) -> None:

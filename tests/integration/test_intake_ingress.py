@@ -61,7 +61,6 @@ async def test_bad_messages_are_dead_lettered_with_reasons_and_good_ones_accepte
     good, reused = uuid.uuid4(), uuid.uuid4()
     bad_messages = {
         b"{not json": "not a JSON document",
-        b"[" * 100_000 + b"]" * 100_000: "not a JSON document (RecursionError)",
         _published(uuid.uuid4(), channel="phone"): "channel: extra_forbidden",
         _published(uuid.uuid4(), submission=factories.submission_of("missing_person")): (
             "partner channel may not submit missing_person"
@@ -173,3 +172,35 @@ async def test_finding_1_the_first_reference_stands_and_a_different_one_raises_t
         "ConflictingFactError: the report already has another reference"
     )
     assert f'frontdesk_conflicting_facts_total{{topic="{topics.REFERENCE_ISSUED}"}} 1.0' in metrics
+
+
+async def test_finding_11_over_deep_json_on_the_ingress_topic_is_refused_at_once(
+    kafka_settings: KafkaSettings,
+    mongo_settings: MongoSettings,
+    database_name: str,
+    producer: AIOKafkaProducer,
+    probe: StartProbe,
+) -> None:
+    """Dead-lettered as a permanent error on first sight, never retried as "unexpected",
+    and the submission behind it on the same partition is accepted."""
+    settings = IntakeSettings(
+        kafka=kafka_settings, mongo=mongo_settings, database=database_name, metrics=SCRAPING
+    )
+    key, good = f"deep-{uuid.uuid4()}".encode(), uuid.uuid4()
+    watch = await probe(topics.REPORT_SUBMITTED, DLQ)
+    app = create_app(settings)
+
+    async with running(app):
+        deep = b"[" * 100_000 + b"]" * 100_000
+        await producer.send_and_wait(PARTNER_INGRESS, deep, key=key)
+        await producer.send_and_wait(PARTNER_INGRESS, _published(good), key=key)
+        dead = await watch.wait_for(DLQ, key.decode())
+        await watch.wait_for(topics.REPORT_SUBMITTED, str(_report_id(good)))
+        transport = httpx.ASGITransport(app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as web:
+            metrics = (await web.get("/metrics", headers=SCRAPE_HEADERS)).text
+
+    assert [dict(r.headers)["dlq_reason"].decode() for r in dead] == [
+        "PermanentError: not a JSON document (RecursionError)"
+    ]
+    assert "frontdesk_messages_failed_total{" not in metrics  # no retry of any kind

@@ -273,7 +273,8 @@ async def test_finding_12_the_submitting_key_is_kept_with_the_report() -> None:
 @pytest.mark.parametrize(
     ("channel", "key_id", "reporter", "role"),
     [
-        (Channel.WEB, "web-a", False, UpdateRole.SUBMITTER),
+        (Channel.WEB, "web-a", False, None),  # the web key is every citizen's
+        (Channel.WEB, "web-a", True, UpdateRole.REPORTER),
         (Channel.WEB, "web-b", False, None),
         (Channel.PARTNER, "partner", False, None),
         (Channel.PARTNER, "partner", True, UpdateRole.REPORTER),
@@ -292,3 +293,17 @@ def test_finding_2_only_the_submitter_the_reporter_or_a_call_handler_may_add_to_
     )
 
     assert found is role
+
+
+def test_finding_2_a_partner_system_may_add_to_the_reports_its_own_key_submitted() -> None:
+    def role(key_id: str) -> UpdateRole | None:
+        return update_role(
+            caller_channel=Channel.PARTNER,
+            caller_key_id=key_id,
+            report_channel=Channel.PARTNER,
+            report_key_id="partner-a",
+            reporter_proven=False,
+        )
+
+    assert role("partner-a") is UpdateRole.SUBMITTER
+    assert role("partner-b") is None
