@@ -1,4 +1,25 @@
-"""The two kinds of failure every consumer distinguishes (DESIGN.md §4.4)."""
+"""The two kinds of failure every consumer distinguishes (DESIGN.md §4.4), and how a
+validation problem's location is told without repeating what the sender made up."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+#: A field name we could have declared; anything else in a location is the sender's own.
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
+UNDECLARED_FIELD = "<undeclared field>"
+
+
+def field_location(loc: Sequence[int | str], problem_type: str) -> list[int | str]:
+    """`loc` of a pydantic problem, with the name of an undeclared field (one the sender
+    invented, possibly 64 KiB of it) replaced unless it is a plausible field name."""
+    parts = list(loc)
+    if problem_type == "extra_forbidden" and parts:
+        last = parts[-1]
+        if not (isinstance(last, str) and _FIELD_NAME.match(last)):
+            parts[-1] = UNDECLARED_FIELD
+    return parts
 
 
 class PermanentError(Exception):

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.errors import field_location
 from shared.mongo import TRANSIENT_MONGO_ERRORS
 
 log = structlog.get_logger(__name__)
@@ -93,7 +94,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def invalid_request(_request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
         problems: list[dict[str, Any]] = [
-            {"loc": list(e["loc"]), "msg": _message(e), "type": e["type"]} for e in error.errors()
+            {"loc": field_location(e["loc"], e["type"]), "msg": _message(e), "type": e["type"]}
+            for e in error.errors()
         ]
         return JSONResponse(status_code=422, content={"detail": problems})
 

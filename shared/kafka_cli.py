@@ -17,11 +17,11 @@ from rich.console import Console
 from rich.table import Table
 
 from shared.kafka_access import grants, principals, provision
-from shared.settings import KafkaSettings
+from shared.secret_guard import problem_with
+from shared.settings import KafkaSettings, SecretSetting
 
 kafka = typer.Typer(help="Kafka principals and ACLs: show, provision", no_args_is_help=True)
 console = Console()
-MIN_PASSWORD_CHARS = 24
 
 
 def password_variable(principal: str) -> str:
@@ -52,10 +52,14 @@ def provision_cluster(
 
 
 def _passwords_from_environment() -> dict[str, str]:
+    """Each principal's password, held to the rules every service's start guard applies
+    to its own (so no principal is given a password its service would refuse)."""
     passwords = {name: os.environ.get(password_variable(name), "") for name in principals()}
-    weak = [password_variable(n) for n, p in passwords.items() if len(p) < MIN_PASSWORD_CHARS]
-    if weak:
-        raise typer.BadParameter(
-            f"missing or shorter than {MIN_PASSWORD_CHARS} characters: {', '.join(weak)}"
-        )
+    settings = [
+        SecretSetting(password_variable(name), (value,) if value else (), required=True)
+        for name, value in passwords.items()
+    ]
+    problems = [problem for s in settings if (problem := problem_with(s)) is not None]
+    if problems:
+        raise typer.BadParameter("; ".join(problems))
     return passwords

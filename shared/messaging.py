@@ -37,7 +37,12 @@ from faststream.message import StreamMessage
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram512
 from pydantic import ValidationError
 
-from shared.errors import ConflictingFactError, PermanentError, TransientError
+from shared.errors import (
+    ConflictingFactError,
+    PermanentError,
+    TransientError,
+    field_location,
+)
 from shared.failpoints import BEFORE_COMMIT, failpoint
 from shared.metrics import ServiceMetrics
 from shared.mongo import TRANSIENT_MONGO_ERRORS, Document
@@ -213,7 +218,8 @@ def _reason(error: Exception) -> str:
     """Why a message was dead-lettered, naming fields but never their values."""
     if isinstance(error, ValidationError):
         problems = [
-            f"{'.'.join(str(part) for part in e['loc']) or '<root>'}: {e['type']}"
+            f"{'.'.join(str(p) for p in field_location(e['loc'], e['type'])) or '<root>'}: "
+            f"{e['type']}"
             for e in error.errors(include_input=False, include_url=False)
         ]
         return "invalid event: " + "; ".join(problems)

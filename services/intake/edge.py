@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
+import structlog
 from fastapi import HTTPException, Request, Response, Security
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -22,6 +23,8 @@ from starlette.requests import ClientDisconnect
 
 from services.intake.admission import Admission, TooManyRequestsError
 from shared.api_keys import Caller, UnauthenticatedError
+
+log = structlog.get_logger(__name__)
 
 #: Deeper than any submission needs; Python's parser would only stop at its recursion limit.
 MAX_JSON_DEPTH = 32
@@ -39,9 +42,12 @@ async def admitted_caller(
     request: Request,
     _key: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
 ) -> Caller:
-    """The caller the route class authenticated; depending on it makes a route need a key."""
+    """The caller the route class authenticated; depending on it makes a route need a key.
+    A route not built by `admitted_routes` authenticated nobody: it is denied, not let in."""
     caller = getattr(request.state, "caller", None)
-    assert isinstance(caller, Caller), "the route was not built by admitted_routes"
+    if not isinstance(caller, Caller):
+        log.error("route_without_admission", path=request.url.path)
+        raise HTTPException(401, "send an API key", {"WWW-Authenticate": "Bearer"})
     return caller
 
 

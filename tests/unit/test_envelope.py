@@ -112,3 +112,16 @@ def test_only_a_reply_that_reached_the_reporter_acknowledges_a_report() -> None:
     assert acknowledged_at(_sent(ReplyKind.ACKNOWLEDGEMENT, receipts_expected=True)) is None
     assert acknowledged_at(_sent(ReplyKind.HOLDING, receipts_expected=False)) is None
     assert acknowledged_at(_sent(ReplyKind.EMERGENCY_GUIDANCE, receipts_expected=False)) is None
+
+
+def test_finding_6_an_undeclared_field_is_named_only_if_it_could_be_a_field_name() -> None:
+    from shared.errors import UNDECLARED_FIELD, field_location
+
+    assert field_location(("body", "crime", "colour"), "extra_forbidden") == [
+        "body",
+        "crime",
+        "colour",
+    ]
+    assert field_location(("body", "x" * 5000), "extra_forbidden") == ["body", UNDECLARED_FIELD]
+    assert field_location(("body", "<script>"), "extra_forbidden") == ["body", UNDECLARED_FIELD]
+    assert field_location(("body", "x" * 5000), "missing") == ["body", "x" * 5000]
