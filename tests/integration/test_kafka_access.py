@@ -80,9 +80,12 @@ async def test_finding_1_a_service_principal_cannot_produce_to_another_services_
     assert own_write.offset >= 0
 
 
-async def test_finding_1_a_partner_may_write_only_its_ingress_topic(servers: Servers) -> None:
-    others = sorted(set(topics.all_topics()) - {topics.INGRESS_TOPICS["partner"]})
-    async with _producer(_signed_in_as(servers, channel_principal("partner"))) as producer:
+@pytest.mark.parametrize("channel", sorted(topics.INGRESS_TOPICS))
+async def test_finding_1_a_channel_may_write_only_its_ingress_topic(
+    servers: Servers, channel: str
+) -> None:
+    others = sorted(set(topics.all_topics()) - {topics.INGRESS_TOPICS[channel]})
+    async with _producer(_signed_in_as(servers, channel_principal(channel))) as producer:
         refused = await _refused_writes(producer, others)
     assert refused == others
 
@@ -95,16 +98,35 @@ async def _read(consumer: AIOKafkaConsumer) -> None:
         await consumer.stop()
 
 
-@pytest.mark.parametrize("group", ["channel-partner", None])
+@pytest.mark.parametrize("channel", sorted(topics.INGRESS_TOPICS))
+@pytest.mark.parametrize("in_a_group", [True, False])
 @pytest.mark.parametrize("name", topics.all_topics())
-async def test_finding_1_a_partner_cannot_read_anything(
-    servers: Servers, name: str, group: str | None
+async def test_finding_1_a_channel_cannot_read_anything(
+    servers: Servers, name: str, in_a_group: bool, channel: str
 ) -> None:
     """Neither in a consumer group nor fetching on its own."""
-    options = _signed_in_as(servers, channel_principal("partner"))
+    principal = channel_principal(channel)
+    options = _signed_in_as(servers, principal)
+    group = principal if in_a_group else None
     consumer = AIOKafkaConsumer(name, **options, group_id=group, auto_offset_reset="earliest")
     with pytest.raises((GroupAuthorizationFailedError, TopicAuthorizationFailedError)):
         await _read(consumer)
+
+
+@pytest.mark.parametrize("service", topics.SERVICES)
+async def test_finding_1_a_service_principal_reads_only_the_topics_it_consumes(
+    servers: Servers, service: str
+) -> None:
+    options = _signed_in_as(servers, service_principal(service))
+    readable = []
+    for name in sorted(set(topics.all_topics()) - set(topics.CONSUMES[service])):
+        consumer = AIOKafkaConsumer(name, **options, enable_auto_commit=False)
+        try:
+            await _read(consumer)
+            readable.append(name)
+        except TopicAuthorizationFailedError:
+            pass
+    assert readable == []
 
 
 async def test_finding_1_a_client_without_credentials_is_not_let_in(servers: Servers) -> None:

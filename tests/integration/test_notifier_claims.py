@@ -48,3 +48,30 @@ async def test_a_claim_is_exclusive_until_its_lease_runs_out_and_final_once_fini
     facts = await replies.facts(report_id)
     assert facts is not None
     assert facts.replies == {"acknowledgement": ReplyRecord("delivered", (ContactMethod.EMAIL,))}
+
+
+async def test_finding_1_the_first_submission_and_reference_stand_on_the_real_server(
+    mongo: AsyncMongoClient[Document], database_name: str
+) -> None:
+    """A later, different ReportSubmitted cannot redirect replies to another address, and a
+    second reference cannot replace the first; the handler then refuses the event."""
+    replies = MongoReplies(mongo[database_name], NoPublisher(), claim_lease_s=60)
+    submitted = factories.report_submitted()
+    forged = factories.report_submitted(
+        report_id=submitted.report_id,
+        contact=factories.contact(email="attacker@example.net"),
+    )
+    first = factories.reference_issued(submitted, "LP-20261201-000001-7")
+    second = factories.reference_issued(submitted, "FORGED-REF-CALL-07000-000000")
+
+    await replies.remember_submission(submitted)
+    after_forgery = await replies.remember_submission(forged)
+    await replies.remember_reference(first)
+    after_second = await replies.remember_reference(second)
+
+    assert after_forgery is not None
+    assert after_forgery.cause is not None
+    assert after_forgery.cause.event_id == submitted.event_id
+    assert after_forgery.contact == submitted.contact
+    assert after_second is not None
+    assert after_second.reference == "LP-20261201-000001-7"

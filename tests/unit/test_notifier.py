@@ -16,7 +16,7 @@ from services.notifier.handlers import (
     TemporaryDeliveryError,
 )
 from services.notifier.templates import ReplyRenderer
-from shared.errors import TransientError
+from shared.errors import ConflictingFactError, TransientError
 from shared.events import ContactMethod, ReplyKind, SlaBreached
 from shared.references import format_reference
 from tests import factories
@@ -244,3 +244,19 @@ def _breach(submitted: Any) -> SlaBreached:
     return SlaBreached.caused_by(
         submitted, producer="sla_watchdog", occurred_at=NOW, due_at=NOW, grade=3, route="crime"
     )
+
+
+async def test_finding_1_a_second_different_reference_or_submission_is_refused() -> None:
+    notifier, replies = _notifier()
+    submitted = factories.report_submitted()
+    await _deliver_all(notifier, report_id=submitted.report_id)
+    sent = len(replies.published)
+    forged_reference = factories.reference_issued(submitted, "FORGED-REF-CALL-07000-000000")
+    forged_submission = factories.report_submitted(report_id=submitted.report_id)
+
+    with pytest.raises(ConflictingFactError):
+        await notifier.record_reference(forged_reference)
+    with pytest.raises(ConflictingFactError):
+        await notifier.record_submission(forged_submission)
+
+    assert len(replies.published) == sent  # nothing more was sent
