@@ -167,7 +167,9 @@ async def test_poison_in_every_input_topic_is_set_aside_and_the_rest_flows(
     for service, service_topics in topics.CONSUMES.items():
         expected = set(service_topics) & set(POISONED_TOPICS)
         assert {topic for topic, _ in found[service]} == expected, service
-        assert all(reason.startswith("not a JSON document") for _, reason in found[service])
+        assert all(
+            reason.startswith("PermanentError: not a JSON document") for _, reason in found[service]
+        )
 
 
 async def test_replaying_every_topic_from_offset_0_changes_nothing(
