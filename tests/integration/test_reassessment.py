@@ -41,9 +41,12 @@ async def test_an_update_saying_someone_is_in_danger_re_grades_the_report_to_1(
                 await client.post("/v1/reports", json=factories.submission_body(), headers=WEB)
             ).json()
             url = f"/v1/reports/{report['report_id']}/updates"
-            added = await client.post(url, json=update, headers=headers)
-            repeated = await client.post(url, json=update, headers=headers)
-            conflicting = await client.post(url, json={"information": "Other"}, headers=headers)
+            as_reporter = {"token": report["status_token"]}  # the web reporter adds to it
+            added = await client.post(url, json=update, headers=headers, params=as_reporter)
+            repeated = await client.post(url, json=update, headers=headers, params=as_reporter)
+            conflicting = await client.post(
+                url, json={"information": "Other"}, headers=headers, params=as_reporter
+            )
             unknown = await client.post(
                 f"/v1/reports/{uuid.uuid4()}/updates", json=update, headers=WEB
             )
