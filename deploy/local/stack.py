@@ -14,8 +14,6 @@ stack, so all can be up at once.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import base64
 import json
 import os
 import shutil
@@ -24,7 +22,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +31,9 @@ import readiness
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from shared.kafka_access import new_passwords, principals, provision  # noqa: E402
-from shared.settings import KafkaSettings  # noqa: E402
+import kafka_server  # noqa: E402
+
+from shared.kafka_access import new_passwords, principals  # noqa: E402
 
 JARS = ROOT / ".local" / "jars"
 LAUNCHER = ROOT / "deploy" / "local" / "MongoWireServer.java"
@@ -47,10 +45,6 @@ NOTIFY_API_KEY = (
 )
 RECEIPT_TOKEN = "local-only-receipt-token"  # noqa: S105 - local stacks only
 READY_TIMEOUT_S = 90.0
-#: The broker's own principal (PLAIN, on the internal and controller listeners only) and
-#: the operators' (SCRAM, like every client): both super users. Services and channels get
-#: only what `shared.kafka_access.grants` gives them.
-ADMIN, OPERATOR = "admin", "operator"
 
 
 @dataclass(frozen=True)
@@ -80,7 +74,11 @@ class Stack:
         path = self.home / "kafka" / "credentials.json"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(new_passwords([ADMIN, OPERATOR, *principals()])))
+            path.write_text(
+                json.dumps(
+                    new_passwords([kafka_server.ADMIN, kafka_server.OPERATOR, *principals()])
+                )
+            )
             path.chmod(0o600)
         passwords: dict[str, str] = json.loads(path.read_text())
         return passwords
@@ -93,14 +91,6 @@ class Stack:
             "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
         }
 
-    def kafka_admin(self) -> KafkaSettings:
-        return KafkaSettings(
-            bootstrap_servers=f"127.0.0.1:{self.kafka_admin_port}",
-            username=ADMIN,
-            password=self.kafka_passwords()[ADMIN],  # type: ignore[arg-type]
-            sasl_mechanism="PLAIN",
-        )
-
     def pid_file(self, server: str) -> Path:
         return self.home / "pids" / f"{server}.pid"
 
@@ -110,7 +100,7 @@ class Stack:
     def environment(self) -> dict[str, str]:
         return {
             "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{self.kafka_port}",
-            **self.kafka_login(OPERATOR),
+            **self.kafka_login(kafka_server.OPERATOR),
             "MONGODB_URI": f"mongodb://127.0.0.1:{self.mongo_port}",
             "SMTP_PORT": str(self.smtp_port),
             "FRONTDESK_MAIL_DIR": str(self.mail_dir),
@@ -136,73 +126,14 @@ STACKS = {
 }
 
 
-def _kafka_properties(stack: Stack) -> str:
-    data = stack.home / "kafka" / "data"
-    admin = stack.kafka_passwords()[ADMIN]
-    plain = (
-        "org.apache.kafka.common.security.plain.PlainLoginModule required "
-        f'username="{ADMIN}" password="{admin}" user_{ADMIN}="{admin}";'
-    )
-    return "\n".join(
-        [
-            "process.roles=broker,controller",
-            "node.id=1",
-            f"listeners=CLIENT://127.0.0.1:{stack.kafka_port},"
-            f"INTERNAL://127.0.0.1:{stack.kafka_admin_port},"
-            f"CONTROLLER://127.0.0.1:{stack.controller_port}",
-            f"advertised.listeners=CLIENT://127.0.0.1:{stack.kafka_port},"
-            f"INTERNAL://127.0.0.1:{stack.kafka_admin_port}",
-            "controller.listener.names=CONTROLLER",
-            "inter.broker.listener.name=INTERNAL",
-            "listener.security.protocol.map="
-            "CONTROLLER:SASL_PLAINTEXT,INTERNAL:SASL_PLAINTEXT,CLIENT:SASL_PLAINTEXT",
-            # Clients (services, channels, operators): SCRAM-SHA-512, credentials in the
-            # cluster's metadata. The broker and provisioning: PLAIN, from this file.
-            "listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512",
-            "listener.name.client.scram-sha-512.sasl.jaas.config="
-            "org.apache.kafka.common.security.scram.ScramLoginModule required;",
-            "listener.name.internal.sasl.enabled.mechanisms=PLAIN",
-            f"listener.name.internal.plain.sasl.jaas.config={plain}",
-            "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
-            f"listener.name.controller.plain.sasl.jaas.config={plain}",
-            "sasl.mechanism.inter.broker.protocol=PLAIN",
-            "sasl.mechanism.controller.protocol=PLAIN",
-            "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-            f"super.users=User:{ADMIN};User:{OPERATOR}",
-            "allow.everyone.if.no.acl.found=false",
-            f"controller.quorum.bootstrap.servers=127.0.0.1:{stack.controller_port}",
-            f"log.dirs={data}",
-            "num.partitions=6",
-            "offsets.topic.replication.factor=1",
-            "offsets.topic.num.partitions=6",
-            "transaction.state.log.replication.factor=1",
-            "transaction.state.log.min.isr=1",
-            "share.coordinator.state.topic.replication.factor=1",
-            "share.coordinator.state.topic.min.isr=1",
-            "group.initial.rebalance.delay.ms=0",
-            "auto.create.topics.enable=false",
-            "",
-        ]
-    )
-
-
 def _java(main: list[str], heap: str) -> list[str]:
     return ["java", f"-Xmx{heap}", "-cp", f"{JARS}/*", *main]
-
-
-def _cluster_id() -> str:
-    """A random Kafka cluster id that does not start with "-" (StorageTool would read it as
-    an option and fail, one start in 64; Kafka's own Uuid.randomUuid avoids it too)."""
-    while True:
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-        if not cluster_id.startswith("-"):
-            return cluster_id
 
 
 def _format_kafka(stack: Stack) -> Path:
     config = stack.home / "kafka" / "server.properties"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(_kafka_properties(stack))
+    config.write_text(kafka_server.properties(stack))
     config.chmod(0o600)  # it holds the admin password
     if (stack.home / "kafka" / "data" / "meta.properties").exists():
         return config
@@ -213,7 +144,7 @@ def _format_kafka(stack: Stack) -> Path:
                 "format",
                 "--standalone",
                 "-t",
-                _cluster_id(),
+                kafka_server.cluster_id(),
                 "-c",
                 str(config),
             ],
@@ -325,16 +256,8 @@ READINESS: dict[str, Callable[[Stack], bool]] = {
     "mongo": lambda stack: readiness.mongo_answers(stack.mongo_port),
     "smtp": lambda stack: readiness.smtp_answers(stack.smtp_port),
     "notify": lambda stack: readiness.notify_answers(stack.notify_port),
-    "kafka": lambda stack: readiness.kafka_answers(stack.kafka_admin()),
+    "kafka": lambda stack: readiness.kafka_answers(kafka_server.admin(stack)),
 }
-
-
-def provision_kafka(stack: Stack) -> None:
-    """Topics, a credential per principal and the ACLs (idempotent: at every Kafka start)."""
-    passwords = stack.kafka_passwords()
-    logins = {name: passwords[name] for name in [OPERATOR, *principals()]}
-    asyncio.run(provision(stack.kafka_admin(), logins))
-    print(f"kafka provisioned: {len(logins)} principals ({stack.name})")
 
 
 def start_server(stack: Stack, server: str) -> None:
@@ -342,7 +265,7 @@ def start_server(stack: Stack, server: str) -> None:
     _spawn(stack, server, _command(stack, server))
     _wait_until(stack, server, READINESS[server])
     if server == "kafka":
-        provision_kafka(stack)
+        kafka_server.provision(stack)
 
 
 def start(stack: Stack) -> None:
@@ -354,7 +277,7 @@ def start(stack: Stack) -> None:
         _spawn(stack, server, _command(stack, server))
     for server in ("mongo", "smtp", "notify", "kafka"):
         _wait_until(stack, server, READINESS[server])
-    provision_kafka(stack)
+    kafka_server.provision(stack)
 
 
 def stop_server(stack: Stack, server: str) -> None:
