@@ -42,6 +42,7 @@ from aiokafka.protocol.types import (
 )
 
 from shared import topics
+from shared.errors import TransientError
 from shared.settings import KafkaSettings
 
 SCRAM_ITERATIONS = 8192
@@ -269,3 +270,17 @@ class _CreateAcls(Request[AclRequestStruct]):  # type: ignore[misc]
 
     def build(self, request_struct_class: type[AclRequestStruct]) -> AclRequestStruct:
         return request_struct_class(self._creations)
+
+
+async def require_topics(settings: KafkaSettings, service: str) -> None:
+    """Fail (so the caller waits and asks again) until every topic `service` reads or
+    writes exists. Services never create topics: `shared.kafka_access.provision` does."""
+    admin = AIOKafkaAdminClient(**settings.client_options())
+    await admin.start()
+    try:
+        visible = set(await admin.list_topics())
+    finally:
+        await admin.close()
+    missing = sorted(set(topics.service_topics(service)) - visible)
+    if missing:
+        raise TransientError(f"topics not provisioned yet: {', '.join(missing)}")

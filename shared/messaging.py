@@ -23,7 +23,6 @@ from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import (
     InvalidProducerIdMapping,
     KafkaError,
@@ -52,7 +51,6 @@ from shared.topics import (
     WrongTopicError,
     check_belongs,
     dead_letter_topic,
-    service_topics,
 )
 
 log = structlog.get_logger(__name__)
@@ -346,17 +344,3 @@ class KafkaEventPublisher:
             log.warning("producer_replaced", error=type(error).__name__)
             await self.stop()
             raise TransientError(f"producer state lost: {type(error).__name__}") from error
-
-
-async def require_topics(settings: KafkaSettings, service: str) -> None:
-    """Fail (so the caller waits and asks again) until every topic `service` reads or
-    writes exists. Services never create topics: `shared.kafka_access.provision` does."""
-    admin = AIOKafkaAdminClient(**settings.client_options())
-    await admin.start()
-    try:
-        visible = set(await admin.list_topics())
-    finally:
-        await admin.close()
-    missing = sorted(set(service_topics(service)) - visible)
-    if missing:
-        raise TransientError(f"topics not provisioned yet: {', '.join(missing)}")

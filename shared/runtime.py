@@ -22,7 +22,8 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.messaging import KafkaEventPublisher, create_broker, require_topics
+from shared.kafka_access import require_topics
+from shared.messaging import KafkaEventPublisher, create_broker
 from shared.metrics import ServiceMetrics
 from shared.mongo import TRANSIENT_MONGO_ERRORS, Document, create_mongo_client
 from shared.outbox import Outbox
