@@ -13,7 +13,6 @@ from aiokafka import AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
 from services.intake.app import create_app
-from services.intake.settings import IntakeSettings
 from shared import topics
 from shared.events import Channel, ReportSubmitted
 from shared.mongo import Document
@@ -28,6 +27,7 @@ from tests.integration.conftest import (
     publish,
     running,
 )
+from tests.integration.test_intake_service import intake_settings
 
 pytestmark = pytest.mark.integration
 
@@ -51,10 +51,10 @@ async def test_bad_messages_are_dead_lettered_with_reasons_and_good_ones_accepte
     producer: AIOKafkaProducer,
     probe: StartProbe,
 ) -> None:
-    settings = IntakeSettings(
-        kafka=kafka_settings,
-        mongo=mongo_settings,
-        database=database_name,
+    settings = intake_settings(
+        kafka_settings,
+        mongo_settings,
+        database_name,
         max_ingress_message_bytes=256 * 1024,
     )
     key = f"partner-batch-{uuid.uuid4()}".encode()
@@ -111,7 +111,7 @@ async def test_finding_1_forged_events_are_dead_lettered_by_the_topic_they_came_
 ) -> None:
     """A ReferenceIssued published on the ingress topic, or a ReportSubmitted on the
     references topic, is refused for its topic before any handler sees it."""
-    settings = IntakeSettings(kafka=kafka_settings, mongo=mongo_settings, database=database_name)
+    settings = intake_settings(kafka_settings, mongo_settings, database_name)
     submitted = factories.report_submitted()
     forged_reference = factories.reference_issued(submitted, "FORGED-REF-CALL-07000-000000")
     key = str(submitted.report_id)
@@ -142,9 +142,7 @@ async def test_finding_1_the_first_reference_stands_and_a_different_one_raises_t
     probe: StartProbe,
     mongo: AsyncMongoClient[Document],
 ) -> None:
-    settings = IntakeSettings(
-        kafka=kafka_settings, mongo=mongo_settings, database=database_name, metrics=SCRAPING
-    )
+    settings = intake_settings(kafka_settings, mongo_settings, database_name, metrics=SCRAPING)
     submission_id = uuid.uuid4()
     report_id = str(_report_id(submission_id))
     watch = await probe(topics.REPORT_SUBMITTED, DLQ)
@@ -183,9 +181,7 @@ async def test_finding_11_over_deep_json_on_the_ingress_topic_is_refused_at_once
 ) -> None:
     """Dead-lettered as a permanent error on first sight, never retried as "unexpected",
     and the submission behind it on the same partition is accepted."""
-    settings = IntakeSettings(
-        kafka=kafka_settings, mongo=mongo_settings, database=database_name, metrics=SCRAPING
-    )
+    settings = intake_settings(kafka_settings, mongo_settings, database_name, metrics=SCRAPING)
     key, good = f"deep-{uuid.uuid4()}".encode(), uuid.uuid4()
     watch = await probe(topics.REPORT_SUBMITTED, DLQ)
     app = create_app(settings)
