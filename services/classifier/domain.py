@@ -196,6 +196,12 @@ def _apply_model(decision: _Decision, verdict: ModelVerdict) -> None:
         )
 
 
+def text_read(report: ReportSubmitted, later_information: Sequence[str] = ()) -> str:
+    """The text a report is assessed on: its description and what was added since, in order.
+    The rules and the safety net read the same text."""
+    return "\n".join([report.description, *later_information])
+
+
 def assess(
     report: ReportSubmitted,
     book: RuleBook,
@@ -206,7 +212,7 @@ def assess(
     """Grade a report by the rule book and the safety net's verdict on its text, with any
     information added since it was made."""
     base = book.types[report.report_type]
-    text_clauses = clauses("\n".join([report.description, *later_information]), book.spelling)
+    text_clauses = clauses(text_read(report, later_information), book.spelling)
     decision = _Decision(
         base.grade,
         base.next_steps,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from services.classifier import SERVICE
-from services.classifier.domain import Assessment, ModelVerdict, assess
+from services.classifier.domain import Assessment, ModelVerdict, assess, text_read
 from services.classifier.rules import RuleBook
 from shared.clock import Clock
 from shared.events import ReportClassified, ReportSubmitted, ReportUpdated, ThriveDimension
@@ -83,7 +83,7 @@ class Classifier:
         self, report: ReportSubmitted, updates: tuple[ReportUpdated, ...], sequence: int
     ) -> None:
         information = [update.information for update in updates]
-        verdict = await self.model.verdict("\n".join([report.description, *information]))
+        verdict = await self.model.verdict(text_read(report, information))
         assessment = assess(
             report,
             self.book,
