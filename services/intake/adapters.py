@@ -78,7 +78,11 @@ class MongoReports:
 
     async def record_reference(self, report_id: uuid.UUID, reference: str) -> str | None:
         unset = {"_id": str(report_id), "reference": {"$exists": False}}
-        await self._collection.update_one(unset, {"$set": {"reference": reference}})
+        stored = await self._collection.find_one_and_update(
+            unset, {"$set": {"reference": reference}}, {"reference": 1}
+        )
+        if stored is not None:
+            return reference  # it had none: this one is the first
         stored = await self._collection.find_one({"_id": str(report_id)}, {"reference": 1})
         return None if stored is None else stored.get("reference")
 
