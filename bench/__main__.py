@@ -57,6 +57,8 @@ class Phase:
     to_submitted: Percentiles
     to_reply: Percentiles
     resources: dict[str, Usage]
+    #: Mongo data commands per report, by process (the pipeline's services only).
+    mongo_per_report: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Bench:
 
 async def _phase(bench: Bench, kind: str, rate: float | None, plan: Plan) -> Phase:
     system, probe, resources = bench.system, bench.probe, bench.resources
+    commands_before = await system.mongo_commands()
     async with resources.during() as usage:
         if rate is None:
             sent = await closed_burst(system.send, plan.burst, plan.senders)
@@ -78,6 +81,11 @@ async def _phase(bench: Bench, kind: str, rate: float | None, plan: Plan) -> Pha
         await probe.until_seen(system.reply_topic, set(sent), REPLY_DEADLINE_S)
         await caught_up(BOOTSTRAP, system.groups(), REPLY_DEADLINE_S)
     replies = probe.latencies(system.reply_topic, sent)
+    commands_after = await system.mongo_commands()
+    per_report = {
+        name: (commands_after[name] - commands_before.get(name, 0.0)) / len(sent)
+        for name in commands_after
+    }
     first, last = min(sent.values()), max(probe.seen[system.reply_topic][r] for r in sent)
     return Phase(
         kind,
@@ -86,6 +94,7 @@ async def _phase(bench: Bench, kind: str, rate: float | None, plan: Plan) -> Pha
         Percentiles.of(probe.latencies(system.submitted_topic, sent)),
         Percentiles.of(replies),
         usage,
+        per_report,
     )
 
 
@@ -96,6 +105,8 @@ async def bench_system(system: System, plan: Plan) -> list[Phase]:
         async with bench.probe.watching():
             await _phase(bench, "warm-up", 20.0, Plan(0, 0, 2.0))
             saturated = await _phase(bench, "saturation", None, plan)
+            if saturated.mongo_per_report:
+                print(f"  {system.name}: Mongo commands per report {saturated.mongo_per_report}")
             phases = [saturated]
             for fraction in FRACTIONS:
                 rate = round(saturated.sustained_per_s * fraction, 1)

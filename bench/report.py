@@ -68,7 +68,7 @@ def tables(data: dict[str, Any]) -> str:
                 f"| {_percentiles(phase['to_submitted'])} | {_percentiles(phase['to_reply'])} |"
             )
     lines += ["", "Saturated throughput, as a ratio:", "", *_ratios(systems)]
-    lines += ["", *_resources(systems), "", *_ticks(data)]
+    lines += ["", *_resources(systems), "", *_mongo_commands(systems), "", *_ticks(data)]
     if "triage" in data:
         lines += ["", *_triage(data["triage"])]
     return "\n".join(lines) + "\n"
@@ -101,6 +101,22 @@ def _resources(systems: dict[str, list[dict[str, Any]]]) -> list[str]:
             lines.append(
                 f"| {name} | {process} | {usage['cpu_percent']:.0f} | {usage['peak_rss_mb']:.0f} |"
             )
+    return lines
+
+
+def _mongo_commands(systems: dict[str, list[dict[str, Any]]]) -> list[str]:
+    lines = [
+        "Mongo data commands per report, at saturation:",
+        "",
+        "| system | process | commands |",
+    ]
+    lines.append("|---|---|---:|")
+    for name, phases in systems.items():
+        counts: dict[str, float] = phases[0].get("mongo_per_report") or {}
+        for process, count in counts.items():
+            lines.append(f"| {name} | {process} | {count:.1f} |")
+        if counts:
+            lines.append(f"| {name} | all | {sum(counts.values()):.1f} |")
     return lines
 
 

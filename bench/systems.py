@@ -71,6 +71,9 @@ class System(Protocol):
     def groups(self) -> dict[str, list[str]]:
         """Each consumer group of the system, and the topics it consumes."""
 
+    async def mongo_commands(self) -> dict[str, float]:
+        """Data commands each process has sent to Mongo so far (empty where not counted)."""
+
 
 def start_stack() -> None:
     """The bench stack, from empty data (so no earlier run's topics or groups)."""
@@ -163,6 +166,9 @@ class Chain:
         stages = {f"stage {name}": p.pid for name, p in self.processes.items()}
         return stages | server_pids()
 
+    async def mongo_commands(self) -> dict[str, float]:
+        return {}
+
     def groups(self) -> dict[str, list[str]]:
         return {
             f"{self.prefix}.{name}": [chain.topic(self.prefix, t) for t in stage.consumes]
@@ -252,3 +258,28 @@ class Pipeline:
 
     def groups(self) -> dict[str, list[str]]:
         return {service: list(consumed) for service, consumed in topics.CONSUMES.items()}
+
+    async def mongo_commands(self) -> dict[str, float]:
+        """Each service's `frontdesk_mongo_commands_total` for the data commands."""
+        async with httpx.AsyncClient(headers=METRICS_KEY, timeout=10) as client:
+            return {
+                item.service.name: _data_commands(
+                    (await client.get(f"http://127.0.0.1:{item.port}/metrics")).text
+                )
+                for item in self.running
+            }
+
+
+#: The commands that read or write documents (not pings, handshakes or index builds).
+DATA_COMMANDS = ("find", "getMore", "insert", "update", "delete", "findAndModify", "aggregate")
+METRICS_KEY = {"Authorization": f"Bearer {system_runner.LOCAL_ONLY_SETTINGS['METRICS_TOKEN']}"}
+
+
+def _data_commands(exposition: str) -> float:
+    total = 0.0
+    for line in exposition.splitlines():
+        if line.startswith("frontdesk_mongo_commands_total{"):
+            labels, value = line.rsplit(" ", 1)
+            if any(f'command="{name}"' in labels for name in DATA_COMMANDS):
+                total += float(value)
+    return total

@@ -34,6 +34,12 @@ class ServiceMetrics:
             ["topic"],
             registry=self.registry,
         ).labels
+        self.mongo_commands = Counter(
+            "frontdesk_mongo_commands",
+            "Commands sent to Mongo, by name",
+            ["command"],
+            registry=self.registry,
+        ).labels
         self.lag = Gauge(
             "frontdesk_consumer_lag",
             "Messages behind the end of the partition, as of the last one handled",
@@ -43,6 +49,9 @@ class ServiceMetrics:
         Gauge("frontdesk_service_info", "The service", list(labels), registry=self.registry).labels(
             **labels
         ).set(1)
+
+    def count_mongo_command(self, name: str) -> None:
+        self.mongo_commands(name).inc()
 
     def gauge(self, name: str, documentation: str, labels: list[str]) -> Gauge:
         """A service-specific gauge in this registry."""

@@ -6,11 +6,18 @@ PyMongo's native asyncio API replaces Motor, which MongoDB deprecated on 2025-05
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pymongo import AsyncMongoClient, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import AutoReconnect, ConnectionFailure, DuplicateKeyError, NetworkTimeout
+from pymongo.monitoring import (
+    CommandFailedEvent,
+    CommandListener,
+    CommandStartedEvent,
+    CommandSucceededEvent,
+)
 
 from shared.settings import MongoSettings
 
@@ -24,10 +31,30 @@ TRANSIENT_MONGO_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-def create_mongo_client(settings: MongoSettings, app_name: str) -> AsyncMongoClient[Document]:
+class CommandCounter(CommandListener):
+    """Counts the commands a client sends, by name (`find`, `update`...): the figure behind
+    "Mongo operations per report" in `make bench`."""
+
+    def __init__(self, count: Callable[[str], None]) -> None:
+        self._count = count
+
+    def started(self, event: CommandStartedEvent) -> None:
+        self._count(event.command_name)
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        pass
+
+
+def create_mongo_client(
+    settings: MongoSettings, app_name: str, counter: CommandCounter | None = None
+) -> AsyncMongoClient[Document]:
     """A client with majority-durable writes and bounded server selection."""
     return AsyncMongoClient(
         settings.uri,
+        event_listeners=[counter] if counter is not None else [],
         appname=app_name,
         serverSelectionTimeoutMS=settings.server_selection_timeout_ms,
         tz_aware=True,

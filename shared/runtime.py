@@ -25,7 +25,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from shared.kafka_access import require_topics
 from shared.messaging import KafkaEventPublisher, create_broker
 from shared.metrics import ServiceMetrics
-from shared.mongo import TRANSIENT_MONGO_ERRORS, Document, create_mongo_client
+from shared.mongo import TRANSIENT_MONGO_ERRORS, CommandCounter, Document, create_mongo_client
 from shared.outbox import Outbox
 from shared.settings import ServiceSettings
 
@@ -68,7 +68,7 @@ class ServiceRuntime:
             name,
             settings,
             create_broker(settings.kafka, name, max_message_bytes, metrics=metrics),
-            create_mongo_client(settings.mongo, name),
+            create_mongo_client(settings.mongo, name, CommandCounter(metrics.count_mongo_command)),
             metrics,
         )
 
