@@ -27,6 +27,7 @@ from aiokafka.errors import TopicAlreadyExistsError
 
 from bench import chain
 from bench.measure import Matcher
+from services import system
 from shared import topics
 from shared.settings import KafkaSettings
 from shared.topics import DEFAULT_PARTITIONS
@@ -257,7 +258,7 @@ class Pipeline:
         return services | server_pids()
 
     def groups(self) -> dict[str, list[str]]:
-        return {service: list(consumed) for service, consumed in topics.CONSUMES.items()}
+        return {service: list(consumed) for service, consumed in system.CONSUMES.items()}
 
     async def mongo_commands(self) -> dict[str, float]:
         """Each service's `frontdesk_mongo_commands_total` for the data commands."""

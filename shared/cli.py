@@ -20,9 +20,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from rich.console import Console
 from rich.table import Table
 
-from shared.kafka_cli import kafka
+from shared.kafka_cli import kafka, system_of
 from shared.settings import KafkaSettings
-from shared.topics import SERVICES, dead_letter_topic
+from shared.topics import dead_letter_topic
 
 app = typer.Typer(help="frontdesk operations commands", no_args_is_help=True)
 dlq = typer.Typer(help="Dead letters: list, show, replay", no_args_is_help=True)
@@ -30,7 +30,7 @@ app.add_typer(dlq, name="dlq")
 app.add_typer(kafka, name="kafka")
 console = Console()
 
-Service = Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICES)}")]
+Service = Annotated[str, typer.Argument(help="A service's name, e.g. notifier")]
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,10 @@ class DeadLetter:
     headers: list[tuple[str, bytes]]
 
 
-def _check(service: str) -> str:
-    if service not in SERVICES:
-        raise typer.BadParameter(f"unknown service {service!r}; one of {', '.join(SERVICES)}")
+def _check(ctx: typer.Context, service: str) -> str:
+    names = [known.service for known in system_of(ctx)]
+    if service not in names:
+        raise typer.BadParameter(f"unknown service {service!r}; one of {', '.join(names)}")
     return dead_letter_topic(service)
 
 
@@ -86,9 +87,9 @@ def _letter(record: object) -> DeadLetter:
 
 
 @dlq.command("list")
-def list_dead_letters(service: Service) -> None:
+def list_dead_letters(ctx: typer.Context, service: Service) -> None:
     """Every dead letter of a service: where it came from and why it was set aside."""
-    letters = asyncio.run(_read(_check(service), None, KafkaSettings()))
+    letters = asyncio.run(_read(_check(ctx, service), None, KafkaSettings()))
     table = Table(title=f"dead letters of {service}: {len(letters)}")
     for column in ("partition:offset", "at", "from topic", "reason"):
         table.add_column(column)
@@ -104,11 +105,13 @@ def list_dead_letters(service: Service) -> None:
 
 @dlq.command("show")
 def show_dead_letter(
-    service: Service, position: Annotated[str, typer.Argument(help="partition:offset")]
+    ctx: typer.Context,
+    service: Service,
+    position: Annotated[str, typer.Argument(help="partition:offset")],
 ) -> None:
     """One dead letter in full: headers and body (which may hold personal data)."""
     partition, offset = (int(part) for part in position.split(":"))
-    letters = asyncio.run(_read(_check(service), None, KafkaSettings()))
+    letters = asyncio.run(_read(_check(ctx, service), None, KafkaSettings()))
     found = [x for x in letters if (x.partition, x.offset) == (partition, offset)]
     if not found:
         raise typer.BadParameter(f"no dead letter at {position}")
@@ -118,8 +121,8 @@ def show_dead_letter(
     console.print(letter.value.decode(errors="replace"))
 
 
-async def _replay(service: str, settings: KafkaSettings) -> int:
-    letters = await _read(_check(service), f"dlq-replay-{service}", settings)
+async def _replay(topic: str, service: str, settings: KafkaSettings) -> int:
+    letters = await _read(topic, f"dlq-replay-{service}", settings)
     producer = AIOKafkaProducer(**settings.client_options(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
@@ -158,11 +161,7 @@ async def _commit_replayed(service: str, settings: KafkaSettings) -> None:
 
 
 @dlq.command("replay")
-def replay_dead_letters(service: Service) -> None:
+def replay_dead_letters(ctx: typer.Context, service: Service) -> None:
     """Republish a service's dead letters not yet replayed to their original topics."""
-    replayed = asyncio.run(_replay(service, KafkaSettings()))
+    replayed = asyncio.run(_replay(_check(ctx, service), service, KafkaSettings()))
     console.print(f"replayed {replayed} dead letter(s) of {service}")
-
-
-if __name__ == "__main__":
-    app()

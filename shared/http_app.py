@@ -6,17 +6,35 @@
 - No Swagger UI or ReDoc (they load from a public CDN). `/openapi.json` is served by
   public APIs, and by internal ones only on the local stacks.
 - `/health` and `/metrics` (which needs the scrape token) from the runtime.
+- The events a request stored are published once it has been answered (`PublishAfterRequest`).
 """
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.http_limits import BodySizeLimit, install_error_handlers
+from shared.outbox import published_after
 from shared.runtime import ServiceRuntime
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
+
+
+class PublishAfterRequest:
+    """Publishes the events a request stored, after its answer has been sent (so the
+    caller does not wait for Kafka); the outbox relay covers a process that dies first."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        async with published_after():
+            await self.app(scope, receive, send)
 
 
 def allowed_hosts(runtime: ServiceRuntime) -> list[str]:
@@ -39,6 +57,7 @@ def create_service_app(
         openapi_url="/openapi.json" if public_openapi or local else None,
     )
     app.include_router(runtime.health_router())
+    app.add_middleware(PublishAfterRequest)
     app.add_middleware(BodySizeLimit, max_bytes=runtime.settings.max_body_bytes)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(runtime))
     install_error_handlers(app)

@@ -57,10 +57,14 @@ def channel_principal(channel: str) -> str:
     return f"channel-{channel}"
 
 
-def principals() -> list[str]:
+#: Every service of a deployment, with what it reads and writes (`services.system.SYSTEM`).
+System = tuple[topics.ServiceTopics, ...]
+
+
+def principals(system: System) -> list[str]:
     """Every principal the system needs a credential for (operators aside)."""
     return [
-        *(service_principal(service) for service in topics.SERVICES),
+        *(service_principal(service.service) for service in system),
         *(channel_principal(channel) for channel in topics.INGRESS_TOPICS),
     ]
 
@@ -89,14 +93,14 @@ class Grant:
     name: str
 
 
-def grants() -> list[Grant]:
+def grants(system: System) -> list[Grant]:
     """Every ACL of the system; anything not granted here is denied."""
     found: list[Grant] = []
-    for service in topics.SERVICES:
-        who = service_principal(service)
-        found.append(Grant(who, Operation.READ, Resource.GROUP, service))
-        found += [Grant(who, Operation.READ, Resource.TOPIC, t) for t in topics.CONSUMES[service]]
-        written = (*topics.PRODUCES[service], topics.dead_letter_topic(service))
+    for service in system:
+        who = service_principal(service.service)
+        found.append(Grant(who, Operation.READ, Resource.GROUP, service.service))
+        found += [Grant(who, Operation.READ, Resource.TOPIC, t) for t in service.consumes]
+        written = (*service.produces, service.dead_letters)
         found += [Grant(who, Operation.WRITE, Resource.TOPIC, t) for t in written]
     for channel, topic in topics.INGRESS_TOPICS.items():
         found.append(Grant(channel_principal(channel), Operation.WRITE, Resource.TOPIC, topic))
@@ -109,23 +113,29 @@ def new_passwords(names: Iterable[str]) -> dict[str, str]:
 
 
 async def provision(
-    admin: KafkaSettings, passwords: Mapping[str, str], *, with_acls: bool = True
+    admin: KafkaSettings,
+    system: System,
+    passwords: Mapping[str, str],
+    *,
+    with_acls: bool = True,
 ) -> None:
     """Create every topic, a SCRAM credential per principal in `passwords`, and every ACL
     (`with_acls=False` only for a broker without an authoriser, which refuses ACLs)."""
     client = AIOKafkaAdminClient(**admin.client_options(), request_timeout_ms=15_000)
     await client.start()
     try:
-        await create_missing_topics(client, admin)
+        await create_missing_topics(client, admin, system)
         if passwords:
             _raise_on_errors("credential", await _send(client, _ScramUpsert(passwords)))
         if with_acls:
-            _raise_on_errors("acl", await _send(client, _CreateAcls(grants())))
+            _raise_on_errors("acl", await _send(client, _CreateAcls(grants(system))))
     finally:
         await client.close()
 
 
-async def create_missing_topics(client: AIOKafkaAdminClient, settings: KafkaSettings) -> None:
+async def create_missing_topics(
+    client: AIOKafkaAdminClient, settings: KafkaSettings, system: System
+) -> None:
     """Every topic with the configured partitions, unless it exists."""
     existing = set(await client.list_topics())
     missing = [
@@ -134,7 +144,7 @@ async def create_missing_topics(client: AIOKafkaAdminClient, settings: KafkaSett
             num_partitions=settings.partitions,
             replication_factor=settings.replication_factor,
         )
-        for name in topics.all_topics()
+        for name in topics.all_topics(system)
         if name not in existing
     ]
     if missing:
@@ -272,7 +282,7 @@ class _CreateAcls(Request[AclRequestStruct]):  # type: ignore[misc]
         return request_struct_class(self._creations)
 
 
-async def require_topics(settings: KafkaSettings, service: str) -> None:
+async def require_topics(settings: KafkaSettings, service: topics.ServiceTopics) -> None:
     """Fail (so the caller waits and asks again) until every topic `service` reads or
     writes exists. Services never create topics: `shared.kafka_access.provision` does."""
     admin = AIOKafkaAdminClient(**settings.client_options())
@@ -281,6 +291,6 @@ async def require_topics(settings: KafkaSettings, service: str) -> None:
         visible = set(await admin.list_topics())
     finally:
         await admin.close()
-    missing = sorted(set(topics.service_topics(service)) - visible)
+    missing = sorted(set(service.all()) - visible)
     if missing:
         raise TransientError(f"topics not provisioned yet: {', '.join(missing)}")

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from shared.kafka_access import grants, principals, provision
+from shared.kafka_access import System, grants, principals, provision
 from shared.secret_guard import problem_with
 from shared.settings import KafkaSettings, SecretSetting
 
@@ -24,15 +24,23 @@ kafka = typer.Typer(help="Kafka principals and ACLs: show, provision", no_args_i
 console = Console()
 
 
+def system_of(ctx: typer.Context) -> System:
+    """The deployment's services, which the `frontdesk` command (`services/cli.py`) gives
+    as the context object: `shared` names no service."""
+    if not isinstance(ctx.obj, tuple):
+        raise RuntimeError("run through the frontdesk command, which names the services")
+    return ctx.obj
+
+
 def password_variable(principal: str) -> str:
     return "KAFKA_PASSWORD_OF_" + principal.upper().replace("-", "_")
 
 
 @kafka.command("acls")
-def show_acls() -> None:
+def show_acls(ctx: typer.Context) -> None:
     """Every ACL the system needs; anything else is denied."""
     table = Table("principal", "may", "resource", "name")
-    for grant in grants():
+    for grant in grants(system_of(ctx)):
         table.add_row(
             f"User:{grant.principal}", grant.operation.name, grant.resource.name, grant.name
         )
@@ -41,20 +49,22 @@ def show_acls() -> None:
 
 @kafka.command("provision")
 def provision_cluster(
+    ctx: typer.Context,
     credentials: Annotated[
         bool, typer.Option(help="Set each principal's SCRAM password (off: managed elsewhere)")
     ] = True,
 ) -> None:
     """Topics, credentials and ACLs, as the administrator the KAFKA_* settings name."""
-    passwords = _passwords_from_environment() if credentials else {}
-    asyncio.run(provision(KafkaSettings(), passwords))
-    console.print(f"provisioned: {len(passwords)} credentials, {len(grants())} ACLs")
+    system = system_of(ctx)
+    passwords = _passwords_from_environment(system) if credentials else {}
+    asyncio.run(provision(KafkaSettings(), system, passwords))
+    console.print(f"provisioned: {len(passwords)} credentials, {len(grants(system))} ACLs")
 
 
-def _passwords_from_environment() -> dict[str, str]:
+def _passwords_from_environment(system: System) -> dict[str, str]:
     """Each principal's password, held to the rules every service's start guard applies
     to its own (so no principal is given a password its service would refuse)."""
-    passwords = {name: os.environ.get(password_variable(name), "") for name in principals()}
+    passwords = {name: os.environ.get(password_variable(name), "") for name in principals(system)}
     settings = [
         SecretSetting(password_variable(name), (value,) if value else (), required=True)
         for name, value in passwords.items()

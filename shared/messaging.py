@@ -22,13 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from aiokafka import AIOKafkaProducer, TopicPartition
-from aiokafka.errors import (
-    InvalidProducerIdMapping,
-    KafkaError,
-    OutOfOrderSequenceNumber,
-    UnknownProducerId,
-)
+from aiokafka import TopicPartition
+from aiokafka.errors import KafkaError
 from faststream import AckPolicy
 from faststream._internal.middlewares import BaseMiddleware
 from faststream.kafka import KafkaBroker
@@ -44,7 +39,8 @@ from shared.errors import (
 )
 from shared.failpoints import BEFORE_COMMIT, failpoint
 from shared.metrics import ServiceMetrics
-from shared.mongo import TRANSIENT_MONGO_ERRORS, Document
+from shared.mongo import TRANSIENT_MONGO_ERRORS
+from shared.outbox import WrittenEvents, collecting
 from shared.settings import KafkaSettings
 from shared.topics import (
     DEAD_LETTER_PREFIX,
@@ -109,7 +105,9 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
             offset=record.offset,
             message_id=msg.message_id,
         ):
-            result = await self._with_retries(call_next, msg)
+            with collecting() as written:
+                result = await self._with_retries(call_next, msg, written)
+                await _publish_left(written)
             self._count_handled(msg)
             failpoint(BEFORE_COMMIT)  # the acknowledgement (commit) follows this scope
             return result
@@ -123,7 +121,11 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
         if isinstance(end, int):
             metrics.lag(record.topic, str(record.partition)).set(max(0, end - record.offset - 1))
 
-    async def _with_retries(self, call_next: Callable[..., Any], msg: StreamMessage[Any]) -> Any:
+    async def _with_retries(
+        self, call_next: Callable[..., Any], msg: StreamMessage[Any], written: WrittenEvents
+    ) -> Any:
+        """Handle the message, then publish the events it stored, before its offset is
+        committed: a failure to publish is transient like any other, so it is retried."""
         refusal = self._refusal(msg)
         if refusal is not None:
             await self._dead_letter(msg, refusal)
@@ -132,7 +134,9 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
         for attempt in range(retry.attempts):
             last_attempt = attempt + 1 == retry.attempts
             try:
-                return await call_next(msg)
+                result = await call_next(msg)
+                await written.publish()
+                return result
             except (ValidationError, PermanentError) as error:
                 await self._dead_letter(msg, error)
                 return None
@@ -191,6 +195,15 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
             msg.body, dead_letter_topic(self._config.service), key=record.key, headers=headers
         )
         log.warning("message_dead_lettered", reason=reason)
+
+
+async def _publish_left(written: WrittenEvents) -> None:
+    """Events stored by a handler that then failed for good are durable all the same:
+    publish them now rather than wait for the relay (which sends them if this fails)."""
+    try:
+        await written.publish()
+    except TRANSIENT_ERRORS as error:
+        log.warning("outbox_publish_deferred", events=len(written), error=type(error).__name__)
 
 
 def _event_type(body: bytes) -> object:
@@ -269,11 +282,16 @@ Handler = Callable[..., Awaitable[None]]
 
 
 def reliable_subscriber(
-    broker: KafkaBroker, settings: KafkaSettings, service: str, *topics: str
+    broker: KafkaBroker,
+    settings: KafkaSettings,
+    service: str,
+    *topics: str,
+    decoder: Callable[[StreamMessage[Any]], Awaitable[Any]] | None = None,
 ) -> Callable[[Handler], Any]:
     """Subscribe with the delivery rules: our group, earliest offset, commit after success."""
     return broker.subscriber(
         *topics,
+        decoder=decoder,
         group_id=service,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
@@ -281,66 +299,3 @@ def reliable_subscriber(
         heartbeat_interval_ms=settings.heartbeat_interval_ms,
         max_poll_interval_ms=settings.max_poll_interval_ms,
     )
-
-
-#: Errors after which an idempotent producer's sequence state is no use any more (seen
-#: after a broker restart): only a new producer, with a new producer id, can go on.
-PRODUCER_STATE_ERRORS: tuple[type[Exception], ...] = (
-    OutOfOrderSequenceNumber,
-    UnknownProducerId,
-    InvalidProducerIdMapping,
-)
-
-
-class KafkaEventPublisher:
-    """Publishes stored outbox messages with an idempotent, `acks=all` producer of its own.
-
-    When the broker no longer accepts the producer's sequence numbers, the producer is
-    replaced and the failure reported as transient, so the message is published again by
-    the new producer instead of failing for ever.
-    """
-
-    def __init__(self, settings: KafkaSettings, client_id: str) -> None:
-        self._settings = settings
-        self._client_id = client_id
-        self._producer: AIOKafkaProducer | None = None
-        self._lock = asyncio.Lock()
-
-    async def start(self) -> None:
-        async with self._lock:
-            if self._producer is None:
-                producer = AIOKafkaProducer(
-                    **self._settings.client_options(),
-                    client_id=self._client_id,
-                    acks="all",
-                    enable_idempotence=True,
-                    request_timeout_ms=self._settings.request_timeout_ms,
-                )
-                await producer.start()
-                self._producer = producer
-
-    async def stop(self) -> None:
-        async with self._lock:
-            producer, self._producer = self._producer, None
-        if producer is not None:
-            await producer.stop()
-
-    async def publish(self, message: Document) -> None:
-        await self.start()
-        assert self._producer is not None
-        headers = [
-            ("content-type", b"application/json"),
-            ("event_type", message["event_type"].encode()),
-            ("event_id", message["event_id"].encode()),
-        ]
-        try:
-            await self._producer.send_and_wait(
-                message["topic"],
-                message["value"].encode(),
-                key=message["key"].encode(),
-                headers=headers,
-            )
-        except PRODUCER_STATE_ERRORS as error:
-            log.warning("producer_replaced", error=type(error).__name__)
-            await self.stop()
-            raise TransientError(f"producer state lost: {type(error).__name__}") from error

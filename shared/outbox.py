@@ -1,17 +1,22 @@
 """The transactional outbox: a state change and the events it causes, in one document write.
 
-A service stores the events it must emit in the `outbox` array of the very document whose
-state change caused them, in the same write (built by `Outbox.entries`). `Outbox.flush` then
-publishes them (waiting for Kafka's acknowledgement) and removes them from the document. If
-the process dies in between, the events are still in the document: `Outbox.relay` sweeps
-documents left with pending events, at start and then periodically. Re-publishing is safe because an
-event's id is deterministic and consumers are idempotent.
+An adapter writes a state change through `Outbox.insert` or `Outbox.update`: the events go
+into the `outbox` array of the very document whose change caused them, in the same write.
+The runtime, not the adapter or the handler, then publishes them: after the consumed message,
+the HTTP request or the tick that wrote them (`WrittenEvents`), from memory (no read back),
+waiting for Kafka's acknowledgement, and removes them from the document. If the process dies
+in between, the events are still in the document: `Outbox.relay` sweeps documents left with
+pending events, at start and then periodically. Re-publishing is safe because an event's id
+is deterministic and consumers are idempotent.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -49,54 +54,129 @@ def outbox_entries(events: Iterable[Event]) -> list[Document]:
     ]
 
 
+@dataclass
+class _Stored:
+    outbox: Outbox
+    document_id: Any
+    messages: list[Document]
+
+
+class WrittenEvents:
+    """The events stored during one unit of work (a consumed message, an HTTP request, a
+    tick of a job), which the runtime publishes once the work is done."""
+
+    def __init__(self) -> None:
+        self._stored: list[_Stored] = []
+
+    def add(self, outbox: Outbox, document_id: Any, messages: list[Document]) -> None:
+        if messages:
+            self._stored.append(_Stored(outbox, document_id, messages))
+
+    def __len__(self) -> int:
+        return sum(len(stored.messages) for stored in self._stored)
+
+    async def publish(self) -> int:
+        """Publish every stored event, document by document; returns how many. What could
+        not be published stays here for the next call (and in its document for the relay)."""
+        if not self._stored:
+            return 0
+        failpoint(AFTER_STORE)
+        published = 0
+        while self._stored:
+            stored = self._stored[0]
+            await stored.outbox.publish_stored(stored.document_id, stored.messages)
+            published += len(stored.messages)
+            self._stored.pop(0)
+        return published
+
+
+_written: ContextVar[WrittenEvents | None] = ContextVar("frontdesk_written_events", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[WrittenEvents]:
+    """Collect the events stored by the code run inside, for the caller to publish."""
+    written = WrittenEvents()
+    token = _written.set(written)
+    try:
+        yield written
+    finally:
+        _written.reset(token)
+
+
+@asynccontextmanager
+async def published_after() -> AsyncIterator[WrittenEvents]:
+    """Run a unit of work, then publish the events it stored. A failure to publish is
+    logged, not raised: the events are durable in their documents and the relay sends them."""
+    with collecting() as written:
+        yield written
+    try:
+        await written.publish()
+    except Exception as error:  # noqa: BLE001 - the relay is the fallback for any failure
+        log.warning("outbox_publish_deferred", events=len(written), error=type(error).__name__)
+
+
 class Outbox:
-    """Publishes the pending events kept in the documents of one collection."""
+    """Writes documents together with their events, and publishes the events they keep."""
 
     def __init__(self, collection: AsyncCollection[Document], publisher: EventPublisher) -> None:
         self._collection = collection
         self._publisher = publisher
-        #: documents this process gave events since their last flush, and how many times
-        self._written: dict[Any, int] = {}
 
-    def entries(self, document_id: Any, events: Iterable[Event]) -> list[Document]:
-        """Events as stored in this document's outbox; its next `flush` publishes them."""
-        self._written[document_id] = self._written.get(document_id, 0) + 1
-        return outbox_entries(events)
+    @property
+    def collection(self) -> AsyncCollection[Document]:
+        return self._collection
 
-    async def flush(self, document_id: Any) -> int:
-        """Publish the events this process put in a document's outbox; returns how many.
+    async def insert(self, document: Document, events: Iterable[Event]) -> None:
+        """Insert `document` with `events` in its outbox (DuplicateKeyError if its `_id`
+        or another unique field is taken: then nothing is written or published)."""
+        messages = outbox_entries(events)
+        await self._collection.insert_one({**document, "outbox": messages})
+        self._stored(document["_id"], messages)
 
-        A document this process wrote no events into is not even read: events left by a
-        process that died before publishing them are the relay's, which sweeps them up at
-        start and then every `interval_s`.
-        """
-        generation = self._written.get(document_id)
-        if generation is None:
-            return 0
-        published = await self._publish_pending(document_id)
-        if self._written.get(document_id) == generation:  # nothing written meanwhile
-            del self._written[document_id]
-        return published
+    async def update(
+        self, query: Document, update: Document, events: Iterable[Event], *, upsert: bool = False
+    ) -> bool:
+        """Apply `update` to the document `query` matches (its `_id` named in it), pushing
+        `events` to its outbox in the same write; true if the document changed. The events
+        are published only if it did: a guard that refused the change refused them too."""
+        messages = outbox_entries(events)
+        pushes = {**update.get("$push", {}), "outbox": {"$each": messages}}
+        result = await self._collection.update_one(
+            query, {**update, "$push": pushes}, upsert=upsert
+        )
+        changed = result.modified_count == 1 or result.upserted_id is not None
+        if changed:
+            self._stored(query["_id"], messages)
+        return changed
+
+    def _stored(self, document_id: Any, messages: list[Document]) -> None:
+        written = _written.get()
+        if written is not None:  # else the relay publishes them
+            written.add(self, document_id, messages)
+
+    async def publish_stored(self, document_id: Any, messages: list[Document]) -> None:
+        """Publish messages stored in a document's outbox, then take them out of it."""
+        for message in messages:
+            await self._publisher.publish(message)
+        published = [message["event_id"] for message in messages]
+        await self._collection.update_one(
+            {"_id": document_id}, {"$pull": {"outbox": {"event_id": {"$in": published}}}}
+        )
 
     async def _publish_pending(self, document_id: Any) -> int:
         document = await self._collection.find_one({"_id": document_id}, {"outbox": 1})
         pending: list[Document] = (document or {}).get("outbox", [])
         if pending:
             failpoint(AFTER_STORE)
-        for message in pending:
-            await self._publisher.publish(message)
-        if pending:
-            published = [message["event_id"] for message in pending]
-            await self._collection.update_one(
-                {"_id": document_id}, {"$pull": {"outbox": {"event_id": {"$in": published}}}}
-            )
+            await self.publish_stored(document_id, pending)
         return len(pending)
 
     async def flush_stale(self, older_than: timedelta) -> int:
         """Publish the pending events of every document that has had some for a while.
 
-        Fresh events are left to the flush that follows their write, so the relay rarely
-        races it (a race only duplicates a record in Kafka, which consumers absorb).
+        Fresh events are left to the runtime's publishing after their write, so the relay
+        rarely races it (a race only duplicates a record in Kafka, which consumers absorb).
         """
         stale = {"outbox.stored_at": {"$lt": datetime.now(UTC) - older_than}}
         flushed = 0

@@ -23,11 +23,14 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.kafka_access import require_topics
-from shared.messaging import KafkaEventPublisher, create_broker
+from shared.kafka_publisher import KafkaEventPublisher
+from shared.messaging import create_broker
 from shared.metrics import ServiceMetrics
 from shared.mongo import TRANSIENT_MONGO_ERRORS, CommandCounter, Document, create_mongo_client
 from shared.outbox import Outbox
+from shared.routes import RoutingTable, UseCases
 from shared.settings import ServiceSettings
+from shared.topics import ServiceTopics
 
 log = structlog.get_logger(__name__)
 
@@ -57,6 +60,8 @@ class ServiceRuntime:
         self._prepare: list[Callable[[], Awaitable[None]]] = []
         self._release: list[Callable[[], Awaitable[None]]] = []
         self._jobs: list[BackgroundJob] = []
+        #: What the service reads and writes, from its routing table (see `route`).
+        self.topics = ServiceTopics(name, (), ())
 
     @classmethod
     def create(
@@ -71,6 +76,12 @@ class ServiceRuntime:
             create_mongo_client(settings.mongo, name, CommandCounter(metrics.count_mongo_command)),
             metrics,
         )
+
+    def route(self, table: RoutingTable[UseCases], use_cases: UseCases) -> None:
+        """Consume the service's routing table with `use_cases`; its topics are the ones
+        the service waits for at start."""
+        table.subscribe(self.broker, self.settings.kafka, use_cases)
+        self.topics = table.topics
 
     def relay_outbox(self, outbox: Outbox) -> None:
         """Sweep `outbox` for events left unpublished, for the life of the process."""
@@ -91,7 +102,7 @@ class ServiceRuntime:
 
     @asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
-        await _until_ready(lambda: require_topics(self.settings.kafka, self.name), "kafka")
+        await _until_ready(lambda: require_topics(self.settings.kafka, self.topics), "kafka")
         await _until_ready(lambda: self.mongo.admin.command("ping"), "mongo")
         for prepare in self._prepare:
             await prepare()

@@ -6,6 +6,9 @@ The key of every record is the report id, so one report's events keep their orde
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 #: Where each channel that publishes its reports to Kafka puts them: one topic per channel,
 #: so that which channel a submission came from is known from the topic, which only that
 #: channel's principal may write to (ACLs, `shared/kafka_access.py`), never from the payload.
@@ -39,32 +42,6 @@ TOPIC_BY_EVENT_TYPE: dict[str, str] = {
 
 #: The event type each event topic carries, and no other.
 EVENT_TYPE_OF_TOPIC: dict[str, str] = {topic: kind for kind, topic in TOPIC_BY_EVENT_TYPE.items()}
-
-SERVICES = ("intake", "classifier", "reference_issuer", "notifier", "sla_watchdog")
-
-#: The topics each service consumes, in one consumer group named after the service.
-CONSUMES: dict[str, tuple[str, ...]] = {
-    "intake": (*INGRESS_TOPICS.values(), REFERENCE_ISSUED, REPLY_SENT, REPLY_DELIVERED),
-    "classifier": (REPORT_SUBMITTED, REPORT_UPDATED),
-    "reference_issuer": (REPORT_SUBMITTED, REPLY_SENT, REPLY_DELIVERED),
-    "notifier": (REPORT_SUBMITTED, REPORT_CLASSIFIED, REFERENCE_ISSUED, SLA_BREACHED),
-    "sla_watchdog": (
-        REPORT_SUBMITTED,
-        REPORT_CLASSIFIED,
-        REPLY_SENT,
-        REPLY_DELIVERED,
-        REPLY_FAILED,
-    ),
-}
-
-#: The event topics each service publishes to (besides its own dead-letter topic).
-PRODUCES: dict[str, tuple[str, ...]] = {
-    "intake": (REPORT_SUBMITTED, REPORT_UPDATED),
-    "classifier": (REPORT_CLASSIFIED,),
-    "reference_issuer": (REFERENCE_ISSUED,),
-    "notifier": (REPLY_SENT, REPLY_DELIVERED, REPLY_FAILED),
-    "sla_watchdog": (SLA_AT_RISK, SLA_BREACHED, SLA_MET),
-}
 
 DEFAULT_PARTITIONS = 6
 
@@ -104,15 +81,28 @@ def check_belongs(topic: str, event_type: object) -> None:
         raise WrongTopicError(f"{topic} carries {expected} events only")
 
 
-def service_topics(service: str) -> list[str]:
-    """Every topic `service` reads or writes, its dead-letter topic included."""
-    return [*CONSUMES[service], *PRODUCES[service], dead_letter_topic(service)]
+@dataclass(frozen=True)
+class ServiceTopics:
+    """What one service reads and writes: derived from its routing table (`shared.routes`),
+    so the ACLs, the topics a service waits for and its subscription cannot disagree."""
+
+    service: str
+    consumes: tuple[str, ...]
+    produces: tuple[str, ...]
+
+    @property
+    def dead_letters(self) -> str:
+        return dead_letter_topic(self.service)
+
+    def all(self) -> list[str]:
+        """Every topic the service reads or writes, its dead-letter topic included."""
+        return [*self.consumes, *self.produces, self.dead_letters]
 
 
-def all_topics() -> list[str]:
-    """Every topic the system uses, dead-letter topics included."""
+def all_topics(system: Iterable[ServiceTopics]) -> list[str]:
+    """Every topic of a system of services, dead-letter topics included."""
     return [
         *INGRESS_TOPICS.values(),
         *TOPIC_BY_EVENT_TYPE.values(),
-        *(dead_letter_topic(service) for service in SERVICES),
+        *(service.dead_letters for service in system),
     ]

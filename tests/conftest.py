@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from services.system import SYSTEM
 from shared.kafka_access import provision
 from shared.settings import KafkaSettings
 
@@ -76,5 +77,5 @@ def servers() -> Iterator[Servers]:
     with KafkaContainer("apache/kafka:4.4.0") as kafka, MongoDbContainer("mongo:8") as mongo:
         # A broker without authentication: topics only (the ACL tests need `make test`).
         plain = KafkaSettings(bootstrap_servers=kafka.get_bootstrap_server())
-        asyncio.run(provision(plain, {}, with_acls=False))
+        asyncio.run(provision(plain, SYSTEM, {}, with_acls=False))
         yield Servers(kafka.get_bootstrap_server(), mongo.get_connection_url(), None, None)

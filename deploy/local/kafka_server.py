@@ -8,6 +8,7 @@ import base64
 import uuid
 from typing import TYPE_CHECKING
 
+from services.system import SYSTEM
 from shared.kafka_access import principals
 from shared.kafka_access import provision as provision_cluster
 from shared.settings import KafkaSettings
@@ -93,6 +94,6 @@ def cluster_id() -> str:
 def provision(stack: Stack) -> None:
     """Topics, a credential per principal and the ACLs (idempotent: at every Kafka start)."""
     passwords = stack.kafka_passwords()
-    logins = {name: passwords[name] for name in [OPERATOR, *principals()]}
-    asyncio.run(provision_cluster(admin(stack), logins))
+    logins = {name: passwords[name] for name in [OPERATOR, *principals(SYSTEM)]}
+    asyncio.run(provision_cluster(admin(stack), SYSTEM, logins))
     print(f"kafka provisioned: {len(logins)} principals ({stack.name})")

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import kafka_server  # noqa: E402
 
+from services.system import SYSTEM  # noqa: E402
 from shared.kafka_access import new_passwords, principals  # noqa: E402
 
 JARS = ROOT / ".local" / "jars"
@@ -76,7 +77,7 @@ class Stack:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(
                 json.dumps(
-                    new_passwords([kafka_server.ADMIN, kafka_server.OPERATOR, *principals()])
+                    new_passwords([kafka_server.ADMIN, kafka_server.OPERATOR, *principals(SYSTEM)])
                 )
             )
             path.chmod(0o600)

@@ -51,20 +51,17 @@ class MongoAssessments:
                 {"sequence": {"$lt": classified.sequence}},
             ],
         }
-        await self._collection.update_one(
+        await self.outbox.update(
             older,
             {
                 "$set": {
                     "assessment": dataclasses.asdict(assessment),
                     "sequence": classified.sequence,
                     "assessed_at": classified.occurred_at,
-                },
-                "$push": {"outbox": {"$each": self.outbox.entries(str(report_id), [classified])}},
+                }
             },
+            [classified],
         )
-
-    async def publish_pending(self, report_id: uuid.UUID) -> None:
-        await self.outbox.flush(str(report_id))
 
 
 def _facts(document: Document) -> ReportFacts:

@@ -8,10 +8,10 @@ from services.classifier import SERVICE
 from services.classifier.adapters import MongoAssessments
 from services.classifier.embedding import E5Embedder
 from services.classifier.handlers import Classifier
+from services.classifier.routes import ROUTES
 from services.classifier.rules import load_rules
 from services.classifier.safety_net import SafetyNet, check_embedding
 from services.classifier.settings import ClassifierSettings
-from services.classifier.subscribers import register_subscribers
 from services.classifier.triage_model import load_model
 from shared.clock import Clock, SystemClock
 from shared.http_app import create_service_app
@@ -28,5 +28,5 @@ def create_app(settings: ClassifierSettings, clock: Clock | None = None) -> Fast
     runtime.on_shutdown(safety_net.close)
     book = load_rules(settings.rules_file)
     classifier = Classifier(assessments, book, safety_net, clock or SystemClock())
-    register_subscribers(runtime.broker, settings.kafka, classifier)
+    runtime.route(ROUTES, classifier)
     return create_service_app(runtime, "frontdesk classifier")

@@ -38,9 +38,6 @@ class Assessments(Protocol):
     ) -> None:
         """Store an assessment with its event, unless one with this sequence or later is."""
 
-    async def publish_pending(self, report_id: uuid.UUID) -> None:
-        """Publish the report's events not yet acknowledged by Kafka."""
-
 
 class EmergencyModel(Protocol):
     """The learned safety net: how alarming a report's text reads."""
@@ -61,13 +58,13 @@ class Classifier:
 
     async def classify_report(self, submitted: ReportSubmitted) -> None:
         facts = await self.assessments.remember_report(submitted)
-        await self.reassess(submitted.report_id, facts)
+        await self.reassess(facts)
 
     async def add_information(self, updated: ReportUpdated) -> None:
         facts = await self.assessments.remember_update(updated)
-        await self.reassess(updated.report_id, facts)
+        await self.reassess(facts)
 
-    async def reassess(self, report_id: uuid.UUID, facts: ReportFacts | None) -> None:
+    async def reassess(self, facts: ReportFacts | None) -> None:
         """Assess with everything known; emit ReportClassified when the sequence advances.
 
         The sequence is 1 + the number of updates taken into account, so redelivered or
@@ -77,7 +74,6 @@ class Classifier:
             sequence = 1 + len(facts.updates)
             if sequence > facts.sequence:
                 await self._record(facts.report, facts.updates, sequence)
-        await self.assessments.publish_pending(report_id)
 
     async def _record(
         self, report: ReportSubmitted, updates: tuple[ReportUpdated, ...], sequence: int

@@ -45,7 +45,7 @@ class MongoReports:
         self, submitted: ReportSubmitted, fingerprint: str, key_id: str | None = None
     ) -> None:
         try:
-            await self._collection.insert_one(
+            await self.outbox.insert(
                 {
                     "_id": str(submitted.report_id),
                     "fingerprint": fingerprint,
@@ -55,8 +55,8 @@ class MongoReports:
                     "key_id": key_id,
                     "received_at": submitted.received_at,
                     "report": submitted.model_dump(mode="json"),
-                    "outbox": self.outbox.entries(str(submitted.report_id), [submitted]),
-                }
+                },
+                [submitted],
             )
         except DuplicateKeyError:
             existing = await self.get(submitted.report_id)
@@ -129,17 +129,8 @@ class MongoReports:
             "fingerprint": fingerprint,
             "given_by": None if event.given_by is None else event.given_by.model_dump(mode="json"),
         }
-        result = await self._collection.update_one(
+        return await self.outbox.update(
             {"_id": str(report_id), "update_count": count if count else {"$exists": False}},
-            {
-                "$set": {"update_count": count + 1},
-                "$push": {
-                    "updates": entry,
-                    "outbox": {"$each": self.outbox.entries(str(report_id), [event])},
-                },
-            },
+            {"$set": {"update_count": count + 1}, "$push": {"updates": entry}},
+            [event],
         )
-        return result.modified_count == 1
-
-    async def publish_pending(self, report_id: uuid.UUID) -> None:
-        await self.outbox.flush(str(report_id))

@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 import structlog
 from fastapi import (
     APIRouter,
-    BackgroundTasks,
     Body,
     Depends,
     Header,
@@ -181,7 +180,6 @@ def reports_router(
     )
     async def post_report(
         submission: Annotated[ReportSubmission, Body()],
-        background: BackgroundTasks,
         idempotency_key: Annotated[
             str | None, Header(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
         ] = None,
@@ -205,7 +203,6 @@ def reports_router(
         except IdempotencyConflictError:
             raise HTTPException(409, "Idempotency-Key already used for another report") from None
         report_id = accepted.submitted.report_id
-        background.add_task(reports.publish_pending, report_id)
         log.info(
             "report_accepted",
             report_id=str(report_id),
@@ -264,7 +261,6 @@ def updates_router(
     async def post_report_update(
         report_id: uuid.UUID,
         update: Annotated[ReportUpdate, Body()],
-        background: BackgroundTasks,
         *,
         idempotency_key: Annotated[
             str | None, Header(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
@@ -290,7 +286,6 @@ def updates_router(
             raise HTTPException(403, str(error)) from None
         except IdempotencyConflictError:
             raise HTTPException(409, "Idempotency-Key already used for another update") from None
-        background.add_task(updates.publish_pending, report_id)
         log.info(
             "report_updated",
             report_id=str(report_id),

@@ -15,9 +15,9 @@ from services.intake.adapters import MongoReports
 from services.intake.admission import Admission
 from services.intake.api import catalogue_router, reports_router, updates_router
 from services.intake.edge import admitted_routes
-from services.intake.handlers import ReportIds
+from services.intake.handlers import Intake, ReportIds
+from services.intake.routes import ROUTES
 from services.intake.settings import IntakeSettings
-from services.intake.subscribers import register_subscribers
 from shared.api_keys import ApiKeys
 from shared.clock import Clock, SystemClock
 from shared.http_app import create_service_app
@@ -71,14 +71,7 @@ def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
     reports = MongoReports(runtime.database, runtime.publisher)
     runtime.relay_outbox(reports.outbox)
     access = _channel_access(settings)
-    register_subscribers(
-        runtime.broker,
-        settings.kafka,
-        reports=reports,
-        access=access,
-        clock=clock,
-        force_code=settings.force_code,
-    )
+    runtime.route(ROUTES, Intake(reports, access, clock, settings.force_code))
     app = create_service_app(runtime, "frontdesk intake", public_openapi=True)
     admitted = admitted_routes(_admission(settings, access))
     app.include_router(catalogue_router(admitted))

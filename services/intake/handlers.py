@@ -10,16 +10,17 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from services.intake import SERVICE
+from services.intake.access import ChannelAccess, ForbiddenError
 from services.intake.catalogue import CATALOGUE
 from services.intake.domain import AnySubmission
+from services.intake.ingress import Published, publisher_of
 from shared.clock import Clock
-from shared.errors import ConflictingFactError
+from shared.errors import ConflictingFactError, PermanentError
 from shared.events import (
     Channel,
     Contact,
     ReferenceIssued,
     ReplyDelivered,
-    ReplySent,
     ReportSubmitted,
     acknowledged_at,
 )
@@ -78,9 +79,6 @@ class Reports(Protocol):
 
     async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
         """Remember when the first reply reached the reporter."""
-
-    async def publish_pending(self, report_id: uuid.UUID) -> None:
-        """Publish the report's events not yet acknowledged by Kafka."""
 
 
 @dataclass(frozen=True)
@@ -189,14 +187,44 @@ async def submit_report(
     return Acceptance(submitted, repeated=False)
 
 
-async def learn_reference(event: ReferenceIssued, *, reports: Reports) -> None:
-    """Keep the reference for the reporter's status page; a different second one is refused."""
-    kept = await reports.record_reference(event.report_id, event.reference)
-    if kept is not None and kept != event.reference:
-        raise ConflictingFactError("the report already has another reference")
+class Intake:
+    """Intake's dependencies, and the use cases its Kafka inputs call."""
 
+    def __init__(
+        self, reports: Reports, access: ChannelAccess, clock: Clock, force_code: str
+    ) -> None:
+        self.reports = reports
+        self.access = access
+        self.clock = clock
+        self.force_code = force_code
 
-async def learn_reply(event: ReplySent | ReplyDelivered, *, reports: Reports) -> None:
-    """Keep when the acknowledgement reached the reporter, for the status page."""
-    if (replied_at := acknowledged_at(event)) is not None:
-        await reports.record_reply(event.report_id, replied_at)
+    async def accept_published(self, published: Published) -> None:
+        """Accept a report a channel published, or refuse it for good (a dead letter)."""
+        channel, received = published.channel, published.received
+        try:
+            self.access.authorize(channel, received.submission.report_type)
+            await submit_report(
+                received.submission,
+                channel=channel,
+                force_code=self.force_code,
+                reports=self.reports,
+                clock=self.clock,
+                idempotency_key=str(received.submission_id),
+                key_id=publisher_of(channel),
+            )
+        except ForbiddenError as error:
+            raise PermanentError(str(error)) from None
+        except IdempotencyConflictError:
+            raise PermanentError("submission_id already used for another submission") from None
+
+    async def learn_reference(self, event: ReferenceIssued) -> None:
+        """Keep the reference for the reporter's status page; a different second one is
+        refused."""
+        kept = await self.reports.record_reference(event.report_id, event.reference)
+        if kept is not None and kept != event.reference:
+            raise ConflictingFactError("the report already has another reference")
+
+    async def learn_delivery(self, event: ReplyDelivered) -> None:
+        """Keep when the acknowledgement reached the reporter, for the status page."""
+        if (replied_at := acknowledged_at(event)) is not None:
+            await self.reports.record_reply(event.report_id, replied_at)

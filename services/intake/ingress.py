@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.intake.access import ChannelAccess, ForbiddenError
 from services.intake.domain import ReportSubmission
-from services.intake.handlers import IdempotencyConflictError, Reports, submit_report
-from shared.clock import Clock
 from shared.errors import PermanentError
 from shared.events import Channel
 from shared.kafka_access import channel_principal
+from shared.topics import ingress_channel
 
 
 class SubmissionReceived(BaseModel):
@@ -33,29 +32,17 @@ def publisher_of(channel: Channel) -> str:
     return f"kafka:{channel_principal(channel.value)}"
 
 
-async def accept_submission(
-    received: SubmissionReceived,
-    *,
-    channel: Channel,
-    access: ChannelAccess,
-    reports: Reports,
-    clock: Clock,
-    force_code: str,
-) -> None:
-    """Accept a published report, or refuse it for good (it then goes to the dead letters)."""
-    try:
-        access.authorize(channel, received.submission.report_type)
-        accepted = await submit_report(
-            received.submission,
-            channel=channel,
-            force_code=force_code,
-            reports=reports,
-            clock=clock,
-            idempotency_key=str(received.submission_id),
-            key_id=publisher_of(channel),
-        )
-    except ForbiddenError as error:
-        raise PermanentError(str(error)) from None
-    except IdempotencyConflictError:
-        raise PermanentError("submission_id already used for another submission") from None
-    await reports.publish_pending(accepted.submitted.report_id)
+@dataclass(frozen=True)
+class Published:
+    """A submission as read from an ingress topic, with the channel that topic belongs to."""
+
+    channel: Channel
+    received: SubmissionReceived
+
+
+def read_published(topic: str, body: bytes) -> Published:
+    """Read a record of an ingress topic (ValidationError if it is no submission)."""
+    channel = ingress_channel(topic)
+    if channel is None:
+        raise PermanentError(f"{topic} is not an ingress topic")
+    return Published(Channel(channel), SubmissionReceived.model_validate_json(body))

@@ -70,8 +70,6 @@ class UpdateLog(Protocol):
         """Append the event of the next number, unless `key` was used already: then the
         earlier update (same fingerprint) or IdempotencyConflictError (another body)."""
 
-    async def publish_pending(self, report_id: uuid.UUID) -> None: ...
-
 
 async def add_information(
     report_id: uuid.UUID,

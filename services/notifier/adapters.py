@@ -132,12 +132,8 @@ class MongoReplies:
             f"{field}.tried": [channel.value for channel in outcome.tried],
             f"{field}.provider_id": outcome.provider_id,
         }
-        await self._collection.update_one(
-            {"_id": str(report_id), f"{field}.state": "sending"},
-            {
-                "$set": record,
-                "$push": {"outbox": {"$each": self.outbox.entries(str(report_id), outcome.events)}},
-            },
+        await self.outbox.update(
+            {"_id": str(report_id), f"{field}.state": "sending"}, {"$set": record}, outcome.events
         )
 
     async def sent_with(self, provider_id: str) -> tuple[uuid.UUID, ReplyKind] | None:
@@ -153,17 +149,11 @@ class MongoReplies:
         self, report_id: uuid.UUID, kind: ReplyKind, state: str, events: list[Event]
     ) -> bool:
         field = f"replies.{kind.value}"
-        result = await self._collection.update_one(
+        return await self.outbox.update(
             {"_id": str(report_id), f"{field}.state": "sent"},
-            {
-                "$set": {f"{field}.state": state},
-                "$push": {"outbox": {"$each": self.outbox.entries(str(report_id), events)}},
-            },
+            {"$set": {f"{field}.state": state}},
+            events,
         )
-        return result.modified_count == 1
-
-    async def publish_pending(self, report_id: uuid.UUID) -> None:
-        await self.outbox.flush(str(report_id))
 
 
 def _facts(document: Document) -> ReportFacts:

@@ -9,8 +9,8 @@ from services.notifier.adapters import MongoReplies
 from services.notifier.api import receipts_router
 from services.notifier.channels import NotifySmsChannel, Retries, SmtpEmailChannel
 from services.notifier.handlers import Notifier, ReplyChannel
+from services.notifier.routes import ROUTES
 from services.notifier.settings import NotifierSettings
-from services.notifier.subscribers import register_subscribers
 from services.notifier.templates import ReplyRenderer
 from shared.clock import Clock, SystemClock
 from shared.http_app import create_service_app
@@ -39,7 +39,7 @@ def create_app(settings: NotifierSettings, clock: Clock | None = None) -> FastAP
         ReplyRenderer(settings.force_name),
         clock or SystemClock(),
     )
-    register_subscribers(runtime.broker, settings.kafka, notifier)
+    runtime.route(ROUTES, notifier)
     app = create_service_app(runtime, "frontdesk notifier")
     app.include_router(receipts_router(notifier, settings.receipt_token))
     return app

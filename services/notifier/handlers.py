@@ -126,8 +126,6 @@ class Replies(Protocol):
         """Move a sent reply to `state` ("delivered", or "retry" to try the next channel)
         with its events; false if it was not waiting for a receipt."""
 
-    async def publish_pending(self, report_id: uuid.UUID) -> None: ...
-
 
 class Notifier:
     """The notifier's dependencies, and its use cases."""
@@ -177,7 +175,6 @@ class Notifier:
         if facts is not None:
             for kind in due_replies(facts):
                 await self._send(facts, kind)
-        await self.replies.publish_pending(report_id)
 
     async def record_receipt(self, receipt: DeliveryReceipt) -> bool:
         """Apply a delivery receipt; false for a message we never sent."""
@@ -202,7 +199,6 @@ class Notifier:
             )
             if await self.replies.settle(report_id, kind, "retry", [failed]):
                 await self.send_due_replies(report_id)  # the next channel, if one is left
-        await self.replies.publish_pending(report_id)
         return True
 
     async def _send(self, facts: ReportFacts, kind: ReplyKind) -> None:

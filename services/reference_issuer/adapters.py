@@ -43,7 +43,7 @@ class MongoReferences:
 
     async def assign(self, issued: ReferenceIssued, submitted: ReportSubmitted) -> str:
         try:
-            await self._references.insert_one(
+            await self.outbox.insert(
                 {
                     "_id": str(issued.report_id),
                     "reference": issued.reference,
@@ -51,8 +51,8 @@ class MongoReferences:
                     "report_type": submitted.report_type.value,
                     "received_at": submitted.received_at,
                     "issued_at": issued.issued_at,
-                    "outbox": self.outbox.entries(str(issued.report_id), [issued]),
-                }
+                },
+                [issued],
             )
         except DuplicateKeyError:
             existing = await self.issued_to(issued.report_id)
@@ -77,6 +77,3 @@ class MongoReferences:
             issued_at=document["issued_at"],
             replied_at=document.get("replied_at"),
         )
-
-    async def publish_pending(self, report_id: uuid.UUID) -> None:
-        await self.outbox.flush(str(report_id))

@@ -8,7 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import AwareDatetime, BaseModel, Field
 
-from services.reference_issuer.handlers import References, look_up
+from services.reference_issuer.handlers import ReferenceIssuer
 from shared.answers import ErrorAnswer
 from shared.api_keys import ApiKeys, Caller, guarded_bearer_caller
 from shared.rate_limits import RateLimiter
@@ -29,7 +29,7 @@ class ReferenceView(BaseModel):
     replied_at: AwareDatetime | None
 
 
-def references_router(references: References, keys: ApiKeys, failures: RateLimiter) -> APIRouter:
+def references_router(issuer: ReferenceIssuer, keys: ApiKeys, failures: RateLimiter) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["references"])
     authenticated = Depends(guarded_bearer_caller(keys, failures))
 
@@ -40,7 +40,7 @@ def references_router(references: References, keys: ApiKeys, failures: RateLimit
     )
     async def get_reference(reference: str, caller: Caller = authenticated) -> ReferenceView:
         try:
-            record = await look_up(reference, references=references)
+            record = await issuer.look_up(reference)
         except InvalidReferenceError as error:
             raise HTTPException(400, str(error)) from None
         if record is None:

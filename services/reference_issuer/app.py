@@ -9,8 +9,9 @@ from fastapi import FastAPI
 from services.reference_issuer import SERVICE
 from services.reference_issuer.adapters import MongoReferences
 from services.reference_issuer.api import references_router
+from services.reference_issuer.handlers import ReferenceIssuer
+from services.reference_issuer.routes import ROUTES
 from services.reference_issuer.settings import ReferenceIssuerSettings
-from services.reference_issuer.subscribers import register_subscribers
 from shared.api_keys import ApiKeys
 from shared.clock import Clock, SystemClock
 from shared.http_app import create_service_app
@@ -23,17 +24,12 @@ def create_app(settings: ReferenceIssuerSettings, clock: Clock | None = None) ->
     references = MongoReferences(runtime.database, runtime.publisher)
     runtime.on_startup(references.create_indexes)
     runtime.relay_outbox(references.outbox)
-    register_subscribers(
-        runtime.broker,
-        settings.kafka,
-        references,
-        clock or SystemClock(),
-        ZoneInfo(settings.time_zone),
-    )
+    issuer = ReferenceIssuer(references, clock or SystemClock(), ZoneInfo(settings.time_zone))
+    runtime.route(ROUTES, issuer)
     app = create_service_app(runtime, "frontdesk reference issuer")
     # `failed_key_limit` bad keys at once, then one more each `window / limit` seconds.
     per_second = settings.failed_key_limit / settings.failed_key_window_s
     failures = RateLimiter(per_second, settings.failed_key_limit)
     keys = ApiKeys(dict(settings.api_keys))
-    app.include_router(references_router(references, keys, failures))
+    app.include_router(references_router(issuer, keys, failures))
     return app

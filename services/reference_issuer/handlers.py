@@ -14,7 +14,6 @@ from shared.clock import Clock
 from shared.events import (
     ReferenceIssued,
     ReplyDelivered,
-    ReplySent,
     ReportSubmitted,
     acknowledged_at,
 )
@@ -55,38 +54,38 @@ class References(Protocol):
     async def find(self, reference: Reference) -> ReferenceRecord | None:
         """The record of an issued reference."""
 
-    async def publish_pending(self, report_id: uuid.UUID) -> None:
-        """Publish the report's events not yet acknowledged by Kafka."""
 
+class ReferenceIssuer:
+    """The reference issuer's dependencies, and its use cases."""
 
-async def issue_reference(
-    submitted: ReportSubmitted, *, references: References, clock: Clock, time_zone: ZoneInfo
-) -> str:
-    """Give a report its reference: the same one however often, or by how many, asked."""
-    reference = await references.issued_to(submitted.report_id)
-    if reference is None:
-        day = reference_day(submitted.received_at, time_zone)
-        sequence = await references.next_sequence(submitted.force_code, day)
+    def __init__(self, references: References, clock: Clock, time_zone: ZoneInfo) -> None:
+        self.references = references
+        self.clock = clock
+        self.time_zone = time_zone
+
+    async def issue_reference(self, submitted: ReportSubmitted) -> str:
+        """Give a report its reference: the same one however often, or by how many, asked."""
+        reference = await self.references.issued_to(submitted.report_id)
+        if reference is not None:
+            return reference
+        day = reference_day(submitted.received_at, self.time_zone)
+        sequence = await self.references.next_sequence(submitted.force_code, day)
         issued = ReferenceIssued.caused_by(
             submitted,
             producer=SERVICE,
-            occurred_at=clock.now(),
+            occurred_at=self.clock.now(),
             reference=format_reference(submitted.force_code, day, sequence),
             force_code=submitted.force_code,
-            issued_at=clock.now(),
+            issued_at=self.clock.now(),
         )
-        reference = await references.assign(issued, submitted)
-    await references.publish_pending(submitted.report_id)
-    return reference
+        return await self.references.assign(issued, submitted)
 
+    async def learn_delivery(self, event: ReplyDelivered) -> None:
+        """Keep when the acknowledgement reached the reporter, for reference look-ups."""
+        if (replied_at := acknowledged_at(event)) is not None:
+            await self.references.record_reply(event.report_id, replied_at)
 
-async def learn_reply(event: ReplySent | ReplyDelivered, *, references: References) -> None:
-    """Keep when the acknowledgement reached the reporter, for reference look-ups."""
-    if (replied_at := acknowledged_at(event)) is not None:
-        await references.record_reply(event.report_id, replied_at)
-
-
-async def look_up(text: str, *, references: References) -> ReferenceRecord | None:
-    """The report behind a reference as a person typed it; InvalidReferenceError says why
-    the text cannot be a reference."""
-    return await references.find(validate_reference(text))
+    async def look_up(self, text: str) -> ReferenceRecord | None:
+        """The report behind a reference as a person typed it; InvalidReferenceError says
+        why the text cannot be a reference."""
+        return await self.references.find(validate_reference(text))

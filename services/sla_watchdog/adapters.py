@@ -87,24 +87,19 @@ class MongoClocks:
         await self._collection.update_one(unchanged_and_running, {"$set": fresh})
 
     async def announce(self, report_id: uuid.UUID, version: int, name: str, event: Event) -> bool:
-        result = await self._collection.update_one(
+        return await self.outbox.update(
             {
                 "_id": str(report_id),
                 "state": ClockState.RUNNING.value,
                 "target_version": version,
                 "announced": {"$ne": name},
             },
-            {
-                "$push": {
-                    "announced": name,
-                    "outbox": {"$each": self.outbox.entries(str(report_id), [event])},
-                }
-            },
+            {"$push": {"announced": name}},
+            [event],
         )
-        return result.modified_count == 1
 
     async def stop(self, report_id: uuid.UUID, clock: SlaClock, met: SlaMet) -> None:
-        await self._collection.update_one(
+        await self.outbox.update(
             {"_id": str(report_id), "state": ClockState.RUNNING.value},
             {
                 "$set": {
@@ -112,9 +107,9 @@ class MongoClocks:
                     "stopped_at": clock.stopped_at,
                     "due_at": clock.due_at,
                     "late": clock.late,
-                },
-                "$push": {"outbox": {"$each": self.outbox.entries(str(report_id), [met])}},
+                }
             },
+            [met],
         )
 
     async def get(self, report_id: uuid.UUID) -> SlaClock | None:
@@ -140,9 +135,6 @@ class MongoClocks:
         projection = {"outbox": 0, "thresholds": 0, "cause": 0}
         cursor = self._collection.find({"due_at": {"$exists": True}, **query}, projection)
         return [_row(document) async for document in cursor.limit(limit)]
-
-    async def publish_pending(self, report_id: uuid.UUID) -> None:
-        await self.outbox.flush(str(report_id))
 
 
 def _facts(document: dict[str, Any]) -> ClockFacts:

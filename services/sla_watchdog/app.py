@@ -11,8 +11,8 @@ from services.sla_watchdog.adapters import MongoClocks
 from services.sla_watchdog.api import sla_router
 from services.sla_watchdog.handlers import Watchdog
 from services.sla_watchdog.ops_api import dashboard_router, ops_router
+from services.sla_watchdog.routes import ROUTES
 from services.sla_watchdog.settings import SlaWatchdogSettings
-from services.sla_watchdog.subscribers import register_subscribers
 from services.sla_watchdog.ticker import run_clock_gauges, run_ticker
 from shared.clock import Clock, SystemClock
 from shared.http_app import create_service_app
@@ -26,7 +26,7 @@ def create_app(settings: SlaWatchdogSettings, clock: Clock | None = None) -> Fas
     runtime.on_startup(clocks.create_indexes)
     runtime.relay_outbox(clocks.outbox)
     watchdog = Watchdog(clocks, settings.policy, clock, settings.force_policies)
-    register_subscribers(runtime.broker, settings.kafka, watchdog)
+    runtime.route(ROUTES, watchdog)
     runtime.add_background_job(
         lambda stopping: run_ticker(
             watchdog, settings.tick_interval_s, settings.resync_interval_s, stopping

@@ -21,7 +21,6 @@ from shared.events import (
     ReplyDelivered,
     ReplyFailed,
     ReplyKind,
-    ReplySent,
     ReportClassified,
     ReportSubmitted,
     SlaAtRisk,
@@ -84,8 +83,6 @@ class Clocks(Protocol):
     async def running(self) -> list[tuple[uuid.UUID, datetime]]:
         """Every running clock and when its next threshold falls."""
 
-    async def publish_pending(self, report_id: uuid.UUID) -> None: ...
-
 
 class Watchdog:
     """The watchdog's dependencies, and its use cases."""
@@ -111,9 +108,9 @@ class Watchdog:
     async def retarget_clock(self, event: ReportClassified) -> None:
         await self.update_clock(event.report_id, await self.clocks.remember_grade(event))
 
-    async def stop_on_reply(self, event: ReplySent | ReplyDelivered) -> None:
+    async def stop_on_delivery(self, event: ReplyDelivered) -> None:
         if (replied_at := acknowledged_at(event)) is None:
-            return  # another kind of reply, or a receipt will tell when it was delivered
+            return  # another kind of reply
         facts = await self.clocks.remember_reply(event.report_id, replied_at)
         await self.update_clock(event.report_id, facts)
 
@@ -136,7 +133,6 @@ class Watchdog:
             if facts.replied_at is not None:
                 await self._stop(facts, marks[-1].at, facts.replied_at)
                 self.schedule.plan(report_id, None)
-                await self.clocks.publish_pending(report_id)
                 return
             if facts.reply_failed:
                 await self._announce_failure(facts)
@@ -173,7 +169,6 @@ class Watchdog:
             refreshed = await self.clocks.get(report_id)
             clock = refreshed or clock
         self.schedule.plan(report_id, clock.next_threshold_at())
-        await self.clocks.publish_pending(report_id)
 
     def _threshold_event(self, facts: ClockFacts, clock: SlaClock, threshold: Threshold) -> Event:
         assert facts.cause is not None

@@ -12,6 +12,7 @@ from prometheus_client import Gauge
 from services.sla_watchdog.handlers import Watchdog
 from services.sla_watchdog.ops_api import MAX_ROWS, ClockRows
 from shared.clock import Clock, pause
+from shared.outbox import published_after
 
 log = structlog.get_logger(__name__)
 
@@ -27,7 +28,8 @@ async def run_ticker(
             if time.monotonic() >= next_resync:
                 await watchdog.resync()
                 next_resync = time.monotonic() + resync_interval_s
-            await watchdog.tick()
+            async with published_after():  # what the tick announced
+                await watchdog.tick()
         except Exception as error:  # noqa: BLE001 - the ticker must outlive any one failure
             log.warning("tick_failed", error=type(error).__name__)
         await pause(tick_interval_s, stopping)

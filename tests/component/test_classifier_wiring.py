@@ -6,8 +6,8 @@ import pytest
 from faststream.kafka import KafkaMessage, TestKafkaBroker
 
 from services.classifier.handlers import Classifier
+from services.classifier.routes import ROUTES
 from services.classifier.rules import load_rules
-from services.classifier.subscribers import register_subscribers
 from shared import topics
 from shared.events import ReportSubmitted
 from shared.messaging import RetryPolicy, create_broker
@@ -27,7 +27,7 @@ async def test_a_submitted_report_reaches_the_handler_and_its_event_is_published
 ) -> None:
     settings = KafkaSettings()
     broker = create_broker(settings, "classifier")
-    register_subscribers(
+    ROUTES.subscribe(
         broker, settings, Classifier(assessments, load_rules(), FakeEmergencyModel(), FrozenClock())
     )
     submitted = factories.report_submitted()
@@ -46,7 +46,7 @@ async def test_an_invalid_event_goes_to_the_dead_letter_topic_with_the_reason(
 ) -> None:
     settings = KafkaSettings()
     broker = create_broker(settings, "classifier")
-    register_subscribers(
+    ROUTES.subscribe(
         broker, settings, Classifier(assessments, load_rules(), FakeEmergencyModel(), FrozenClock())
     )
     reasons: list[str] = []
@@ -74,7 +74,7 @@ async def test_a_message_that_keeps_failing_is_set_aside_not_redelivered_for_eve
         async def classify_report(self, submitted: ReportSubmitted) -> None:
             raise KeyError(submitted.description)  # a bug whose message holds personal data
 
-    register_subscribers(
+    ROUTES.subscribe(
         broker,
         settings,
         BrokenClassifier(assessments, load_rules(), FakeEmergencyModel(), FrozenClock()),

@@ -23,7 +23,9 @@ class FrozenClock:
 
 
 class EventLog:
-    """Events a fake store would have published, in order."""
+    """The events a fake store keeps with its writes, as a Mongo adapter keeps them in the
+    written document's outbox: `pending` per report, `published` in the order written (the
+    runtime publishes what a use case stored; with a fake, storing is the use case's act)."""
 
     def __init__(self) -> None:
         self.published: list[Event] = []
@@ -31,6 +33,4 @@ class EventLog:
 
     def add_pending(self, report_id: uuid.UUID, events: list[Event]) -> None:
         self.pending.setdefault(report_id, []).extend(events)
-
-    async def publish_pending(self, report_id: uuid.UUID) -> None:
-        self.published.extend(self.pending.pop(report_id, []))
+        self.published.extend(events)

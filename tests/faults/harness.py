@@ -19,6 +19,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from services import system
 from shared import topics
 from shared.settings import KafkaSettings
 from tests import factories
@@ -149,7 +150,7 @@ async def positions_reached(consumer: AIOKafkaConsumer, ends: dict[TopicPartitio
     return True
 
 
-async def total_lag(groups: Iterable[str] = topics.CONSUMES) -> int:
+async def total_lag(groups: Iterable[str] = system.CONSUMES) -> int:
     """Messages not yet committed by these service groups (all by default), over their
     input topics."""
     admin = AIOKafkaAdminClient(**kafka_options())
@@ -159,7 +160,7 @@ async def total_lag(groups: Iterable[str] = topics.CONSUMES) -> int:
     try:
         lag = 0
         for group in groups:
-            group_topics = topics.CONSUMES[group]
+            group_topics = system.CONSUMES[group]
             committed = await admin.list_consumer_group_offsets(group)
             partitions = [
                 TopicPartition(topic, number)
@@ -198,7 +199,7 @@ async def rewind_groups() -> None:
 async def move_groups(*, to_end: bool) -> None:
     """Commit every service group's offsets at the start or the end of its input topics,
     while the services are stopped: a replay, or a start without other tests' backlog."""
-    for group, group_topics in topics.CONSUMES.items():
+    for group, group_topics in system.CONSUMES.items():
         consumer = AIOKafkaConsumer(
             **kafka_options(),
             group_id=group,
@@ -222,7 +223,7 @@ async def move_groups(*, to_end: bool) -> None:
 
 async def dead_letters(since_ms: int) -> dict[str, list[tuple[str, str]]]:
     """Per service, the (original topic, reason) of each dead letter written since then."""
-    dlq_topics = [topics.dead_letter_topic(service) for service in topics.CONSUMES]
+    dlq_topics = [topics.dead_letter_topic(service) for service in system.CONSUMES]
     consumer = AIOKafkaConsumer(
         *dlq_topics,
         **kafka_options(),

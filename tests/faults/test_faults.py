@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from shared import topics
+from services.system import CONSUMES
 from shared.failpoints import AFTER_STORE, BEFORE_COMMIT
 from tests.faults.conftest import RESULTS
 from tests.faults.harness import (
@@ -28,7 +28,7 @@ from tests.integration.conftest import eventually
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
 
-POISONED_TOPICS = sorted({topic for group in topics.CONSUMES.values() for topic in group})
+POISONED_TOPICS = sorted({topic for group in CONSUMES.values() for topic in group})
 REPORTS = 120
 RATE_PER_S = 20.0
 SETTLE_S = 240.0
@@ -164,7 +164,7 @@ async def test_poison_in_every_input_topic_is_set_aside_and_the_rest_flows(
     await _run_with_fault("poison in every input topic", system, reader, poison)
 
     found = await dead_letters(poisoned_at_ms)
-    for service, service_topics in topics.CONSUMES.items():
+    for service, service_topics in CONSUMES.items():
         expected = set(service_topics) & set(POISONED_TOPICS)
         assert {topic for topic, _ in found[service]} == expected, service
         assert all(

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from services.classifier.app import create_app
 from services.classifier.settings import ClassifierSettings
+from services.cli import app
 from shared import topics
-from shared.cli import app
 from shared.settings import KafkaSettings, MongoSettings
 from tests import factories
 from tests.integration.conftest import StartProbe, running

@@ -256,6 +256,7 @@ import asyncio, os, signal, sys
 from pymongo import AsyncMongoClient
 from services.intake.adapters import MongoReports
 from shared.events import ReportSubmitted
+from shared.outbox import published_after
 
 class KafkaNeverReached:
     async def publish(self, message):
@@ -264,8 +265,8 @@ class KafkaNeverReached:
 async def main():
     submitted = ReportSubmitted.model_validate_json(sys.argv[3])
     reports = MongoReports(AsyncMongoClient(sys.argv[1])[sys.argv[2]], KafkaNeverReached())
-    await reports.add(submitted, "fingerprint")
-    await reports.publish_pending(submitted.report_id)
+    async with published_after():  # as the runtime does after a request
+        await reports.add(submitted, "fingerprint")
 
 asyncio.run(main())
 """

@@ -18,6 +18,7 @@ from aiokafka.errors import (
     TopicAuthorizationFailedError,
 )
 
+from services import system
 from shared import topics
 from shared.kafka_access import channel_principal, grants, service_principal
 from shared.settings import KafkaSettings
@@ -64,12 +65,12 @@ async def _refused_writes(producer: AIOKafkaProducer, names: list[str]) -> list[
     return refused
 
 
-@pytest.mark.parametrize("service", topics.SERVICES)
+@pytest.mark.parametrize("service", system.SERVICES)
 async def test_finding_1_a_service_principal_cannot_produce_to_another_services_topic(
     servers: Servers, service: str
 ) -> None:
-    own = {*topics.PRODUCES[service], topics.dead_letter_topic(service)}
-    foreign = sorted(set(topics.all_topics()) - own)
+    own = {*system.PRODUCES[service], topics.dead_letter_topic(service)}
+    foreign = sorted(set(system.TOPICS) - own)
     async with _producer(_signed_in_as(servers, service_principal(service))) as producer:
         refused = await _refused_writes(producer, foreign)
         # Its own dead-letter topic it may write (nothing consumes it but operators).
@@ -84,7 +85,7 @@ async def test_finding_1_a_service_principal_cannot_produce_to_another_services_
 async def test_finding_1_a_channel_may_write_only_its_ingress_topic(
     servers: Servers, channel: str
 ) -> None:
-    others = sorted(set(topics.all_topics()) - {topics.INGRESS_TOPICS[channel]})
+    others = sorted(set(system.TOPICS) - {topics.INGRESS_TOPICS[channel]})
     async with _producer(_signed_in_as(servers, channel_principal(channel))) as producer:
         refused = await _refused_writes(producer, others)
     assert refused == others
@@ -100,7 +101,7 @@ async def _read(consumer: AIOKafkaConsumer) -> None:
 
 @pytest.mark.parametrize("channel", sorted(topics.INGRESS_TOPICS))
 @pytest.mark.parametrize("in_a_group", [True, False])
-@pytest.mark.parametrize("name", topics.all_topics())
+@pytest.mark.parametrize("name", system.TOPICS)
 async def test_finding_1_a_channel_cannot_read_anything(
     servers: Servers, name: str, in_a_group: bool, channel: str
 ) -> None:
@@ -113,13 +114,13 @@ async def test_finding_1_a_channel_cannot_read_anything(
         await _read(consumer)
 
 
-@pytest.mark.parametrize("service", topics.SERVICES)
+@pytest.mark.parametrize("service", system.SERVICES)
 async def test_finding_1_a_service_principal_reads_only_the_topics_it_consumes(
     servers: Servers, service: str
 ) -> None:
     options = _signed_in_as(servers, service_principal(service))
     readable = []
-    for name in sorted(set(topics.all_topics()) - set(topics.CONSUMES[service])):
+    for name in sorted(set(system.TOPICS) - set(system.CONSUMES[service])):
         consumer = AIOKafkaConsumer(name, **options, enable_auto_commit=False)
         try:
             await _read(consumer)
@@ -143,9 +144,9 @@ async def test_finding_1_a_client_without_credentials_is_not_let_in(servers: Ser
 def test_every_grant_is_for_a_known_principal_and_topic() -> None:
     """No ACL names a topic or principal that does not exist (a typo would fail open on
     nothing but closed on the service, which then could not work)."""
-    known_principals = {service_principal(s) for s in topics.SERVICES} | {
+    known_principals = {service_principal(s) for s in system.SERVICES} | {
         channel_principal(c) for c in topics.INGRESS_TOPICS
     }
-    known_names = set(topics.all_topics()) | set(topics.SERVICES)
-    assert {grant.principal for grant in grants()} == known_principals
-    assert {grant.name for grant in grants()} <= known_names
+    known_names = set(system.TOPICS) | set(system.SERVICES)
+    assert {grant.principal for grant in grants(system.SYSTEM)} == known_principals
+    assert {grant.name for grant in grants(system.SYSTEM)} <= known_names

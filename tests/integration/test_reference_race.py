@@ -12,7 +12,7 @@ from pymongo import AsyncMongoClient
 
 from services.reference_issuer.adapters import MongoReferences
 from services.reference_issuer.app import create_app
-from services.reference_issuer.handlers import issue_reference
+from services.reference_issuer.handlers import ReferenceIssuer
 from services.reference_issuer.settings import ReferenceIssuerSettings
 from shared import topics
 from shared.clock import SystemClock
@@ -45,9 +45,7 @@ async def test_two_issuers_racing_over_500_reports_give_each_exactly_one_referen
         return list(
             await asyncio.gather(
                 *(
-                    issue_reference(
-                        report, references=issuer, clock=SystemClock(), time_zone=LONDON
-                    )
+                    ReferenceIssuer(issuer, SystemClock(), LONDON).issue_reference(report)
                     for issuer in issuers
                 )
             )

@@ -14,9 +14,9 @@ import jsonschema
 import pytest
 import yaml
 
+from services.system import SERVICES, SYSTEM
 from shared.kafka_access import principals
 from shared.kafka_cli import password_variable
-from shared.topics import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -93,7 +93,7 @@ def test_finding_1_each_service_signs_in_to_kafka_as_its_own_principal(
         variable = password_variable(name)
         assert environment["KAFKA_PASSWORD"] == f"${{{variable}:?see README, Docker}}"
         assert provision[variable] == environment["KAFKA_PASSWORD"]
-    for principal in principals():
+    for principal in principals(SYSTEM):
         assert password_variable(principal) in provision
 
 

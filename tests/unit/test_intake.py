@@ -26,8 +26,8 @@ from services.intake.domain import (
 )
 from services.intake.handlers import (
     IdempotencyConflictError,
+    Intake,
     ReportIds,
-    learn_reply,
     submit_report,
 )
 from shared.api_keys import ApiKeys, UnauthenticatedError
@@ -193,7 +193,8 @@ async def test_the_status_learns_the_delivered_acknowledgement() -> None:
         clock=clock,
     )
 
-    await learn_reply(factories.reply_delivered(accepted.submitted), reports=reports)
+    intake = Intake(reports, ChannelAccess(ApiKeys({}), {}), clock, force_code="LP")
+    await intake.learn_delivery(factories.reply_delivered(accepted.submitted))
 
     assert reports.stored[accepted.submitted.report_id].status == "replied"
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from shared.cli import app
+from services.cli import app
+from services.system import SYSTEM
 from shared.kafka_access import principals
 from shared.kafka_cli import password_variable
 
 
 @pytest.fixture
 def strong_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    for principal in principals():
+    for principal in principals(SYSTEM):
         monkeypatch.setenv(password_variable(principal), f"{principal}-" + "p" * 40)
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services.reference_issuer.domain import reference_day
-from services.reference_issuer.handlers import issue_reference, learn_reply, look_up
+from services.reference_issuer.handlers import ReferenceIssuer
 from shared.references import InvalidReferenceError, validate_reference
 from tests import factories
 from tests.fakes import FrozenClock
@@ -27,8 +27,8 @@ async def test_a_redelivered_report_keeps_its_reference_and_emits_once() -> None
     references, clock = FakeReferences(), FrozenClock()
     submitted = factories.report_submitted()
 
-    first = await issue_reference(submitted, references=references, clock=clock, time_zone=LONDON)
-    again = await issue_reference(submitted, references=references, clock=clock, time_zone=LONDON)
+    first = await ReferenceIssuer(references, clock, LONDON).issue_reference(submitted)
+    again = await ReferenceIssuer(references, clock, LONDON).issue_reference(submitted)
 
     assert first == again
     assert validate_reference(first).force_code == "LP"
@@ -39,8 +39,8 @@ async def test_reports_of_one_day_get_consecutive_numbers() -> None:
     references, clock = FakeReferences(), FrozenClock()
 
     issued = [
-        await issue_reference(
-            factories.report_submitted(), references=references, clock=clock, time_zone=LONDON
+        await ReferenceIssuer(references, clock, LONDON).issue_reference(
+            factories.report_submitted()
         )
         for _ in range(3)
     ]
@@ -51,13 +51,13 @@ async def test_reports_of_one_day_get_consecutive_numbers() -> None:
 async def test_a_reference_is_looked_up_as_typed_and_shows_the_reply() -> None:
     references, clock = FakeReferences(), FrozenClock()
     submitted = factories.report_submitted()
-    reference = await issue_reference(
-        submitted, references=references, clock=clock, time_zone=LONDON
-    )
+    reference = await ReferenceIssuer(references, clock, LONDON).issue_reference(submitted)
 
-    before = await look_up(f" {reference.lower()} ", references=references)
-    await learn_reply(factories.reply_delivered(submitted), references=references)
-    after = await look_up(reference, references=references)
+    before = await ReferenceIssuer(references, clock, LONDON).look_up(f" {reference.lower()} ")
+    await ReferenceIssuer(references, clock, LONDON).learn_delivery(
+        factories.reply_delivered(submitted)
+    )
+    after = await ReferenceIssuer(references, clock, LONDON).look_up(reference)
 
     assert before is not None
     assert before.status == "reference_issued"
@@ -68,4 +68,6 @@ async def test_a_reference_is_looked_up_as_typed_and_shows_the_reply() -> None:
 
 async def test_a_mistyped_reference_says_why() -> None:
     with pytest.raises(InvalidReferenceError, match="check character"):
-        await look_up("LP-20261130-000001-Z", references=FakeReferences())
+        await ReferenceIssuer(FakeReferences(), FrozenClock(), LONDON).look_up(
+            "LP-20261130-000001-Z"
+        )

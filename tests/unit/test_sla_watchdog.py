@@ -89,7 +89,7 @@ async def test_the_delivered_acknowledgement_stops_the_clock_once_and_nothing_fo
     delivered = factories.reply_delivered(submitted, at=NOW + timedelta(minutes=5))
 
     for _ in range(3):
-        await watchdog.stop_on_reply(delivered)
+        await watchdog.stop_on_delivery(delivered)
     time.advance(timedelta(days=2))
     await watchdog.resync()
     await watchdog.tick()

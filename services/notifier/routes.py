@@ -1,0 +1,27 @@
+"""What the notifier consumes and emits: its routing table (`shared.routes`)."""
+
+from __future__ import annotations
+
+from services.notifier import SERVICE
+from services.notifier.handlers import Notifier
+from shared.events import (
+    ReferenceIssued,
+    ReplyDelivered,
+    ReplyFailed,
+    ReplySent,
+    ReportClassified,
+    ReportSubmitted,
+    SlaBreached,
+)
+from shared.routes import RoutingTable, on
+
+ROUTES = RoutingTable[Notifier](
+    SERVICE,
+    [
+        on(ReportSubmitted, Notifier.record_submission),
+        on(ReportClassified, Notifier.record_classification),
+        on(ReferenceIssued, Notifier.record_reference),
+        on(SlaBreached, Notifier.record_breach),
+    ],
+    emits=(ReplySent, ReplyDelivered, ReplyFailed),
+)

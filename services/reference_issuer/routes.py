@@ -1,0 +1,17 @@
+"""What the reference issuer consumes and emits: its routing table (`shared.routes`)."""
+
+from __future__ import annotations
+
+from services.reference_issuer import SERVICE
+from services.reference_issuer.handlers import ReferenceIssuer
+from shared.events import ReferenceIssued, ReplyDelivered, ReportSubmitted
+from shared.routes import RoutingTable, on
+
+ROUTES = RoutingTable[ReferenceIssuer](
+    SERVICE,
+    [
+        on(ReportSubmitted, ReferenceIssuer.issue_reference),
+        on(ReplyDelivered, ReferenceIssuer.learn_delivery),
+    ],
+    emits=(ReferenceIssued,),
+)
