@@ -8,7 +8,7 @@ import uuid
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.classifier.domain import Assessment
-from services.classifier.handlers import ReportFacts
+from services.classifier.ports import ReportFacts
 from shared.events import ReportClassified, ReportSubmitted, ReportUpdated
 from shared.mongo import Document, remember
 from shared.outbox import EventPublisher, Outbox

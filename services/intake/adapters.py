@@ -10,8 +10,13 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from services.intake.handlers import IdempotencyConflictError, ReportExistsError, StoredReport
-from services.intake.updates import ReportNotFoundError, UpdateAdded
+from services.intake.ports import (
+    IdempotencyConflictError,
+    ReportExistsError,
+    ReportNotFoundError,
+    StoredReport,
+    UpdateAdded,
+)
 from shared.errors import TransientError
 from shared.events import ReportSubmitted, ReportUpdated
 from shared.mongo import Document

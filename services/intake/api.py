@@ -24,20 +24,15 @@ from services.intake.access import ChannelAccess, ForbiddenError, StatusTokens
 from services.intake.catalogue import CATALOGUE, ReportTypeDefinition
 from services.intake.domain import AnySubmission, ReportSubmission, immediate_guidance
 from services.intake.edge import admitted_caller
-from services.intake.handlers import (
+from services.intake.handlers import ReportIds, submit_report
+from services.intake.ports import (
     IdempotencyConflictError,
-    ReportIds,
+    ReportNotFoundError,
     Reports,
     ReportStatus,
-    submit_report,
-)
-from services.intake.updates import (
-    ReportNotFoundError,
-    ReportUpdate,
     UpdateLog,
-    add_information,
-    update_guidance,
 )
+from services.intake.updates import ReportUpdate, add_information, update_guidance
 from shared.answers import ErrorAnswer, InvalidFields
 from shared.api_keys import Caller
 from shared.clock import Clock

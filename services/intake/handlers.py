@@ -7,13 +7,17 @@ import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
 
 from services.intake import SERVICE
 from services.intake.access import ChannelAccess, ForbiddenError
 from services.intake.catalogue import CATALOGUE
 from services.intake.domain import AnySubmission
 from services.intake.ingress import Published, publisher_of
+from services.intake.ports import (
+    IdempotencyConflictError,
+    ReportExistsError,
+    Reports,
+)
 from shared.clock import Clock
 from shared.errors import ConflictingFactError, PermanentError
 from shared.events import (
@@ -27,58 +31,6 @@ from shared.events import (
 
 #: Namespace of report ids derived from idempotency keys (uuid5), fixed forever.
 IDEMPOTENT_REPORT_IDS = uuid.UUID("6f1d8a52-3c49-4f0e-9f57-1b2a3c4d5e6f")
-
-
-class IdempotencyConflictError(Exception):
-    """The idempotency key was already used for a different submission."""
-
-
-ReportStatus = Literal["received", "reference_issued", "replied"]
-
-
-@dataclass(frozen=True)
-class StoredReport:
-    """A report as intake keeps it: what was submitted and what it has learnt since."""
-
-    submitted: ReportSubmitted
-    fingerprint: str
-    #: Id of the key that submitted it (see `Caller.key_id`); none before keys were kept.
-    key_id: str | None = None
-    reference: str | None = None
-    replied_at: datetime | None = None
-
-    @property
-    def status(self) -> ReportStatus:
-        if self.replied_at is not None:
-            return "replied"
-        return "reference_issued" if self.reference is not None else "received"
-
-
-class ReportExistsError(Exception):
-    """A report with this id is already stored (a repeated idempotent submission)."""
-
-    def __init__(self, existing: StoredReport) -> None:
-        super().__init__(str(existing.submitted.report_id))
-        self.existing = existing
-
-
-class Reports(Protocol):
-    """Where accepted reports are kept, each with its pending ReportSubmitted."""
-
-    async def add(
-        self, submitted: ReportSubmitted, fingerprint: str, key_id: str | None = None
-    ) -> None:
-        """Durably store the report, the id of the key that submitted it and its event in one
-        write; ReportExistsError if its id is taken."""
-
-    async def get(self, report_id: uuid.UUID) -> StoredReport | None: ...
-
-    async def record_reference(self, report_id: uuid.UUID, reference: str) -> str | None:
-        """Keep `reference` unless the report has one: the first stands. Returns the
-        report's reference as it now is (None if there is no such report)."""
-
-    async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
-        """Remember when the first reply reached the reporter."""
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from services.intake import SERVICE
 from services.intake.access import ChannelAccess, update_role
 from services.intake.domain import EMERGENCY_GUIDANCE
-from services.intake.handlers import StoredReport
+from services.intake.ports import ReportNotFoundError, StoredReport, UpdateAdded, UpdateLog
 from shared.clock import Clock
 from shared.events import Channel, ReportUpdated, UpdateGiver
 from shared.text import MultiLineText
@@ -40,35 +37,6 @@ class ReportUpdate(BaseModel):
 
     def fingerprint(self) -> str:
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class UpdateAdded:
-    """The number the update got (or had, when it was a repeat)."""
-
-    update_number: int
-    repeated: bool
-
-
-class ReportNotFoundError(Exception):
-    """No report with this id, or none this caller may add to: the two are answered alike,
-    so a key cannot learn which ids exist."""
-
-
-class UpdateLog(Protocol):
-    """Appends numbered updates to reports, each with its event, in one write."""
-
-    async def report(self, report_id: uuid.UUID) -> StoredReport | None: ...
-
-    async def append(
-        self,
-        report_id: uuid.UUID,
-        event_for: Callable[[int], ReportUpdated],
-        key: str | None,
-        fingerprint: str,
-    ) -> UpdateAdded:
-        """Append the event of the next number, unless `key` was used already: then the
-        earlier update (same fingerprint) or IdempotencyConflictError (another body)."""
 
 
 async def add_information(

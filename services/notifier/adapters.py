@@ -18,7 +18,7 @@ from services.notifier.domain import (
     ReplyRecord,
     ReportFacts,
 )
-from services.notifier.handlers import Sent
+from services.notifier.ports import Sent
 from shared.events import (
     CauseRef,
     Contact,

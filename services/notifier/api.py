@@ -10,7 +10,8 @@ from fastapi import APIRouter, Header, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import AwareDatetime, BaseModel, ConfigDict, SecretStr, ValidationError
 
-from services.notifier.handlers import DeliveryReceipt, Notifier
+from services.notifier.handlers import Notifier
+from services.notifier.ports import DeliveryReceipt
 from shared.answers import ErrorAnswer
 
 log = structlog.get_logger(__name__)

@@ -8,7 +8,8 @@ from services.notifier import SERVICE
 from services.notifier.adapters import MongoReplies
 from services.notifier.api import receipts_router
 from services.notifier.channels import NotifySmsChannel, Retries, SmtpEmailChannel
-from services.notifier.handlers import Notifier, ReplyChannel
+from services.notifier.handlers import Notifier
+from services.notifier.ports import ReplyChannel
 from services.notifier.routes import ROUTES
 from services.notifier.settings import NotifierSettings
 from services.notifier.templates import ReplyRenderer

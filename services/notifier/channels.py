@@ -27,7 +27,7 @@ from tenacity import (
 )
 
 from services.notifier.domain import OutgoingReply
-from services.notifier.handlers import PermanentDeliveryError, TemporaryDeliveryError
+from services.notifier.ports import PermanentDeliveryError, TemporaryDeliveryError
 from services.notifier.settings import NotifySettings, SmtpSettings
 from shared.events import ContactMethod
 

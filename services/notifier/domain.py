@@ -53,6 +53,24 @@ class ReportFacts:
         return self.replies.get(kind.value)
 
 
+@dataclass(frozen=True)
+class Addressee:
+    """A report that replies can be sent about: submitted, not anonymous, with contact
+    details. The facts, narrowed once, so that nothing that sends a reply checks again."""
+
+    cause: CauseRef
+    contact: Contact
+    facts: ReportFacts
+
+
+def addressee(facts: ReportFacts) -> Addressee | None:
+    """The report as an addressee, or None while it is not one (not submitted yet, or
+    anonymous, or with no contact details)."""
+    if facts.cause is None or facts.contact is None or facts.anonymous:
+        return None
+    return Addressee(facts.cause, facts.contact, facts)
+
+
 #: Reply states after which nothing more is sent of that kind: sent (and waiting for its
 #: receipt), delivered, or failed on every channel.
 FINISHED_STATES = frozenset({"sent", "delivered", "failed"})
@@ -93,7 +111,7 @@ def _open(facts: ReportFacts, kind: ReplyKind) -> bool:
 
 
 def _contactable(facts: ReportFacts) -> bool:
-    return facts.submitted and not facts.anonymous and facts.contact is not None
+    return addressee(facts) is not None
 
 
 def possible_emergency(facts: ReportFacts) -> bool:

@@ -9,7 +9,7 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from services.reference_issuer.handlers import ReferenceRecord
+from services.reference_issuer.ports import ReferenceRecord
 from shared.events import ReferenceIssued, ReportSubmitted
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox

@@ -9,8 +9,8 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.sla_watchdog.domain import ClockState, SlaClock
-from services.sla_watchdog.handlers import ClockFacts
 from services.sla_watchdog.policy import Threshold
+from services.sla_watchdog.ports import ClockFacts
 from services.sla_watchdog.reporting import ClockRow
 from shared.events import CauseRef, Event, ReportClassified, ReportSubmitted, SlaMet
 from shared.mongo import Document, remember

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import AwareDatetime, BaseModel, Field
 
 from services.sla_watchdog.domain import SlaClock
-from services.sla_watchdog.handlers import Clocks
+from services.sla_watchdog.ports import Clocks
 from shared.answers import ErrorAnswer
 from shared.clock import Clock
 

@@ -4,15 +4,14 @@ thresholds current, and announce every threshold once when the ticker finds it p
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 import structlog
 
 from services.sla_watchdog import SERVICE
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.policy import Policy, Threshold, thresholds
+from services.sla_watchdog.ports import ClockFacts, Clocks
 from services.sla_watchdog.schedule import Schedule
 from shared.clock import Clock
 from shared.events import (
@@ -32,56 +31,6 @@ from shared.events import (
 log = structlog.get_logger(__name__)
 
 REPLY_FAILED_THRESHOLD = "reply failed"
-
-
-@dataclass(frozen=True)
-class ClockFacts:
-    """What the watchdog has learnt of one report, from whichever events arrived."""
-
-    cause: CauseRef | None
-    started_at: datetime | None
-    report_type: str | None
-    force_code: str | None
-    grade: int | None
-    grade_sequence: int
-    route: str | None
-    replied_at: datetime | None
-    reply_failed: bool
-    clock: SlaClock | None
-
-
-class Clocks(Protocol):
-    """Per-report SLA clocks and the facts they are computed from. Each `remember_*`
-    returns the report's facts as they stand after it (one round trip, not two)."""
-
-    async def remember_start(self, event: ReportSubmitted) -> ClockFacts | None: ...
-
-    async def remember_grade(self, event: ReportClassified) -> ClockFacts | None: ...
-
-    async def remember_reply(
-        self, report_id: uuid.UUID, replied_at: datetime
-    ) -> ClockFacts | None: ...
-
-    async def remember_failure(self, report_id: uuid.UUID) -> ClockFacts | None: ...
-
-    async def facts(self, report_id: uuid.UUID) -> ClockFacts | None: ...
-
-    async def set_target(
-        self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold]
-    ) -> None:
-        """Start or retarget a running clock (unless its facts changed meanwhile); a new
-        target starts its thresholds afresh."""
-
-    async def announce(self, report_id: uuid.UUID, version: int, name: str, event: Event) -> bool:
-        """Record a threshold of a target version as announced, with its event, once."""
-
-    async def stop(self, report_id: uuid.UUID, clock: SlaClock, met: SlaMet) -> None:
-        """Stop a running clock and record SlaMet, once."""
-
-    async def get(self, report_id: uuid.UUID) -> SlaClock | None: ...
-
-    async def running(self) -> list[tuple[uuid.UUID, datetime]]:
-        """Every running clock and when its next threshold falls."""
 
 
 class Watchdog:
@@ -123,19 +72,20 @@ class Watchdog:
     async def update_clock(self, report_id: uuid.UUID, facts: ClockFacts | None) -> None:
         if facts is None or facts.cause is None or facts.started_at is None:
             return  # not submitted yet (or anonymous): nothing to time
+        cause, started_at = facts.cause, facts.started_at
         known: ClockFacts | None = facts  # still true after this update, or None to re-read
         if facts.clock is None or facts.clock.state is ClockState.RUNNING:
             policy = self.force_policies.get(facts.force_code or "", self.policy)
-            marks = thresholds(policy, facts.started_at, facts.grade, facts.report_type)
+            marks = thresholds(policy, started_at, facts.grade, facts.report_type)
             if facts.clock is None or not facts.clock.has_target(facts.grade_sequence, marks):
                 await self.clocks.set_target(report_id, facts, marks)
                 known = None
             if facts.replied_at is not None:
-                await self._stop(facts, marks[-1].at, facts.replied_at)
+                await self._stop(cause, started_at, facts.grade, marks[-1].at, facts.replied_at)
                 self.schedule.plan(report_id, None)
                 return
             if facts.reply_failed:
-                await self._announce_failure(facts)
+                await self._announce_failure(cause, facts)
                 known = None
         await self._check(report_id, known)
 
@@ -161,7 +111,7 @@ class Watchdog:
             return
         announced = False
         for threshold in clock.due_thresholds(self.clock.now()):
-            event = self._threshold_event(facts, clock, threshold)
+            event = self._threshold_event(facts.cause, facts, clock, threshold)
             if await self.clocks.announce(report_id, clock.target_version, threshold.name, event):
                 announced = True
                 log.info("sla_threshold", report_id=str(report_id), threshold=threshold.name)
@@ -170,13 +120,14 @@ class Watchdog:
             clock = refreshed or clock
         self.schedule.plan(report_id, clock.next_threshold_at())
 
-    def _threshold_event(self, facts: ClockFacts, clock: SlaClock, threshold: Threshold) -> Event:
-        assert facts.cause is not None
+    def _threshold_event(
+        self, cause: CauseRef, facts: ClockFacts, clock: SlaClock, threshold: Threshold
+    ) -> Event:
         discriminator = f"{clock.target_version}:{threshold.name}"
         now, grade = self.clock.now(), clock.grade or 4
         if threshold.breach:
             return SlaBreached.caused_by(
-                facts.cause,
+                cause,
                 producer=SERVICE,
                 occurred_at=now,
                 discriminator=discriminator,
@@ -185,7 +136,7 @@ class Watchdog:
                 route=facts.route,
             )
         return SlaAtRisk.caused_by(
-            facts.cause,
+            cause,
             producer=SERVICE,
             occurred_at=now,
             discriminator=discriminator,
@@ -195,21 +146,25 @@ class Watchdog:
             route=facts.route,
         )
 
-    async def _announce_failure(self, facts: ClockFacts) -> None:
-        assert facts.cause is not None
-        clock = await self.clocks.get(facts.cause.report_id)
+    async def _announce_failure(self, cause: CauseRef, facts: ClockFacts) -> None:
+        clock = await self.clocks.get(cause.report_id)
         if clock is None:
             return
         failure = Threshold(REPLY_FAILED_THRESHOLD, self.clock.now())
-        event = self._threshold_event(facts, clock, failure)
-        await self.clocks.announce(facts.cause.report_id, clock.target_version, failure.name, event)
+        event = self._threshold_event(cause, facts, clock, failure)
+        await self.clocks.announce(cause.report_id, clock.target_version, failure.name, event)
 
-    async def _stop(self, facts: ClockFacts, due: datetime, stopped_at: datetime) -> None:
-        assert facts.cause is not None
-        assert facts.started_at is not None
-        clock = SlaClock(facts.started_at, due, facts.grade, ClockState.MET, stopped_at)
+    async def _stop(
+        self,
+        cause: CauseRef,
+        started_at: datetime,
+        grade: int | None,
+        due: datetime,
+        stopped_at: datetime,
+    ) -> None:
+        clock = SlaClock(started_at, due, grade, ClockState.MET, stopped_at)
         met = SlaMet.caused_by(
-            facts.cause,
+            cause,
             producer=SERVICE,
             occurred_at=self.clock.now(),
             started_at=clock.started_at,
@@ -218,5 +173,5 @@ class Watchdog:
             elapsed_seconds=clock.elapsed(stopped_at).total_seconds(),
             late=clock.late,
         )
-        await self.clocks.stop(facts.cause.report_id, clock, met)
-        log.info("sla_met", report_id=str(facts.cause.report_id), late=clock.late)
+        await self.clocks.stop(cause.report_id, clock, met)
+        log.info("sla_met", report_id=str(cause.report_id), late=clock.late)

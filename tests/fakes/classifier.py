@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from services.classifier.domain import Assessment, ModelVerdict
-from services.classifier.handlers import ReportFacts as ClassifierFacts
+from services.classifier.ports import ReportFacts as ClassifierFacts
 from shared.events import (
     ReportClassified,
     ReportSubmitted,

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 
-from services.intake.handlers import ReportExistsError, StoredReport
+from services.intake.ports import ReportExistsError, StoredReport
 from shared.events import (
     ReportSubmitted,
 )

@@ -14,7 +14,7 @@ from services.notifier.domain import (
     ReplyRecord,
     ReportFacts,
 )
-from services.notifier.handlers import Sent
+from services.notifier.ports import Sent
 from shared.errors import TransientError
 from shared.events import (
     CauseRef,

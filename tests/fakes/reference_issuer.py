@@ -6,7 +6,7 @@ import uuid
 from dataclasses import replace
 from datetime import date, datetime
 
-from services.reference_issuer.handlers import ReferenceRecord
+from services.reference_issuer.ports import ReferenceRecord
 from shared.events import (
     ReferenceIssued,
     ReportSubmitted,

@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from services.sla_watchdog.domain import ClockState, SlaClock
-from services.sla_watchdog.handlers import ClockFacts
 from services.sla_watchdog.policy import Threshold
+from services.sla_watchdog.ports import ClockFacts
 from shared.events import (
     CauseRef,
     Event,

@@ -9,7 +9,7 @@ from pymongo import AsyncMongoClient
 
 from services.notifier.adapters import MongoReplies
 from services.notifier.domain import Claim, ReplyRecord
-from services.notifier.handlers import Sent
+from services.notifier.ports import Sent
 from shared.events import ContactMethod, ReplyKind
 from shared.mongo import Document
 from tests import factories

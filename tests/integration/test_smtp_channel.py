@@ -15,7 +15,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from services.notifier.channels import Retries, SmtpEmailChannel
 from services.notifier.domain import OutgoingReply, Recipient
-from services.notifier.handlers import PermanentDeliveryError
+from services.notifier.ports import PermanentDeliveryError
 from services.notifier.settings import SmtpSettings
 from shared.events import ContactMethod, ReplyKind
 

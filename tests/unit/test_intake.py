@@ -24,12 +24,8 @@ from services.intake.domain import (
     ReportSubmission,
     immediate_guidance,
 )
-from services.intake.handlers import (
-    IdempotencyConflictError,
-    Intake,
-    ReportIds,
-    submit_report,
-)
+from services.intake.handlers import Intake, ReportIds, submit_report
+from services.intake.ports import IdempotencyConflictError
 from shared.api_keys import ApiKeys, UnauthenticatedError
 from shared.events import Channel, ReportType, UpdateRole
 from shared.rate_limits import RateLimiter

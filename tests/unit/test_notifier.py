@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from services.notifier.handlers import (
+from services.notifier.handlers import Notifier
+from services.notifier.ports import (
     DeliveryReceipt,
-    Notifier,
     PermanentDeliveryError,
     ReplyInProgressError,
     TemporaryDeliveryError,

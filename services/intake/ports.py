@@ -1,0 +1,93 @@
+"""Intake's ports: what its use cases need from the world, the values they exchange and the
+errors they raise."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from shared.events import ReportSubmitted, ReportUpdated
+
+
+class IdempotencyConflictError(Exception):
+    """The idempotency key was already used for a different submission."""
+
+
+ReportStatus = Literal["received", "reference_issued", "replied"]
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A report as intake keeps it: what was submitted and what it has learnt since."""
+
+    submitted: ReportSubmitted
+    fingerprint: str
+    #: Id of the key that submitted it (see `Caller.key_id`); none before keys were kept.
+    key_id: str | None = None
+    reference: str | None = None
+    replied_at: datetime | None = None
+
+    @property
+    def status(self) -> ReportStatus:
+        if self.replied_at is not None:
+            return "replied"
+        return "reference_issued" if self.reference is not None else "received"
+
+
+class ReportExistsError(Exception):
+    """A report with this id is already stored (a repeated idempotent submission)."""
+
+    def __init__(self, existing: StoredReport) -> None:
+        super().__init__(str(existing.submitted.report_id))
+        self.existing = existing
+
+
+class Reports(Protocol):
+    """Where accepted reports are kept, each with its pending ReportSubmitted."""
+
+    async def add(
+        self, submitted: ReportSubmitted, fingerprint: str, key_id: str | None = None
+    ) -> None:
+        """Durably store the report, the id of the key that submitted it and its event in one
+        write; ReportExistsError if its id is taken."""
+
+    async def get(self, report_id: uuid.UUID) -> StoredReport | None: ...
+
+    async def record_reference(self, report_id: uuid.UUID, reference: str) -> str | None:
+        """Keep `reference` unless the report has one: the first stands. Returns the
+        report's reference as it now is (None if there is no such report)."""
+
+    async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
+        """Remember when the first reply reached the reporter."""
+
+
+@dataclass(frozen=True)
+class UpdateAdded:
+    """The number the update got (or had, when it was a repeat)."""
+
+    update_number: int
+    repeated: bool
+
+
+class ReportNotFoundError(Exception):
+    """No report with this id, or none this caller may add to: the two are answered alike,
+    so a key cannot learn which ids exist."""
+
+
+class UpdateLog(Protocol):
+    """Appends numbered updates to reports, each with its event, in one write."""
+
+    async def report(self, report_id: uuid.UUID) -> StoredReport | None: ...
+
+    async def append(
+        self,
+        report_id: uuid.UUID,
+        event_for: Callable[[int], ReportUpdated],
+        key: str | None,
+        fingerprint: str,
+    ) -> UpdateAdded:
+        """Append the event of the next number, unless `key` was used already: then the
+        earlier update (same fingerprint) or IdempotencyConflictError (another body)."""
