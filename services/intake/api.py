@@ -20,22 +20,19 @@ from fastapi import (
 from fastapi.routing import APIRoute
 from pydantic import AwareDatetime, BaseModel, Field
 
-from services.intake.access import ChannelAccess, ForbiddenError, StatusTokens
+from services.intake.access import ForbiddenError, StatusTokens
 from services.intake.catalogue import CATALOGUE, ReportTypeDefinition
 from services.intake.domain import AnySubmission, ReportSubmission, immediate_guidance
 from services.intake.edge import admitted_caller
-from services.intake.handlers import ReportIds, submit_report
+from services.intake.handlers import Intake
 from services.intake.ports import (
     IdempotencyConflictError,
     ReportNotFoundError,
-    Reports,
     ReportStatus,
-    UpdateLog,
 )
-from services.intake.updates import ReportUpdate, add_information, update_guidance
+from services.intake.updates import ReportUpdate, update_guidance
 from shared.answers import ErrorAnswer, InvalidFields
 from shared.api_keys import Caller
-from shared.clock import Clock
 from shared.events import ReportType
 
 log = structlog.get_logger(__name__)
@@ -153,14 +150,7 @@ async def _no_store(response: Response) -> None:
 
 
 def reports_router(
-    *,
-    reports: Reports,
-    clock: Clock,
-    force_code: str,
-    access: ChannelAccess,
-    route_class: type[APIRoute],
-    tokens: StatusTokens,
-    report_ids: ReportIds,
+    *, intake: Intake, route_class: type[APIRoute], tokens: StatusTokens
 ) -> APIRouter:
     router = APIRouter(
         prefix="/v1", tags=["reports"], route_class=route_class, dependencies=[Depends(_no_store)]
@@ -181,20 +171,14 @@ def reports_router(
         caller: Caller = authenticated,  # a default: the closure is invisible to annotations
     ) -> ReportAccepted:
         try:
-            access.authorize(caller.channel, submission.report_type)
-        except ForbiddenError as error:
-            raise HTTPException(403, str(error)) from None
-        try:
-            accepted = await submit_report(
+            accepted = await intake.submit(
                 submission,
                 channel=caller.channel,
-                force_code=force_code,
-                reports=reports,
-                clock=clock,
                 idempotency_key=idempotency_key,
                 key_id=caller.key_id,
-                report_ids=report_ids,
             )
+        except ForbiddenError as error:
+            raise HTTPException(403, str(error)) from None
         except IdempotencyConflictError:
             raise HTTPException(409, "Idempotency-Key already used for another report") from None
         report_id = accepted.submitted.report_id
@@ -215,7 +199,7 @@ def reports_router(
         responses=refusals(404, 422, 429),
     )
     async def get_report_status(report_id: uuid.UUID, token: str | None = None) -> ReportStatusView:
-        stored = await reports.get(report_id) if tokens.matches(report_id, token) else None
+        stored = await intake.status(report_id) if tokens.matches(report_id, token) else None
         if stored is None:
             raise HTTPException(404, "no report with this id and token")
         return ReportStatusView(
@@ -230,12 +214,7 @@ def reports_router(
 
 
 def updates_router(
-    *,
-    updates: UpdateLog,
-    clock: Clock,
-    access: ChannelAccess,
-    route_class: type[APIRoute],
-    tokens: StatusTokens,
+    *, intake: Intake, route_class: type[APIRoute], tokens: StatusTokens
 ) -> APIRouter:
     """`POST /v1/reports/{id}/updates`: information added to a report, re-assessed.
 
@@ -264,14 +243,11 @@ def updates_router(
         caller: Caller = authenticated,
     ) -> UpdateAccepted:
         try:
-            added = await add_information(
+            added = await intake.add_information(
                 report_id,
                 update,
                 channel=caller.channel,
                 key_id=caller.key_id,
-                access=access,
-                updates=updates,
-                clock=clock,
                 reporter_proven=tokens.matches(report_id, token),
                 idempotency_key=idempotency_key,
             )

@@ -71,25 +71,19 @@ def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
     reports = MongoReports(runtime.database, runtime.publisher)
     runtime.relay_outbox(reports.outbox)
     access = _channel_access(settings)
-    runtime.route(ROUTES, Intake(reports, access, clock, settings.force_code))
+    tokens = _status_tokens(settings)
+    intake = Intake(
+        reports,
+        reports,
+        access=access,
+        clock=clock,
+        force_code=settings.force_code,
+        report_ids=_report_ids(tokens),
+    )
+    runtime.route(ROUTES, intake)
     app = create_service_app(runtime, "frontdesk intake", public_openapi=True)
     admitted = admitted_routes(_admission(settings, access))
     app.include_router(catalogue_router(admitted))
-    tokens = _status_tokens(settings)
-    app.include_router(
-        reports_router(
-            reports=reports,
-            clock=clock,
-            force_code=settings.force_code,
-            access=access,
-            route_class=admitted,
-            tokens=tokens,
-            report_ids=_report_ids(tokens),
-        )
-    )
-    app.include_router(
-        updates_router(
-            updates=reports, clock=clock, access=access, route_class=admitted, tokens=tokens
-        )
-    )
+    app.include_router(reports_router(intake=intake, route_class=admitted, tokens=tokens))
+    app.include_router(updates_router(intake=intake, route_class=admitted, tokens=tokens))
     return app

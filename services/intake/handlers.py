@@ -1,4 +1,5 @@
-"""Intake's use cases: accept a report (once per idempotency key), report its status."""
+"""Intake's use cases: accept a report (once per idempotency key), add information to it,
+report its status."""
 
 from __future__ import annotations
 
@@ -16,8 +17,13 @@ from services.intake.ingress import Published, publisher_of
 from services.intake.ports import (
     IdempotencyConflictError,
     ReportExistsError,
+    ReportNotFoundError,
     Reports,
+    StoredReport,
+    UpdateAdded,
+    UpdateLog,
 )
+from services.intake.updates import ReportUpdate, giver_of, update_events
 from shared.clock import Clock
 from shared.errors import ConflictingFactError, PermanentError
 from shared.events import (
@@ -110,64 +116,101 @@ def _report_submitted(
     )
 
 
-async def submit_report(
-    submission: AnySubmission,
-    *,
-    channel: Channel,
-    force_code: str,
-    reports: Reports,
-    clock: Clock,
-    idempotency_key: str | None = None,
-    key_id: str | None = None,
-    report_ids: ReportIds = UNKEYED_REPORT_IDS,
-) -> Acceptance:
-    """Accept a report: once this returns, the report and its event are durable.
-
-    `key_id` names the key that submitted it (kept: updates need the same key). With an
-    idempotency key, the same key and submission from the same submitter give the same
-    report however often they are sent; the same key with another submission is a conflict.
-    """
-    report_id = report_ids.for_submission(channel, key_id, idempotency_key)
-    submitted = _report_submitted(submission, report_id, channel, force_code, clock.now())
-    fingerprint = submission.fingerprint()
-    try:
-        await reports.add(submitted, fingerprint, key_id)
-    except ReportExistsError as exists:
-        if exists.existing.fingerprint != fingerprint:
-            raise IdempotencyConflictError(idempotency_key) from None
-        return Acceptance(exists.existing.submitted, repeated=True)
-    return Acceptance(submitted, repeated=False)
-
-
 class Intake:
-    """Intake's dependencies, and the use cases its Kafka inputs call."""
+    """Intake's dependencies, and its use cases: accept a report (over HTTP, or published
+    to a channel's ingress topic), add information to it, keep what it learns of it."""
 
     def __init__(
-        self, reports: Reports, access: ChannelAccess, clock: Clock, force_code: str
+        self,
+        reports: Reports,
+        updates: UpdateLog,
+        *,
+        access: ChannelAccess,
+        clock: Clock,
+        force_code: str,
+        report_ids: ReportIds = UNKEYED_REPORT_IDS,
     ) -> None:
         self.reports = reports
+        self.updates = updates
         self.access = access
         self.clock = clock
         self.force_code = force_code
+        #: How HTTP callers' idempotency keys become report ids (published reports use
+        #: `UNKEYED_REPORT_IDS`: only the channel's principal may publish on its topic).
+        self.report_ids = report_ids
+
+    async def submit(
+        self,
+        submission: AnySubmission,
+        *,
+        channel: Channel,
+        idempotency_key: str | None = None,
+        key_id: str | None = None,
+    ) -> Acceptance:
+        """Accept a report from a caller of `channel` (ForbiddenError if the channel may
+        not submit its type): once this returns, the report and its event are durable.
+
+        `key_id` names the key that submitted it (kept: updates need the same key). With an
+        idempotency key, the same key and submission from the same submitter give the same
+        report however often they are sent; the same key with another submission is a
+        conflict (IdempotencyConflictError).
+        """
+        self.access.authorize(channel, submission.report_type)
+        report_id = self.report_ids.for_submission(channel, key_id, idempotency_key)
+        return await self._accept(submission, report_id, channel, key_id)
 
     async def accept_published(self, published: Published) -> None:
         """Accept a report a channel published, or refuse it for good (a dead letter)."""
         channel, received = published.channel, published.received
+        key_id = publisher_of(channel)
+        report_id = UNKEYED_REPORT_IDS.for_submission(channel, key_id, str(received.submission_id))
         try:
             self.access.authorize(channel, received.submission.report_type)
-            await submit_report(
-                received.submission,
-                channel=channel,
-                force_code=self.force_code,
-                reports=self.reports,
-                clock=self.clock,
-                idempotency_key=str(received.submission_id),
-                key_id=publisher_of(channel),
-            )
+            await self._accept(received.submission, report_id, channel, key_id)
         except ForbiddenError as error:
             raise PermanentError(str(error)) from None
         except IdempotencyConflictError:
             raise PermanentError("submission_id already used for another submission") from None
+
+    async def _accept(
+        self, submission: AnySubmission, report_id: uuid.UUID, channel: Channel, key_id: str | None
+    ) -> Acceptance:
+        now = self.clock.now()
+        submitted = _report_submitted(submission, report_id, channel, self.force_code, now)
+        fingerprint = submission.fingerprint()
+        try:
+            await self.reports.add(submitted, fingerprint, key_id)
+        except ReportExistsError as exists:
+            if exists.existing.fingerprint != fingerprint:
+                raise IdempotencyConflictError(str(report_id)) from None
+            return Acceptance(exists.existing.submitted, repeated=True)
+        return Acceptance(submitted, repeated=False)
+
+    async def add_information(
+        self,
+        report_id: uuid.UUID,
+        update: ReportUpdate,
+        *,
+        channel: Channel,
+        key_id: str,
+        reporter_proven: bool = False,
+        idempotency_key: str | None = None,
+    ) -> UpdateAdded:
+        """Add information to a report, as the caller of `channel` and `key_id` (who proved
+        to be its reporter, or not); ReportNotFoundError if there is no such report or the
+        caller may not add to it, ForbiddenError if their channel does not handle its type."""
+        stored = await self.updates.report(report_id)
+        giver = None if stored is None else giver_of(stored, channel, key_id, reporter_proven)
+        if stored is None or giver is None:
+            raise ReportNotFoundError(str(report_id))
+        self.access.authorize(channel, stored.submitted.report_type, action="update")
+        event_for = update_events(stored.submitted, update, giver, self.clock.now())
+        key = None if idempotency_key is None else f"{channel.value}:{key_id}:{idempotency_key}"
+        return await self.updates.append(report_id, event_for, key, update.fingerprint())
+
+    async def status(self, report_id: uuid.UUID) -> StoredReport | None:
+        """The report as its reporter's status page shows it."""
+        return await self.reports.get(report_id)
 
     async def learn_reference(self, event: ReferenceIssued) -> None:
         """Keep the reference for the reporter's status page; a different second one is

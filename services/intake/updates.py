@@ -11,16 +11,16 @@ channel handles; every update records who gave it.
 from __future__ import annotations
 
 import hashlib
-import uuid
+from collections.abc import Callable
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from services.intake import SERVICE
-from services.intake.access import ChannelAccess, update_role
+from services.intake.access import update_role
 from services.intake.domain import EMERGENCY_GUIDANCE
-from services.intake.ports import ReportNotFoundError, StoredReport, UpdateAdded, UpdateLog
-from shared.clock import Clock
-from shared.events import Channel, ReportUpdated, UpdateGiver
+from services.intake.ports import StoredReport
+from shared.events import Channel, ReportSubmitted, ReportUpdated, UpdateGiver
 from shared.text import MultiLineText
 
 UPDATE_RECEIVED = "Thank you: the new information has been added to the report."
@@ -39,28 +39,10 @@ class ReportUpdate(BaseModel):
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
 
 
-async def add_information(
-    report_id: uuid.UUID,
-    update: ReportUpdate,
-    *,
-    channel: Channel,
-    key_id: str,
-    access: ChannelAccess,
-    updates: UpdateLog,
-    clock: Clock,
-    reporter_proven: bool = False,
-    idempotency_key: str | None = None,
-) -> UpdateAdded:
-    """Add information to a report, as the caller of `channel` and `key_id` (who proved to
-    be its reporter, or not); ReportNotFoundError if there is no such report or the caller
-    may not add to it, ForbiddenError if their channel does not handle its type."""
-    stored = await updates.report(report_id)
-    giver = None if stored is None else _giver(stored, channel, key_id, reporter_proven)
-    if stored is None or giver is None:
-        raise ReportNotFoundError(str(report_id))
-    report = stored.submitted
-    access.authorize(channel, report.report_type, action="update")
-    now = clock.now()
+def update_events(
+    report: ReportSubmitted, update: ReportUpdate, giver: UpdateGiver, now: datetime
+) -> Callable[[int], ReportUpdated]:
+    """The ReportUpdated of `update` for whichever number it gets (taken when stored)."""
 
     def event_for(number: int) -> ReportUpdated:
         return ReportUpdated.caused_by(
@@ -75,13 +57,13 @@ async def add_information(
             given_by=giver,
         )
 
-    key = None if idempotency_key is None else f"{channel.value}:{key_id}:{idempotency_key}"
-    return await updates.append(report_id, event_for, key, update.fingerprint())
+    return event_for
 
 
-def _giver(
+def giver_of(
     stored: StoredReport, channel: Channel, key_id: str, reporter_proven: bool
 ) -> UpdateGiver | None:
+    """Who the caller is to this report, or None if they may not add to it."""
     role = update_role(
         caller_channel=channel,
         caller_key_id=key_id,

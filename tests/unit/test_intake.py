@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -24,16 +25,40 @@ from services.intake.domain import (
     ReportSubmission,
     immediate_guidance,
 )
-from services.intake.handlers import Intake, ReportIds, submit_report
-from services.intake.ports import IdempotencyConflictError
+from services.intake.handlers import Intake, ReportIds
+from services.intake.ports import IdempotencyConflictError, StoredReport, UpdateAdded
 from shared.api_keys import ApiKeys, UnauthenticatedError
-from shared.events import Channel, ReportType, UpdateRole
+from shared.events import Channel, ReportType, ReportUpdated, UpdateRole
 from shared.rate_limits import RateLimiter
 from tests import factories
 from tests.fakes import FrozenClock
 from tests.fakes.intake import FakeReports
 
 SUBMISSION = TypeAdapter[Any](ReportSubmission)
+
+
+class NoUpdates:
+    """The update log of tests that add no information to a report."""
+
+    async def report(self, report_id: uuid.UUID) -> StoredReport | None:
+        raise AssertionError(f"no update was expected for {report_id}")
+
+    async def append(
+        self,
+        report_id: uuid.UUID,
+        event_for: Callable[[int], ReportUpdated],
+        key: str | None,
+        fingerprint: str,
+    ) -> UpdateAdded:
+        raise AssertionError(f"no update was expected for {report_id}")
+
+
+#: Every channel may submit every type: these tests are about storing, not authorising.
+EVERY_TYPE = ChannelAccess(ApiKeys({}), {channel: frozenset(ReportType) for channel in Channel})
+
+
+def _intake(reports: FakeReports, clock: FrozenClock) -> Intake:
+    return Intake(reports, NoUpdates(), access=EVERY_TYPE, clock=clock, force_code="LP")
 
 
 def _validated(body: dict[str, Any]) -> tuple[Any, list[tuple[str | int, ...]]]:
@@ -140,9 +165,7 @@ async def test_submitting_stores_the_report_with_its_pending_event() -> None:
     reports, clock = FakeReports(), FrozenClock()
     submission = SUBMISSION.validate_python(factories.submission_body())
 
-    accepted = await submit_report(
-        submission, channel=Channel.PHONE, force_code="LP", reports=reports, clock=clock
-    )
+    accepted = await _intake(reports, clock).submit(submission, channel=Channel.PHONE)
 
     submitted = accepted.submitted
     assert reports.stored[submitted.report_id].submitted == submitted
@@ -159,12 +182,9 @@ async def test_the_same_idempotency_key_and_body_give_the_same_report_another_bo
     other_body = SUBMISSION.validate_python(factories.submission_body(description="Different"))
 
     async def submit(body: Any, channel: Channel = Channel.WEB) -> Any:
-        return await submit_report(
+        return await _intake(reports, clock).submit(
             body,
             channel=channel,
-            force_code="LP",
-            reports=reports,
-            clock=clock,
             idempotency_key="key-1",
         )
 
@@ -181,16 +201,12 @@ async def test_the_same_idempotency_key_and_body_give_the_same_report_another_bo
 
 async def test_the_status_learns_the_delivered_acknowledgement() -> None:
     reports, clock = FakeReports(), FrozenClock()
-    accepted = await submit_report(
+    accepted = await _intake(reports, clock).submit(
         SUBMISSION.validate_python(factories.submission_body()),
         channel=Channel.WEB,
-        force_code="LP",
-        reports=reports,
-        clock=clock,
     )
 
-    intake = Intake(reports, ChannelAccess(ApiKeys({}), {}), clock, force_code="LP")
-    await intake.learn_delivery(factories.reply_delivered(accepted.submitted))
+    await _intake(reports, clock).learn_delivery(factories.reply_delivered(accepted.submitted))
 
     assert reports.stored[accepted.submitted.report_id].status == "replied"
 
@@ -255,12 +271,9 @@ def test_finding_12_report_ids_are_per_key_stable_and_need_the_secret() -> None:
 
 async def test_finding_12_the_submitting_key_is_kept_with_the_report() -> None:
     reports, clock = FakeReports(), FrozenClock()
-    accepted = await submit_report(
+    accepted = await _intake(reports, clock).submit(
         SUBMISSION.validate_python(factories.submission_body()),
         channel=Channel.WEB,
-        force_code="LP",
-        reports=reports,
-        clock=clock,
         key_id="key-a",
     )
 
