@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 import uuid
 from typing import TYPE_CHECKING
 
+from aiokafka.admin import AIOKafkaAdminClient
+
 from services.system import SYSTEM
-from shared.kafka_access import principals
+from shared.kafka_access import Resource, grants, principals
 from shared.kafka_access import provision as provision_cluster
 from shared.settings import KafkaSettings
 
@@ -96,4 +99,44 @@ def provision(stack: Stack) -> None:
     passwords = stack.kafka_passwords()
     logins = {name: passwords[name] for name in [OPERATOR, *principals(SYSTEM)]}
     asyncio.run(provision_cluster(admin(stack), SYSTEM, logins))
+    _wait_until_applied(stack, logins)
     print(f"kafka provisioned: {len(logins)} principals ({stack.name})")
+
+
+#: How long the broker may take to apply what the controller has committed.
+APPLIED_TIMEOUT_S = 30.0
+
+
+def _wait_until_applied(stack: Stack, logins: dict[str, str]) -> None:
+    """Until every principal signs in on the client listener and sees the topics granted
+    to it. The controller commits credentials and ACLs before `provision` returns, but the
+    broker applies them from the metadata log a moment later: a client that connects at
+    once (the bench's first admin client did) fails SCRAM with "invalid credentials"."""
+    deadline = time.monotonic() + APPLIED_TIMEOUT_S
+    while not asyncio.run(_applied(stack, logins)):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"kafka did not apply its provisioning ({stack.name})")
+        time.sleep(0.2)
+
+
+async def _applied(stack: Stack, logins: dict[str, str]) -> bool:
+    granted: dict[str, set[str]] = {name: set() for name in logins}
+    for grant in grants(SYSTEM):
+        if grant.resource is Resource.TOPIC:
+            granted.setdefault(grant.principal, set()).add(grant.name)
+    for name, password in logins.items():
+        settings = KafkaSettings(
+            bootstrap_servers=f"127.0.0.1:{stack.kafka_port}",
+            username=name,
+            password=password,  # type: ignore[arg-type]
+        )
+        client = AIOKafkaAdminClient(**settings.client_options(), request_timeout_ms=3000)
+        try:
+            await client.start()
+            if not granted[name] <= set(await client.list_topics()):
+                return False
+        except Exception:  # noqa: BLE001 - any failure means "not yet"
+            return False
+        finally:
+            await client.close()
+    return True
