@@ -1,5 +1,6 @@
-"""The two kinds of failure every consumer distinguishes (DESIGN.md §4.4), and how a
-validation problem's location is told without repeating what the sender made up."""
+"""The two kinds of failure every consumer distinguishes
+(docs/architecture.md#dead-letters-and-refusals), and how a validation problem's location
+is told without repeating what the sender made up."""
 
 from __future__ import annotations
 

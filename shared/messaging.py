@@ -1,4 +1,4 @@
-"""Kafka plumbing whose defaults are the delivery rules of DESIGN.md §4.
+"""Kafka plumbing whose defaults are the delivery rules (docs/architecture.md#delivery-rules).
 
 - Producers: `acks=all` and idempotence, and every publish waits for the acknowledgement.
 - Subscribers: the service name as consumer group, earliest offset, no auto-commit; the

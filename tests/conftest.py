@@ -1,4 +1,4 @@
-"""Where the real servers are, found as DESIGN.md §6 says, and never skipped silently.
+"""Where the real servers are (docs/architecture.md#testing-tiers), never skipped silently.
 
 1. `KAFKA_BOOTSTRAP_SERVERS` and `MONGODB_URI` from the environment (`make test` sets them
    to the local test stack it started);
