@@ -7,17 +7,17 @@ import io
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
+from services.sla_watchdog.ports import MAX_ROWS, ClockRows
 from services.sla_watchdog.reporting import ClockRow, OpsState, compliance, queue
 from shared.clock import Clock
 
-MAX_ROWS = 5_000
 #: The dates a compliance window may span: far wider than any force's records, far enough
 #: inside the calendar's edges that window arithmetic never overflows.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -39,10 +39,6 @@ WindowEdge = Annotated[AwareDatetime, AfterValidator(_within_calendar)]
 
 class CsvResponse(PlainTextResponse):
     media_type = "text/csv"
-
-
-class ClockRows(Protocol):
-    async def rows(self, query: dict[str, Any], limit: int) -> list[ClockRow]: ...
 
 
 class ClockItem(BaseModel):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from services.sla_watchdog.domain import SlaClock
 from services.sla_watchdog.policy import Threshold
+from services.sla_watchdog.reporting import ClockRow
 from shared.events import (
     CauseRef,
     Event,
@@ -66,3 +67,13 @@ class Clocks(Protocol):
 
     async def running(self) -> list[tuple[uuid.UUID, datetime]]:
         """Every running clock and when its next threshold falls."""
+
+
+#: The most clocks an operations view reads at once.
+MAX_ROWS = 5_000
+
+
+class ClockRows(Protocol):
+    """Clocks as the operations views list them."""
+
+    async def rows(self, query: dict[str, Any], limit: int) -> list[ClockRow]: ...

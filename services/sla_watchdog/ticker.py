@@ -10,7 +10,7 @@ import structlog
 from prometheus_client import Gauge
 
 from services.sla_watchdog.handlers import Watchdog
-from services.sla_watchdog.ops_api import MAX_ROWS, ClockRows
+from services.sla_watchdog.ports import MAX_ROWS, ClockRows
 from shared.clock import Clock, pause
 from shared.outbox import published_after
 
