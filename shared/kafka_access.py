@@ -43,18 +43,11 @@ from aiokafka.protocol.types import (
 
 from shared import topics
 from shared.errors import TransientError
+from shared.principals import channel_principal, service_principal
 from shared.settings import KafkaSettings
 
 SCRAM_ITERATIONS = 8192
 SCRAM_SHA_512 = 2  # the mechanism's number in AlterUserScramCredentials
-
-
-def service_principal(service: str) -> str:
-    return service
-
-
-def channel_principal(channel: str) -> str:
-    return f"channel-{channel}"
 
 
 #: Every service of a deployment, with what it reads and writes (`services.system.SYSTEM`).

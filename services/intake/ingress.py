@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.intake.domain import ReportSubmission
 from shared.errors import PermanentError
 from shared.events import Channel
-from shared.kafka_access import channel_principal
+from shared.principals import channel_principal
 from shared.topics import ingress_channel
 
 

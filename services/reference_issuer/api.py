@@ -10,7 +10,8 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from services.reference_issuer.handlers import ReferenceIssuer
 from shared.answers import ErrorAnswer
-from shared.api_keys import ApiKeys, Caller, guarded_bearer_caller
+from shared.api_keys import ApiKeys, Caller
+from shared.bearer import guarded_bearer_caller
 from shared.rate_limits import RateLimiter
 from shared.references import InvalidReferenceError
 

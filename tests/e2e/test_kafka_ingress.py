@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaProducer
 
 from shared import topics
 from shared.events import Channel, ReportSubmitted
-from shared.kafka_access import channel_principal
+from shared.principals import channel_principal
 from shared.settings import KafkaSettings
 from tests import factories
 from tests.conftest import Servers

@@ -20,7 +20,8 @@ from aiokafka.errors import (
 
 from services import system
 from shared import topics
-from shared.kafka_access import channel_principal, grants, service_principal
+from shared.kafka_access import grants
+from shared.principals import channel_principal, service_principal
 from shared.settings import KafkaSettings
 from tests.conftest import Servers
 
