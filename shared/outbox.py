@@ -63,30 +63,33 @@ class _Stored:
 
 class WrittenEvents:
     """The events stored during one unit of work (a consumed message, an HTTP request, a
-    tick of a job), which the runtime publishes once the work is done."""
+    tick of a job), which the runtime publishes once the work is done, document by
+    document: one document's events in the order they were written, then one `$pull`."""
 
     def __init__(self) -> None:
-        self._stored: list[_Stored] = []
+        self._stored: dict[tuple[int, Any], _Stored] = {}
 
     def add(self, outbox: Outbox, document_id: Any, messages: list[Document]) -> None:
-        if messages:
-            self._stored.append(_Stored(outbox, document_id, messages))
+        if not messages:
+            return
+        stored = self._stored.setdefault(
+            (id(outbox), document_id), _Stored(outbox, document_id, [])
+        )
+        stored.messages.extend(messages)
 
     def __len__(self) -> int:
-        return sum(len(stored.messages) for stored in self._stored)
+        return sum(len(stored.messages) for stored in self._stored.values())
 
     async def publish(self) -> int:
-        """Publish every stored event, document by document; returns how many. What could
-        not be published stays here for the next call (and in its document for the relay)."""
-        if not self._stored:
-            return 0
-        failpoint(AFTER_STORE)
+        """Publish every stored event; returns how many. What could not be published stays
+        here for the next call (and in its document, for the relay)."""
         published = 0
         while self._stored:
-            stored = self._stored[0]
+            key, stored = next(iter(self._stored.items()))
+            failpoint(AFTER_STORE)  # stored, not yet published: where a crash is survived
             await stored.outbox.publish_stored(stored.document_id, stored.messages)
             published += len(stored.messages)
-            self._stored.pop(0)
+            del self._stored[key]
         return published
 
 
