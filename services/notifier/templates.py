@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from services.notifier.domain import OutgoingReply, Recipient, ReportFacts, wording
+from services.notifier.domain import Addressee, OutgoingReply, Recipient, sender, wording
 from shared.events import ContactMethod, ReplyKind
 from shared.text import strip_unsafe
 
@@ -39,12 +39,11 @@ class ReplyRenderer:
             finalize=_printable,
         )
 
-    def render(self, kind: ReplyKind, facts: ReportFacts, recipient: Recipient) -> OutgoingReply:
-        assert facts.contact is not None
-        assert facts.cause is not None
-        language = facts.contact.language if facts.contact.language in LANGUAGES else "en"
-        message = "neutral" if wording(facts, kind) == "neutral" else kind.value
-        context = self._context(facts)
+    def render(self, kind: ReplyKind, to: Addressee, recipient: Recipient) -> OutgoingReply:
+        language = to.contact.language if to.contact.language in LANGUAGES else "en"
+        neutral = wording(to.facts, kind) == "neutral"
+        message = "neutral" if neutral else kind.value
+        context = self._context(to)
 
         def part(name: str) -> str:
             template = self._env.get_template(f"{language}/{message}.{name}.j2")
@@ -54,21 +53,22 @@ class ReplyRenderer:
         return OutgoingReply(
             kind=kind,
             recipient=recipient,
+            neutral=neutral,
+            sender=sender(to.facts, kind),
             subject=part("subject") if by_email else "",
             text=part("txt") if by_email else " ".join(part("sms").split()),
             html=part("html") if by_email else "",
-            idempotency_key=f"{facts.cause.report_id}.{kind.value}.{recipient.channel.value}",
-            provider_reference=facts.reference,
+            idempotency_key=f"{to.cause.report_id}.{kind.value}.{recipient.channel.value}",
+            provider_reference=to.facts.reference,
         )
 
-    def _context(self, facts: ReportFacts) -> dict[str, Any]:
-        assert facts.contact is not None
-        classification = facts.classification
+    def _context(self, to: Addressee) -> dict[str, Any]:
+        classification = to.facts.classification
         return {
             "force_name": self._force_name,
-            "name": facts.contact.name,
-            "reference": facts.reference or "",
-            "report_type": facts.report_type,
+            "name": to.contact.name,
+            "reference": to.facts.reference or "",
+            "report_type": to.facts.report_type,
             "next_steps": classification.next_steps if classification else "call_999",
             "referral": classification.referral if classification else None,
             "grade": classification.grade if classification else 1,

@@ -1,17 +1,22 @@
 """The notifier's replies: which channel, what words (English and Welsh, neutral where
-contact is unsafe), and how many SMS segments."""
+contact is unsafe), the decisions a reply carries to its channel, and how many SMS
+segments."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from services.classifier import rules
 from services.notifier.domain import (
+    Addressee,
     Classification,
     Recipient,
     ReportFacts,
+    Sender,
+    addressee,
     choose_recipient,
 )
 from services.notifier.sms import sms_segments
@@ -56,6 +61,12 @@ def _facts(
     )
 
 
+def _to(facts: ReportFacts) -> Addressee:
+    to = addressee(facts)
+    assert to is not None, "the facts of a report with contact details"
+    return to
+
+
 CODES = sorted(
     {rule.next_steps for rule in rules.load_rules().types.values()} | {rules.EMERGENCY_NEXT_STEPS}
 )
@@ -66,7 +77,7 @@ SMS = Recipient(ContactMethod.SMS, "+447700900123")
 @pytest.mark.parametrize("language", ["en", "cy"])
 @pytest.mark.parametrize("code", CODES)
 def test_every_next_steps_code_has_an_email_in_both_languages(language: str, code: str) -> None:
-    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _facts(code, language), EMAIL)
+    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _to(_facts(code, language)), EMAIL)
 
     assert REFERENCE in reply.text
     assert REFERENCE in reply.html
@@ -81,7 +92,7 @@ def test_every_next_steps_code_has_an_email_in_both_languages(language: str, cod
 def test_every_text_message_fits_in_two_segments(
     language: str, kind: ReplyKind, code: str, grade: int
 ) -> None:
-    reply = RENDERER.render(kind, _facts(code, language, grade), SMS)
+    reply = RENDERER.render(kind, _to(_facts(code, language, grade)), SMS)
 
     assert sms_segments(reply.text) <= 2, reply.text
 
@@ -91,13 +102,13 @@ def test_every_text_message_fits_in_two_segments(
 def test_the_text_acknowledgement_of_an_urgent_grade_says_call_999(
     language: str, line: str, grade: int
 ) -> None:
-    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _facts("crime", language, grade), SMS)
+    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _to(_facts("crime", language, grade)), SMS)
 
     assert (line in reply.text) is (grade <= 2), reply.text
 
 
 def test_welsh_replies_are_in_welsh() -> None:
-    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _facts("feedback", "cy"), EMAIL)
+    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _to(_facts("feedback", "cy")), EMAIL)
 
     assert reply.subject.startswith("Eich adroddiad")
     assert "gŵyn" in reply.text
@@ -106,8 +117,8 @@ def test_welsh_replies_are_in_welsh() -> None:
 def test_safe_contact_means_neutral_words_without_details() -> None:
     facts = _facts("crime", safe_times="weekdays 9 to 5")
 
-    email = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, facts, EMAIL)
-    text = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, facts, SMS)
+    email = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _to(facts), EMAIL)
+    text = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _to(facts), SMS)
 
     for words in (email.subject, email.text, text.text):
         assert "Police" not in words
@@ -115,6 +126,33 @@ def test_safe_contact_means_neutral_words_without_details() -> None:
         assert "Alex" not in words
     assert REFERENCE in email.text
     assert REFERENCE in text.text
+
+
+# ------------------------------------------------------------------ decisions
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_a_reply_carries_its_decisions_neutral_words_from_the_neutral_sender(
+    language: str,
+) -> None:
+    unsafe = _to(_facts("crime", language, safe_times="weekdays 9 to 5"))
+
+    neutral = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, unsafe, EMAIL)
+    full = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _to(_facts("crime", language)), SMS)
+
+    assert (neutral.neutral, neutral.sender, neutral.channel) == (
+        True,
+        Sender.NEUTRAL,
+        ContactMethod.EMAIL,
+    )
+    assert (full.neutral, full.sender, full.channel) == (False, Sender.FORCE, ContactMethod.SMS)
+
+
+def test_a_neutral_reply_cannot_come_from_the_force_s_own_sender() -> None:
+    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _to(_facts(safe_times="evenings")), EMAIL)
+
+    with pytest.raises(ValueError, match="neutral"):
+        replace(reply, sender=Sender.FORCE)
 
 
 @pytest.mark.parametrize(
