@@ -2,7 +2,8 @@
 
 `templates/<language>/<message>.{subject,txt,html,sms}.j2`, where the message is the kind
 of reply or `neutral` (safe contact), and `next_steps/<code>.{txt,sms}.j2` say what
-happens next for each classifier next-steps code.
+happens next for each classifier next-steps code. The call-999 words come from
+`shared.guidance`, as `urgent`, never from the templates themselves.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from services.notifier.domain import Addressee, OutgoingReply, Recipient, sender, wording
 from shared.events import ContactMethod, ReplyKind
+from shared.guidance import urgent_guidance
 from shared.text import strip_unsafe
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -43,7 +45,7 @@ class ReplyRenderer:
         language = to.contact.language if to.contact.language in LANGUAGES else "en"
         neutral = wording(to.facts, kind) == "neutral"
         message = "neutral" if neutral else kind.value
-        context = self._context(to)
+        context = self._context(to, language)
 
         def part(name: str) -> str:
             template = self._env.get_template(f"{language}/{message}.{name}.j2")
@@ -62,7 +64,7 @@ class ReplyRenderer:
             provider_reference=to.facts.reference,
         )
 
-    def _context(self, to: Addressee) -> dict[str, Any]:
+    def _context(self, to: Addressee, language: str) -> dict[str, Any]:
         classification = to.facts.classification
         return {
             "force_name": self._force_name,
@@ -72,4 +74,5 @@ class ReplyRenderer:
             "next_steps": classification.next_steps if classification else "call_999",
             "referral": classification.referral if classification else None,
             "grade": classification.grade if classification else 1,
+            "urgent": urgent_guidance(language),
         }

@@ -1,10 +1,10 @@
 """The notifier's replies: which channel, what words (English and Welsh, neutral where
-contact is unsafe), the decisions a reply carries to its channel, and how many SMS
-segments."""
+contact is unsafe, the call-999 words from the one catalogue), the decisions a reply
+carries to its channel, and how many SMS segments."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import astuple, replace
 from typing import Any
 
 import pytest
@@ -20,8 +20,9 @@ from services.notifier.domain import (
     choose_recipient,
 )
 from services.notifier.sms import sms_segments
-from services.notifier.templates import ReplyRenderer
+from services.notifier.templates import TEMPLATES, ReplyRenderer
 from shared.events import CauseRef, ContactMethod, ReplyKind, ReportType
+from shared.guidance import URGENT_GUIDANCE, urgent_guidance
 from shared.references import format_reference
 from tests import factories
 from tests.factories import NOW
@@ -153,6 +154,33 @@ def test_a_neutral_reply_cannot_come_from_the_force_s_own_sender() -> None:
 
     with pytest.raises(ValueError, match="neutral"):
         replace(reply, sender=Sender.FORCE)
+
+
+# ------------------------------------------------------------------ call-999 words
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_call_999_words_are_the_catalogue_s_in_the_reporter_s_language(language: str) -> None:
+    words = urgent_guidance(language)
+    to = _to(_facts("call_999", language, grade=1))
+
+    email = RENDERER.render(ReplyKind.EMERGENCY_GUIDANCE, to, EMAIL)
+    text = RENDERER.render(ReplyKind.EMERGENCY_GUIDANCE, to, SMS)
+    holding = RENDERER.render(ReplyKind.HOLDING, to, EMAIL)
+
+    assert email.subject == words.danger_now.rstrip(".")
+    for sentence in (words.call_999, words.not_monitored, words.text_999):
+        assert sentence in email.text
+    assert words.danger_now in text.text
+    assert words.call_999 in holding.text
+
+
+def test_no_template_words_the_call_999_guidance_itself() -> None:
+    sentences = {s.rstrip(".") for words in URGENT_GUIDANCE.values() for s in astuple(words)}
+
+    for path in TEMPLATES.rglob("*.j2"):
+        body = path.read_text()
+        assert [s for s in sentences if s in body] == [], path
 
 
 @pytest.mark.parametrize(
