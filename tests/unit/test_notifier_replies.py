@@ -183,6 +183,61 @@ def test_no_template_words_the_call_999_guidance_itself() -> None:
         assert [s for s in sentences if s in body] == [], path
 
 
+# ------------------------------------------------------------------ text message length
+
+LONG_FORCE_NAMES = {
+    # An en dash is not in the GSM alphabet: the whole English text becomes UCS-2.
+    "en": "Heddlu Gogledd Cymru – North Wales Police",
+    # Welsh letters (the î of tîm) make the Welsh text UCS-2 already: a bilingual name will do.
+    "cy": "Heddlu Gogledd Cymru / North Wales Police",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "urgent"),
+    [("en", "crime", "call 999"), ("cy", "anti_social_behaviour", "Ffoniwch 999")],
+)
+def test_a_text_that_would_take_three_segments_is_sent_in_its_short_form(
+    language: str, code: str, urgent: str
+) -> None:
+    renderer = ReplyRenderer(LONG_FORCE_NAMES[language])
+    to = _to(_facts(code, language, grade=2))
+
+    full = renderer.sms_forms(ReplyKind.ACKNOWLEDGEMENT, to)[0]
+    reply = renderer.render(ReplyKind.ACKNOWLEDGEMENT, to, SMS)
+
+    assert sms_segments(full) > 2, full  # what used to be sent
+    assert sms_segments(reply.text) <= 2, reply.text
+    assert REFERENCE in reply.text
+    assert urgent in reply.text
+
+
+def test_a_text_that_fits_is_sent_in_full() -> None:
+    to = _to(_facts("anti_social_behaviour", "cy", grade=2))
+
+    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, to, SMS)
+
+    assert reply.text == RENDERER.sms_forms(ReplyKind.ACKNOWLEDGEMENT, to)[0]
+    assert reply.text.startswith("Test Police:")
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("kind", list(ReplyKind))
+@pytest.mark.parametrize("grade", [1, 4])
+@pytest.mark.parametrize("safe_times", [None, "evenings"])
+def test_no_force_name_or_reference_takes_a_text_past_two_segments(
+    language: str, kind: ReplyKind, grade: int, safe_times: str | None
+) -> None:
+    renderer = ReplyRenderer("Heddlu " * 40)
+    facts = _facts("call_999", language, grade, safe_times=safe_times)
+    to = _to(replace(facts, reference="ŵ" * 200))  # not one of ours: an event could say so
+
+    reply = renderer.render(kind, to, SMS)
+
+    assert sms_segments(reply.text) <= 2, reply.text
+    assert reply.text == renderer.sms_forms(kind, to)[-1]
+
+
 @pytest.mark.parametrize(
     ("text", "segments"),
     [
