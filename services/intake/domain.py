@@ -25,17 +25,23 @@ from services.intake.catalogue import (
     VehicleAnswers,
 )
 from shared.events import ContactMethod, ReportType
+from shared.guidance import URGENT_GUIDANCE, urgent_guidance
 from shared.text import MultiLineText, PersonName, SendableEmailAddress, SingleLineText
 
-EMERGENCY_GUIDANCE = (
-    "If a crime is happening now or someone is in immediate danger, call 999 now. "
-    "If you are deaf or speech-impaired, text 999 if you have registered with emergencySMS."
-)
+#: The call-999 answer in English, the language of an answer with no language given.
+EMERGENCY_GUIDANCE = URGENT_GUIDANCE["en"].answer
 ANONYMOUS_NOTICE = "You reported anonymously, so we cannot reply to you about this report."
 REPLY_PROMISE = (
     "We will send you a reference number and the next steps within 24 hours, "
     "by your chosen contact method."
 )
+REPLY_PROMISES = {
+    "en": REPLY_PROMISE,
+    "cy": (
+        "Byddwn yn anfon cyfeirnod a'r camau nesaf atoch o fewn 24 awr, "
+        "drwy'r dull cysylltu a ddewisoch."
+    ),
+}
 
 
 def _e164_uk(value: str) -> str:
@@ -174,7 +180,10 @@ ReportSubmission = Annotated[AnySubmission, Field(discriminator="report_type")]
 
 
 def immediate_guidance(submission: SubmissionBase) -> list[str]:
-    """What the reporter is told in the very answer to their submission."""
-    guidance = [EMERGENCY_GUIDANCE] if submission.possible_emergency else []
-    guidance.append(ANONYMOUS_NOTICE if submission.contact is None else REPLY_PROMISE)
+    """What the reporter is told in the very answer to their submission, in the language
+    they chose for replies (English when they report anonymously, having chosen none)."""
+    contact = submission.contact
+    language = "en" if contact is None else contact.language
+    guidance = [urgent_guidance(language).answer] if submission.possible_emergency else []
+    guidance.append(ANONYMOUS_NOTICE if contact is None else REPLY_PROMISES[language])
     return guidance

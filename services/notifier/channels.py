@@ -26,7 +26,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from services.notifier.domain import OutgoingReply
+from services.notifier.domain import OutgoingReply, Sender
 from services.notifier.ports import PermanentDeliveryError, TemporaryDeliveryError
 from services.notifier.settings import NotifySettings, SmtpSettings
 from shared.events import ContactMethod
@@ -57,7 +57,8 @@ class Retries:
 
 class SmtpEmailChannel:
     """Email through an SMTP relay. The Message-ID is derived from the report, the kind of
-    reply and the channel, so a message sent twice after a crash is recognisably one.
+    reply and the channel, so a message sent twice after a crash is recognisably one. The
+    From is the address configured for the sender the reply was rendered with.
 
     One connection is kept and reused (a connect, greeting and goodbye per message cost
     more than the message); it is dropped on any failure and replaced after a quiet spell,
@@ -71,6 +72,7 @@ class SmtpEmailChannel:
 
     def __init__(self, settings: SmtpSettings, retries: Retries) -> None:
         self._settings = settings
+        self._senders = {Sender.FORCE: settings.sender, Sender.NEUTRAL: settings.neutral_sender}
         self._retries = retries
         self._connection: aiosmtplib.SMTP | None = None
         self._last_used = 0.0
@@ -128,8 +130,7 @@ class SmtpEmailChannel:
 
     def _message(self, reply: OutgoingReply) -> EmailMessage:
         message = EmailMessage()
-        neutral = reply.subject.startswith(("Your enquiry", "Eich ymholiad"))
-        message["From"] = self._settings.neutral_sender if neutral else self._settings.sender
+        message["From"] = self._senders[reply.sender]
         message["To"] = reply.recipient.address
         message["Subject"] = reply.subject
         message["Date"] = formatdate(localtime=False)

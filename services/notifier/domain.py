@@ -92,17 +92,35 @@ class Recipient:
     address: str
 
 
+class Sender(StrEnum):
+    """Who a reply says it is from; each channel maps it to an address it is configured with."""
+
+    FORCE = "force"  # the force, by name
+    NEUTRAL = "neutral"  # a name that gives nothing away, where contact could put someone at risk
+
+
 @dataclass(frozen=True)
 class OutgoingReply:
-    """A rendered reply, ready for a channel."""
+    """A rendered reply, ready for a channel: its words, and the decisions taken for it
+    (neutral or not, the sender, the channel), which channels use as they are."""
 
     kind: ReplyKind
     recipient: Recipient
+    neutral: bool
+    sender: Sender
     subject: str
     text: str
     html: str
     idempotency_key: str
     provider_reference: str | None
+
+    def __post_init__(self) -> None:
+        if self.neutral and self.sender is not Sender.NEUTRAL:
+            raise ValueError("a neutral reply must not come from the force's own sender")
+
+    @property
+    def channel(self) -> ContactMethod:
+        return self.recipient.channel
 
 
 def _open(facts: ReportFacts, kind: ReplyKind) -> bool:
@@ -167,3 +185,8 @@ def wording(facts: ReportFacts, kind: ReplyKind) -> Literal["full", "neutral"]:
     limited = facts.contact is not None and facts.contact.safe_times is not None
     detailed = kind in {ReplyKind.ACKNOWLEDGEMENT, ReplyKind.HOLDING}
     return "neutral" if detailed and (flagged or limited) else "full"
+
+
+def sender(facts: ReportFacts, kind: ReplyKind) -> Sender:
+    """The force's own sender, except for neutral words: a police name would give them away."""
+    return Sender.NEUTRAL if wording(facts, kind) == "neutral" else Sender.FORCE

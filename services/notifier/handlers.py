@@ -155,7 +155,7 @@ class Notifier:
             tried = (*tried, recipient.channel)
             channel = self.channels[recipient.channel]
             try:
-                provider_id = await channel.send(self.renderer.render(kind, to.facts, recipient))
+                provider_id = await channel.send(self.renderer.render(kind, to, recipient))
             except DeliveryError as error:
                 events.append(
                     self._failed(

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from services.notifier.domain import (
+    Addressee,
     Claim,
     OutgoingReply,
     Recipient,
@@ -57,9 +58,9 @@ class ReplyChannel(Protocol):
 
 
 class ReplyRendering(Protocol):
-    def render(
-        self, kind: ReplyKind, facts: ReportFacts, recipient: Recipient
-    ) -> OutgoingReply: ...
+    """Words a reply for its addressee, with the decisions it carries to the channel."""
+
+    def render(self, kind: ReplyKind, to: Addressee, recipient: Recipient) -> OutgoingReply: ...
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,22 @@
 """The email channel against a real SMTP server of the test's own: one connection is reused
 for many messages, and a connection the server dropped or one left idle is replaced; an
-address the relay cannot take (it has no SMTPUTF8, as aiosmtpd by default) fails for good."""
+address the relay cannot take (it has no SMTPUTF8, as aiosmtpd by default) fails for good;
+the sender is the one the reply was rendered with, whatever its subject says."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from email import message_from_bytes, policy
 from typing import Any
 
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from services.notifier.channels import Retries, SmtpEmailChannel
-from services.notifier.domain import OutgoingReply, Recipient
+from services.notifier.domain import OutgoingReply, Recipient, Sender
 from services.notifier.ports import PermanentDeliveryError
 from services.notifier.settings import SmtpSettings
 from shared.events import ContactMethod, ReplyKind
@@ -67,6 +69,8 @@ def _reply(number: int, address: str = "alex@example.org") -> OutgoingReply:
     return OutgoingReply(
         kind=ReplyKind.ACKNOWLEDGEMENT,
         recipient=Recipient(ContactMethod.EMAIL, address),
+        neutral=False,
+        sender=Sender.FORCE,
         subject=f"Your report {number}",
         text="Thank you.",
         html="<p>Thank you.</p>",
@@ -142,3 +146,20 @@ async def test_finding_10_an_address_needing_smtputf8_fails_for_good_without_ret
 
     assert server.connections == 1  # tried once: a retry would have connected again
     assert server.messages == []
+
+
+async def test_a_neutral_reply_goes_from_the_neutral_sender_whatever_its_subject(
+    relay: tuple[Relay, int],
+) -> None:
+    server, port = relay
+    channel, settings = _channel(port), SmtpSettings()
+    # Neither subject starts as the neutral ones did when the sender was read from it.
+    reworded = replace(_reply(1), neutral=True, sender=Sender.NEUTRAL, subject="Ymholiad: LP-1")
+    lookalike = replace(_reply(2), subject="Your enquiry about the report")
+
+    await channel.send(reworded)
+    await channel.send(lookalike)
+    await channel.close()
+
+    senders = [str(message_from_bytes(m, policy=policy.default)["From"]) for m in server.messages]
+    assert senders == [settings.neutral_sender, settings.sender]

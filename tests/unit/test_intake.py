@@ -22,6 +22,7 @@ from services.intake.domain import (
     ANONYMOUS_NOTICE,
     EMERGENCY_GUIDANCE,
     REPLY_PROMISE,
+    REPLY_PROMISES,
     ReportSubmission,
     immediate_guidance,
 )
@@ -29,6 +30,7 @@ from services.intake.handlers import Intake, ReportIds
 from services.intake.ports import IdempotencyConflictError, StoredReport, UpdateAdded
 from shared.api_keys import ApiKeys, UnauthenticatedError
 from shared.events import Channel, ReportType, ReportUpdated, UpdateRole
+from shared.guidance import URGENT_GUIDANCE
 from shared.rate_limits import RateLimiter
 from tests import factories
 from tests.fakes import FrozenClock
@@ -159,6 +161,17 @@ def test_guidance_tells_of_999_for_emergencies_and_of_no_reply_when_anonymous() 
 
     assert immediate_guidance(emergency) == [EMERGENCY_GUIDANCE, REPLY_PROMISE]
     assert immediate_guidance(anonymous) == [ANONYMOUS_NOTICE]
+
+
+def test_a_reporter_who_chose_welsh_is_told_to_call_999_in_welsh() -> None:
+    contact = factories.submission_body()["contact"] | {"language": "cy"}
+    body = factories.submission_body(someone_in_danger=True, contact=contact)
+
+    guidance = immediate_guidance(SUBMISSION.validate_python(body))
+
+    assert guidance == [URGENT_GUIDANCE["cy"].answer, REPLY_PROMISES["cy"]]
+    assert "ffoniwch 999 nawr" in guidance[0]
+    assert "emergencySMS" in guidance[0]
 
 
 async def test_submitting_stores_the_report_with_its_pending_event() -> None:

@@ -1,22 +1,28 @@
 """The notifier's replies: which channel, what words (English and Welsh, neutral where
-contact is unsafe), and how many SMS segments."""
+contact is unsafe, the call-999 words from the one catalogue), the decisions a reply
+carries to its channel, and how many SMS segments."""
 
 from __future__ import annotations
 
+from dataclasses import astuple, replace
 from typing import Any
 
 import pytest
 
 from services.classifier import rules
 from services.notifier.domain import (
+    Addressee,
     Classification,
     Recipient,
     ReportFacts,
+    Sender,
+    addressee,
     choose_recipient,
 )
 from services.notifier.sms import sms_segments
-from services.notifier.templates import ReplyRenderer
+from services.notifier.templates import TEMPLATES, ReplyRenderer
 from shared.events import CauseRef, ContactMethod, ReplyKind, ReportType
+from shared.guidance import URGENT_GUIDANCE, urgent_guidance
 from shared.references import format_reference
 from tests import factories
 from tests.factories import NOW
@@ -56,6 +62,12 @@ def _facts(
     )
 
 
+def _to(facts: ReportFacts) -> Addressee:
+    to = addressee(facts)
+    assert to is not None, "the facts of a report with contact details"
+    return to
+
+
 CODES = sorted(
     {rule.next_steps for rule in rules.load_rules().types.values()} | {rules.EMERGENCY_NEXT_STEPS}
 )
@@ -66,7 +78,7 @@ SMS = Recipient(ContactMethod.SMS, "+447700900123")
 @pytest.mark.parametrize("language", ["en", "cy"])
 @pytest.mark.parametrize("code", CODES)
 def test_every_next_steps_code_has_an_email_in_both_languages(language: str, code: str) -> None:
-    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _facts(code, language), EMAIL)
+    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _to(_facts(code, language)), EMAIL)
 
     assert REFERENCE in reply.text
     assert REFERENCE in reply.html
@@ -81,7 +93,7 @@ def test_every_next_steps_code_has_an_email_in_both_languages(language: str, cod
 def test_every_text_message_fits_in_two_segments(
     language: str, kind: ReplyKind, code: str, grade: int
 ) -> None:
-    reply = RENDERER.render(kind, _facts(code, language, grade), SMS)
+    reply = RENDERER.render(kind, _to(_facts(code, language, grade)), SMS)
 
     assert sms_segments(reply.text) <= 2, reply.text
 
@@ -91,13 +103,13 @@ def test_every_text_message_fits_in_two_segments(
 def test_the_text_acknowledgement_of_an_urgent_grade_says_call_999(
     language: str, line: str, grade: int
 ) -> None:
-    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _facts("crime", language, grade), SMS)
+    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _to(_facts("crime", language, grade)), SMS)
 
     assert (line in reply.text) is (grade <= 2), reply.text
 
 
 def test_welsh_replies_are_in_welsh() -> None:
-    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _facts("feedback", "cy"), EMAIL)
+    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _to(_facts("feedback", "cy")), EMAIL)
 
     assert reply.subject.startswith("Eich adroddiad")
     assert "gŵyn" in reply.text
@@ -106,8 +118,8 @@ def test_welsh_replies_are_in_welsh() -> None:
 def test_safe_contact_means_neutral_words_without_details() -> None:
     facts = _facts("crime", safe_times="weekdays 9 to 5")
 
-    email = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, facts, EMAIL)
-    text = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, facts, SMS)
+    email = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _to(facts), EMAIL)
+    text = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _to(facts), SMS)
 
     for words in (email.subject, email.text, text.text):
         assert "Police" not in words
@@ -115,6 +127,115 @@ def test_safe_contact_means_neutral_words_without_details() -> None:
         assert "Alex" not in words
     assert REFERENCE in email.text
     assert REFERENCE in text.text
+
+
+# ------------------------------------------------------------------ decisions
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_a_reply_carries_its_decisions_neutral_words_from_the_neutral_sender(
+    language: str,
+) -> None:
+    unsafe = _to(_facts("crime", language, safe_times="weekdays 9 to 5"))
+
+    neutral = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, unsafe, EMAIL)
+    full = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _to(_facts("crime", language)), SMS)
+
+    assert (neutral.neutral, neutral.sender, neutral.channel) == (
+        True,
+        Sender.NEUTRAL,
+        ContactMethod.EMAIL,
+    )
+    assert (full.neutral, full.sender, full.channel) == (False, Sender.FORCE, ContactMethod.SMS)
+
+
+def test_a_neutral_reply_cannot_come_from_the_force_s_own_sender() -> None:
+    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, _to(_facts(safe_times="evenings")), EMAIL)
+
+    with pytest.raises(ValueError, match="neutral"):
+        replace(reply, sender=Sender.FORCE)
+
+
+# ------------------------------------------------------------------ call-999 words
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_call_999_words_are_the_catalogue_s_in_the_reporter_s_language(language: str) -> None:
+    words = urgent_guidance(language)
+    to = _to(_facts("call_999", language, grade=1))
+
+    email = RENDERER.render(ReplyKind.EMERGENCY_GUIDANCE, to, EMAIL)
+    text = RENDERER.render(ReplyKind.EMERGENCY_GUIDANCE, to, SMS)
+    holding = RENDERER.render(ReplyKind.HOLDING, to, EMAIL)
+
+    assert email.subject == words.danger_now.rstrip(".")
+    for sentence in (words.call_999, words.not_monitored, words.text_999):
+        assert sentence in email.text
+    assert words.danger_now in text.text
+    assert words.call_999 in holding.text
+
+
+def test_no_template_words_the_call_999_guidance_itself() -> None:
+    sentences = {s.rstrip(".") for words in URGENT_GUIDANCE.values() for s in astuple(words)}
+
+    for path in TEMPLATES.rglob("*.j2"):
+        body = path.read_text()
+        assert [s for s in sentences if s in body] == [], path
+
+
+# ------------------------------------------------------------------ text message length
+
+LONG_FORCE_NAMES = {
+    # An en dash is not in the GSM alphabet: the whole English text becomes UCS-2.
+    "en": "Heddlu Gogledd Cymru – North Wales Police",
+    # Welsh letters (the î of tîm) make the Welsh text UCS-2 already: a bilingual name will do.
+    "cy": "Heddlu Gogledd Cymru / North Wales Police",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "urgent"),
+    [("en", "crime", "call 999"), ("cy", "anti_social_behaviour", "Ffoniwch 999")],
+)
+def test_a_text_that_would_take_three_segments_is_sent_in_its_short_form(
+    language: str, code: str, urgent: str
+) -> None:
+    renderer = ReplyRenderer(LONG_FORCE_NAMES[language])
+    to = _to(_facts(code, language, grade=2))
+
+    full = renderer.sms_forms(ReplyKind.ACKNOWLEDGEMENT, to)[0]
+    reply = renderer.render(ReplyKind.ACKNOWLEDGEMENT, to, SMS)
+
+    assert sms_segments(full) > 2, full  # what used to be sent
+    assert sms_segments(reply.text) <= 2, reply.text
+    assert REFERENCE in reply.text
+    assert urgent in reply.text
+
+
+def test_a_text_that_fits_is_sent_in_full() -> None:
+    to = _to(_facts("anti_social_behaviour", "cy", grade=2))
+
+    reply = RENDERER.render(ReplyKind.ACKNOWLEDGEMENT, to, SMS)
+
+    assert reply.text == RENDERER.sms_forms(ReplyKind.ACKNOWLEDGEMENT, to)[0]
+    assert reply.text.startswith("Test Police:")
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("kind", list(ReplyKind))
+@pytest.mark.parametrize("grade", [1, 4])
+@pytest.mark.parametrize("safe_times", [None, "evenings"])
+def test_no_force_name_or_reference_takes_a_text_past_two_segments(
+    language: str, kind: ReplyKind, grade: int, safe_times: str | None
+) -> None:
+    renderer = ReplyRenderer("Heddlu " * 40)
+    facts = _facts("call_999", language, grade, safe_times=safe_times)
+    to = _to(replace(facts, reference="ŵ" * 200))  # not one of ours: an event could say so
+
+    reply = renderer.render(kind, to, SMS)
+
+    assert sms_segments(reply.text) <= 2, reply.text
+    assert reply.text == renderer.sms_forms(kind, to)[-1]
 
 
 @pytest.mark.parametrize(
