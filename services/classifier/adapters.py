@@ -10,7 +10,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.classifier.domain import Assessment
 from services.classifier.ports import ReportFacts
 from shared.events import ReportClassified, ReportSubmitted, ReportUpdated
-from shared.mongo import Document, remember
+from shared.guards import UNGUARDED, newer_only, remember
+from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox
 
 
@@ -21,19 +22,19 @@ class MongoAssessments:
         self._collection = database["assessments"]
         self.outbox = Outbox(self._collection, publisher)
 
-    async def _upsert(self, query: Document, update: Document) -> ReportFacts | None:
-        document = await remember(self._collection, query, update)
+    async def _upsert(self, report_id: uuid.UUID, update: Document) -> ReportFacts | None:
+        """Keep a fact: a redelivered event sets the same values again, so no guard."""
+        document = await remember(self._collection, str(report_id), UNGUARDED, update)
         return None if document is None else _facts(document)
 
     async def remember_report(self, submitted: ReportSubmitted) -> ReportFacts | None:
         return await self._upsert(
-            {"_id": str(submitted.report_id)},
-            {"$set": {"report": submitted.model_dump(mode="json")}},
+            submitted.report_id, {"$set": {"report": submitted.model_dump(mode="json")}}
         )
 
     async def remember_update(self, updated: ReportUpdated) -> ReportFacts | None:
         return await self._upsert(
-            {"_id": str(updated.report_id)},
+            updated.report_id,
             {"$set": {f"updates.{updated.update_number}": updated.model_dump(mode="json")}},
         )
 
@@ -44,15 +45,8 @@ class MongoAssessments:
     async def record(
         self, report_id: uuid.UUID, assessment: Assessment, classified: ReportClassified
     ) -> None:
-        older = {
-            "_id": str(report_id),
-            "$or": [
-                {"sequence": {"$exists": False}},
-                {"sequence": {"$lt": classified.sequence}},
-            ],
-        }
         await self.outbox.update(
-            older,
+            newer_only("sequence", classified.sequence).on(str(report_id)),
             {
                 "$set": {
                     "assessment": dataclasses.asdict(assessment),

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from services.intake.ports import (
     IdempotencyConflictError,
@@ -19,6 +18,7 @@ from services.intake.ports import (
 )
 from shared.errors import TransientError
 from shared.events import ReportSubmitted, ReportUpdated
+from shared.guards import first_stands, insert_once, keep_first, unchanged, update_once
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox
 
@@ -49,25 +49,20 @@ class MongoReports:
     async def add(
         self, submitted: ReportSubmitted, fingerprint: str, key_id: str | None = None
     ) -> None:
-        try:
-            await self.outbox.insert(
-                {
-                    "_id": str(submitted.report_id),
-                    "fingerprint": fingerprint,
-                    "force_code": submitted.force_code,
-                    "report_type": submitted.report_type.value,
-                    "channel": submitted.channel.value,
-                    "key_id": key_id,
-                    "received_at": submitted.received_at,
-                    "report": submitted.model_dump(mode="json"),
-                },
-                [submitted],
-            )
-        except DuplicateKeyError:
-            existing = await self.get(submitted.report_id)
-            if existing is None:
-                raise
-            raise ReportExistsError(existing) from None
+        document = {
+            "_id": str(submitted.report_id),
+            "fingerprint": fingerprint,
+            "force_code": submitted.force_code,
+            "report_type": submitted.report_type.value,
+            "channel": submitted.channel.value,
+            "key_id": key_id,
+            "received_at": submitted.received_at,
+            "report": submitted.model_dump(mode="json"),
+        }
+        inserted = self.outbox.insert(document, [submitted])
+        existing = await insert_once(inserted, lambda: self.get(submitted.report_id))
+        if existing is not None:
+            raise ReportExistsError(existing)
 
     async def get(self, report_id: uuid.UUID) -> StoredReport | None:
         document = await self._collection.find_one({"_id": str(report_id)}, {"outbox": 0})
@@ -82,18 +77,14 @@ class MongoReports:
         )
 
     async def record_reference(self, report_id: uuid.UUID, reference: str) -> str | None:
-        unset = {"_id": str(report_id), "reference": {"$exists": False}}
-        stored = await self._collection.find_one_and_update(
-            unset, {"$set": {"reference": reference}}, {"reference": 1}
-        )
-        if stored is not None:
-            return reference  # it had none: this one is the first
-        stored = await self._collection.find_one({"_id": str(report_id)}, {"reference": 1})
-        return None if stored is None else stored.get("reference")
+        kept = await keep_first(self._collection, str(report_id), "reference", reference)
+        return None if kept is None else str(kept)
 
     async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
-        first_reply = {"_id": str(report_id), "replied_at": {"$exists": False}}
-        await self._collection.update_one(first_reply, {"$set": {"replied_at": replied_at}})
+        first_reply = first_stands("replied_at")
+        await update_once(
+            self._collection, str(report_id), first_reply, {"$set": {"replied_at": replied_at}}
+        )
 
     async def report(self, report_id: uuid.UUID) -> StoredReport | None:
         return await self.get(report_id)
@@ -135,7 +126,7 @@ class MongoReports:
             "given_by": None if event.given_by is None else event.given_by.model_dump(mode="json"),
         }
         return await self.outbox.update(
-            {"_id": str(report_id), "update_count": count if count else {"$exists": False}},
+            unchanged("update_count", count).on(str(report_id)),
             {"$set": {"update_count": count + 1}, "$push": {"updates": entry}},
             [event],
         )
