@@ -18,9 +18,9 @@ from services.notifier.domain import (
     ReportFacts,
 )
 from services.notifier.ports import Sent
+from shared.documents import ContactDocument
 from shared.events import (
     CauseRef,
-    Contact,
     ContactMethod,
     Event,
     ReferenceIssued,
@@ -57,11 +57,11 @@ class MongoReplies:
             await self._collection.create_index(f"replies.{kind.value}.provider_id")
 
     async def remember_submission(self, event: ReportSubmitted) -> ReportFacts | None:
-        contact = None if event.contact is None else event.contact.model_dump(mode="json")
+        contact = None if event.contact is None else ContactDocument.of(event.contact)
         facts = {
             "cause": CauseRef.of(event).to_document(),
             "report_type": event.report_type.value,
-            "contact": contact,
+            "contact": None if contact is None else contact.model_dump(mode="json"),
             "anonymous": event.anonymous,
             "emergency_reported": event.happening_now or event.someone_in_danger,
         }
@@ -156,7 +156,7 @@ def _facts(document: Document) -> ReportFacts:
     return ReportFacts(
         cause=None if cause is None else CauseRef.from_document(cause),
         report_type=document.get("report_type"),
-        contact=None if contact is None else Contact.model_validate(contact),
+        contact=None if contact is None else ContactDocument.model_validate(contact).to_contact(),
         anonymous=bool(document.get("anonymous", False)),
         classification=None if classification is None else _classification(classification),
         reference=document.get("reference"),
