@@ -1,5 +1,5 @@
-"""The PyMongo async client factory, the errors that mean "try again later", and the
-remember-and-read upsert the services' joins are built on.
+"""The PyMongo async client factory and the errors that mean "try again later" (the
+guarded writes of the adapters are in `shared.guards`).
 
 PyMongo's native asyncio API replaces Motor, which MongoDB deprecated on 2025-05-14.
 """
@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pymongo import AsyncMongoClient, ReturnDocument
-from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import AutoReconnect, ConnectionFailure, DuplicateKeyError, NetworkTimeout
+from pymongo import AsyncMongoClient
+from pymongo.errors import AutoReconnect, ConnectionFailure, NetworkTimeout
 from pymongo.monitoring import (
     CommandFailedEvent,
     CommandListener,
@@ -61,17 +60,3 @@ def create_mongo_client(
         w="majority",
         retryWrites=True,
     )
-
-
-async def remember(
-    collection: AsyncCollection[Document], query: Document, update: Document
-) -> Document | None:
-    """Apply a guarded upsert to one document and return it as it then stands (without
-    its outbox), in one round trip. When the guard refuses (a stale or repeated fact, so
-    the upsert collides with the existing `_id`), the document as it is."""
-    try:
-        return await collection.find_one_and_update(
-            query, update, {"outbox": 0}, upsert=True, return_document=ReturnDocument.AFTER
-        )
-    except DuplicateKeyError:
-        return await collection.find_one({"_id": query["_id"]}, {"outbox": 0})

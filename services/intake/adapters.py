@@ -1,4 +1,8 @@
-"""Intake's Mongo adapter: one document per report, its pending event in the same write."""
+"""Intake's Mongo adapter: one document per report, its pending event in the same write.
+
+The document keeps the report in intake's stored form (`SubmissionDocument`), not as the
+event: it is read back without validating the event again.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from services.intake.ports import (
     IdempotencyConflictError,
@@ -17,13 +21,50 @@ from services.intake.ports import (
     StoredReport,
     UpdateAdded,
 )
+from shared.documents import SubmissionDocument
 from shared.errors import TransientError
 from shared.events import ReportSubmitted, ReportUpdated
+from shared.guards import first_stands, insert_once, keep_first, unchanged, update_once
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox
 
 #: How often to look again when another request took the next update number first.
 APPEND_ATTEMPTS = 5
+
+
+class ReportRecord(BaseModel):
+    """A `reports` document as intake reads it back (its outbox and updates aside)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    fingerprint: str
+    key_id: str | None = None
+    report: SubmissionDocument
+    reference: str | None = None
+    replied_at: AwareDatetime | None = None
+
+    @staticmethod
+    def document(submitted: ReportSubmitted, fingerprint: str, key_id: str | None) -> Document:
+        """The document a new report is stored as; the top-level copies serve queries."""
+        return {
+            "_id": str(submitted.report_id),
+            "fingerprint": fingerprint,
+            "force_code": submitted.force_code,
+            "report_type": submitted.report_type.value,
+            "channel": submitted.channel.value,
+            "key_id": key_id,
+            "received_at": submitted.received_at,
+            "report": SubmissionDocument.of(submitted).model_dump(mode="json"),
+        }
+
+    def to_stored_report(self) -> StoredReport:
+        return StoredReport(
+            submitted=self.report.to_event(),
+            fingerprint=self.fingerprint,
+            key_id=self.key_id,
+            reference=self.reference,
+            replied_at=self.replied_at,
+        )
 
 
 def _earlier_update(
@@ -49,51 +90,27 @@ class MongoReports:
     async def add(
         self, submitted: ReportSubmitted, fingerprint: str, key_id: str | None = None
     ) -> None:
-        try:
-            await self.outbox.insert(
-                {
-                    "_id": str(submitted.report_id),
-                    "fingerprint": fingerprint,
-                    "force_code": submitted.force_code,
-                    "report_type": submitted.report_type.value,
-                    "channel": submitted.channel.value,
-                    "key_id": key_id,
-                    "received_at": submitted.received_at,
-                    "report": submitted.model_dump(mode="json"),
-                },
-                [submitted],
-            )
-        except DuplicateKeyError:
-            existing = await self.get(submitted.report_id)
-            if existing is None:
-                raise
-            raise ReportExistsError(existing) from None
+        document = ReportRecord.document(submitted, fingerprint, key_id)
+        inserted = self.outbox.insert(document, [submitted])
+        existing = await insert_once(inserted, lambda: self.get(submitted.report_id))
+        if existing is not None:
+            raise ReportExistsError(existing)
 
     async def get(self, report_id: uuid.UUID) -> StoredReport | None:
         document = await self._collection.find_one({"_id": str(report_id)}, {"outbox": 0})
         if document is None:
             return None
-        return StoredReport(
-            submitted=ReportSubmitted.model_validate(document["report"]),
-            fingerprint=document["fingerprint"],
-            key_id=document.get("key_id"),
-            reference=document.get("reference"),
-            replied_at=document.get("replied_at"),
-        )
+        return ReportRecord.model_validate(document).to_stored_report()
 
     async def record_reference(self, report_id: uuid.UUID, reference: str) -> str | None:
-        unset = {"_id": str(report_id), "reference": {"$exists": False}}
-        stored = await self._collection.find_one_and_update(
-            unset, {"$set": {"reference": reference}}, {"reference": 1}
-        )
-        if stored is not None:
-            return reference  # it had none: this one is the first
-        stored = await self._collection.find_one({"_id": str(report_id)}, {"reference": 1})
-        return None if stored is None else stored.get("reference")
+        kept = await keep_first(self._collection, str(report_id), "reference", reference)
+        return None if kept is None else str(kept)
 
     async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
-        first_reply = {"_id": str(report_id), "replied_at": {"$exists": False}}
-        await self._collection.update_one(first_reply, {"$set": {"replied_at": replied_at}})
+        first_reply = first_stands("replied_at")
+        await update_once(
+            self._collection, str(report_id), first_reply, {"$set": {"replied_at": replied_at}}
+        )
 
     async def report(self, report_id: uuid.UUID) -> StoredReport | None:
         return await self.get(report_id)
@@ -135,7 +152,7 @@ class MongoReports:
             "given_by": None if event.given_by is None else event.given_by.model_dump(mode="json"),
         }
         return await self.outbox.update(
-            {"_id": str(report_id), "update_count": count if count else {"$exists": False}},
+            unchanged("update_count", count).on(str(report_id)),
             {"$set": {"update_count": count + 1}, "$push": {"updates": entry}},
             [event],
         )

@@ -8,7 +8,6 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.notifier.domain import (
@@ -19,9 +18,9 @@ from services.notifier.domain import (
     ReportFacts,
 )
 from services.notifier.ports import Sent
+from shared.documents import ContactDocument
 from shared.events import (
     CauseRef,
-    Contact,
     ContactMethod,
     Event,
     ReferenceIssued,
@@ -29,7 +28,17 @@ from shared.events import (
     ReportClassified,
     ReportSubmitted,
 )
-from shared.mongo import TRANSIENT_MONGO_ERRORS, Document, remember
+from shared.guards import (
+    UNGUARDED,
+    Guard,
+    Lease,
+    first_stands,
+    newer_only,
+    remember,
+    still,
+    take,
+)
+from shared.mongo import TRANSIENT_MONGO_ERRORS, Document
 from shared.outbox import EventPublisher, Outbox
 
 
@@ -48,16 +57,15 @@ class MongoReplies:
             await self._collection.create_index(f"replies.{kind.value}.provider_id")
 
     async def remember_submission(self, event: ReportSubmitted) -> ReportFacts | None:
-        contact = None if event.contact is None else event.contact.model_dump(mode="json")
+        contact = None if event.contact is None else ContactDocument.of(event.contact)
         facts = {
             "cause": CauseRef.of(event).to_document(),
             "report_type": event.report_type.value,
-            "contact": contact,
+            "contact": None if contact is None else contact.model_dump(mode="json"),
             "anonymous": event.anonymous,
             "emergency_reported": event.happening_now or event.someone_in_danger,
         }
-        first = {"_id": str(event.report_id), "cause": {"$exists": False}}
-        return await self._upsert(first, {"$set": facts})
+        return await self._upsert(event.report_id, first_stands("cause"), {"$set": facts})
 
     async def remember_classification(self, event: ReportClassified) -> ReportFacts | None:
         classification = {
@@ -67,24 +75,22 @@ class MongoReplies:
             "flags": event.flags,
             "sequence": event.sequence,
         }
-        newer = {
-            "_id": str(event.report_id),
-            "$or": [
-                {"classification": {"$exists": False}},
-                {"classification.sequence": {"$lt": event.sequence}},
-            ],
-        }
-        return await self._upsert(newer, {"$set": {"classification": classification}})
+        newer = newer_only("classification.sequence", event.sequence)
+        return await self._upsert(
+            event.report_id, newer, {"$set": {"classification": classification}}
+        )
 
     async def remember_reference(self, event: ReferenceIssued) -> ReportFacts | None:
-        first = {"_id": str(event.report_id), "reference": {"$exists": False}}
-        return await self._upsert(first, {"$set": {"reference": event.reference}})
+        first = first_stands("reference")
+        return await self._upsert(event.report_id, first, {"$set": {"reference": event.reference}})
 
     async def remember_breach(self, report_id: uuid.UUID) -> ReportFacts | None:
-        return await self._upsert({"_id": str(report_id)}, {"$set": {"breached": True}})
+        return await self._upsert(report_id, UNGUARDED, {"$set": {"breached": True}})
 
-    async def _upsert(self, query: Document, update: Document) -> ReportFacts | None:
-        document = await remember(self._collection, query, update)
+    async def _upsert(
+        self, report_id: uuid.UUID, guard: Guard, update: Document
+    ) -> ReportFacts | None:
+        document = await remember(self._collection, str(report_id), guard, update)
         return None if document is None else _facts(document)
 
     async def facts(self, report_id: uuid.UUID) -> ReportFacts | None:
@@ -93,20 +99,8 @@ class MongoReplies:
 
     async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> Claim:
         field = f"replies.{kind.value}"
-        claimable = {
-            "_id": str(report_id),
-            "$or": [
-                {field: {"$exists": False}},
-                {f"{field}.state": "retry"},
-                {f"{field}.state": "sending", f"{field}.claimed_at": {"$lt": now - self._lease}},
-            ],
-        }
-        claimed = await self._collection.find_one_and_update(
-            claimable,
-            {"$set": {f"{field}.state": "sending", f"{field}.claimed_at": now}},
-            return_document=ReturnDocument.AFTER,
-        )
-        if claimed is not None:
+        lease = Lease(field, self._lease, held="sending", released="retry")
+        if await take(self._collection, str(report_id), lease.free(now), lease.hold(now)):
             return Claim.CLAIMED
         current = await self._collection.find_one({"_id": str(report_id)}, {field: 1})
         state = (current or {}).get("replies", {}).get(kind.value, {}).get("state")
@@ -132,9 +126,8 @@ class MongoReplies:
             f"{field}.tried": [channel.value for channel in outcome.tried],
             f"{field}.provider_id": outcome.provider_id,
         }
-        await self.outbox.update(
-            {"_id": str(report_id), f"{field}.state": "sending"}, {"$set": record}, outcome.events
-        )
+        sending = still(f"{field}.state", "sending")
+        await self.outbox.update(sending.on(str(report_id)), {"$set": record}, outcome.events)
 
     async def sent_with(self, provider_id: str) -> tuple[uuid.UUID, ReplyKind] | None:
         for kind in ReplyKind:
@@ -150,7 +143,7 @@ class MongoReplies:
     ) -> bool:
         field = f"replies.{kind.value}"
         return await self.outbox.update(
-            {"_id": str(report_id), f"{field}.state": "sent"},
+            still(f"{field}.state", "sent").on(str(report_id)),
             {"$set": {f"{field}.state": state}},
             events,
         )
@@ -163,7 +156,7 @@ def _facts(document: Document) -> ReportFacts:
     return ReportFacts(
         cause=None if cause is None else CauseRef.from_document(cause),
         report_type=document.get("report_type"),
-        contact=None if contact is None else Contact.model_validate(contact),
+        contact=None if contact is None else ContactDocument.model_validate(contact).to_contact(),
         anonymous=bool(document.get("anonymous", False)),
         classification=None if classification is None else _classification(classification),
         reference=document.get("reference"),

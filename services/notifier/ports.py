@@ -104,7 +104,8 @@ class Replies(Protocol):
         """Take the exclusive right to send, unless it is finished or held by another."""
 
     async def finish(self, report_id: uuid.UUID, kind: ReplyKind, outcome: Sent) -> None:
-        """Record the outcome of a claimed send and its events, in one write."""
+        """Record the outcome of a claimed send and its events, in one write (once: a send
+        not claimed, or finished already, records nothing)."""
 
     async def sent_with(self, provider_id: str) -> tuple[uuid.UUID, ReplyKind] | None:
         """The report and reply a provider's message id belongs to."""

@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from services.reference_issuer.ports import ReferenceRecord
 from shared.events import ReferenceIssued, ReportSubmitted
+from shared.guards import first_stands, insert_once, update_once
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox
 from shared.references import Reference
@@ -42,28 +42,26 @@ class MongoReferences:
         return int(counter["last"])
 
     async def assign(self, issued: ReferenceIssued, submitted: ReportSubmitted) -> str:
-        try:
-            await self.outbox.insert(
-                {
-                    "_id": str(issued.report_id),
-                    "reference": issued.reference,
-                    "force_code": issued.force_code,
-                    "report_type": submitted.report_type.value,
-                    "received_at": submitted.received_at,
-                    "issued_at": issued.issued_at,
-                },
-                [issued],
-            )
-        except DuplicateKeyError:
-            existing = await self.issued_to(issued.report_id)
-            if existing is None:
-                raise  # the reference itself collided: never hand out a duplicate
-            return existing
-        return issued.reference
+        document = {
+            "_id": str(issued.report_id),
+            "reference": issued.reference,
+            "force_code": issued.force_code,
+            "report_type": submitted.report_type.value,
+            "received_at": submitted.received_at,
+            "issued_at": issued.issued_at,
+        }
+        # A collision of the reference itself (no record for this report) propagates:
+        # a reference is never handed out twice.
+        existing = await insert_once(
+            self.outbox.insert(document, [issued]), lambda: self.issued_to(issued.report_id)
+        )
+        return issued.reference if existing is None else existing
 
     async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
-        first_reply = {"_id": str(report_id), "replied_at": {"$exists": False}}
-        await self._references.update_one(first_reply, {"$set": {"replied_at": replied_at}})
+        first_reply = first_stands("replied_at")
+        await update_once(
+            self._references, str(report_id), first_reply, {"$set": {"replied_at": replied_at}}
+        )
 
     async def find(self, reference: Reference) -> ReferenceRecord | None:
         document = await self._references.find_one({"reference": str(reference)})

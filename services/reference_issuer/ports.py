@@ -40,7 +40,8 @@ class References(Protocol):
         """Atomically take the next number of a force's day (gaps allowed, never repeats)."""
 
     async def assign(self, issued: ReferenceIssued, submitted: ReportSubmitted) -> str:
-        """Record a report's reference unless it has one; returns the one it has."""
+        """Record a report's reference unless it has one; returns the one it has. A reference
+        another report holds is refused with an error: none is ever handed out twice."""
 
     async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
         """Remember when the acknowledgement reached the reporter."""

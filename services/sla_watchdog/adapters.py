@@ -13,7 +13,19 @@ from services.sla_watchdog.policy import Threshold
 from services.sla_watchdog.ports import ClockFacts
 from services.sla_watchdog.reporting import ClockRow
 from shared.events import CauseRef, Event, ReportClassified, ReportSubmitted, SlaMet
-from shared.mongo import Document, remember
+from shared.guards import (
+    UNGUARDED,
+    Guard,
+    first_stands,
+    newer_only,
+    not_yet,
+    once_per_name,
+    remember,
+    still,
+    unchanged,
+    update_once,
+)
+from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox
 
 
@@ -35,30 +47,26 @@ class MongoClocks:
             "channel": event.channel.value,
             "force_code": event.force_code,
         }
-        return await self._upsert({"_id": str(event.report_id)}, {"$set": facts})
+        return await self._upsert(event.report_id, UNGUARDED, {"$set": facts})
 
     async def remember_grade(self, event: ReportClassified) -> ClockFacts | None:
-        newer = {
-            "_id": str(event.report_id),
-            "$or": [
-                {"grade_sequence": {"$exists": False}},
-                {"grade_sequence": {"$lt": event.sequence}},
-            ],
-        }
+        newer = newer_only("grade_sequence", event.sequence)
         update = {
             "$set": {"grade": event.grade, "grade_sequence": event.sequence, "route": event.route}
         }
-        return await self._upsert(newer, update)
+        return await self._upsert(event.report_id, newer, update)
 
     async def remember_reply(self, report_id: uuid.UUID, replied_at: datetime) -> ClockFacts | None:
-        first_reply = {"_id": str(report_id), "replied_at": {"$exists": False}}
-        return await self._upsert(first_reply, {"$set": {"replied_at": replied_at}})
+        first_reply = first_stands("replied_at")
+        return await self._upsert(report_id, first_reply, {"$set": {"replied_at": replied_at}})
 
     async def remember_failure(self, report_id: uuid.UUID) -> ClockFacts | None:
-        return await self._upsert({"_id": str(report_id)}, {"$set": {"reply_failed": True}})
+        return await self._upsert(report_id, UNGUARDED, {"$set": {"reply_failed": True}})
 
-    async def _upsert(self, query: Document, update: Document) -> ClockFacts | None:
-        document = await remember(self._collection, query, update)
+    async def _upsert(
+        self, report_id: uuid.UUID, guard: Guard, update: Document
+    ) -> ClockFacts | None:
+        document = await remember(self._collection, str(report_id), guard, update)
         return None if document is None else _facts(document)
 
     async def facts(self, report_id: uuid.UUID) -> ClockFacts | None:
@@ -68,39 +76,34 @@ class MongoClocks:
     async def set_target(
         self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold]
     ) -> None:
-        version = facts.grade_sequence
-        unchanged_and_running = {
-            "_id": str(report_id),
-            "state": {"$ne": ClockState.MET.value},
-            "grade_sequence": {"$exists": False} if version == 0 else version,
-        }
+        version, document_id = facts.grade_sequence, str(report_id)
+        # Not met, and graded as the caller read it: a newer grade retargets it instead.
+        current = not_yet("state", ClockState.MET.value) & unchanged("grade_sequence", version)
         target = {
             "due_at": marks[-1].at,
             "state": ClockState.RUNNING.value,
             "thresholds": [{"name": m.name, "at": m.at, "breach": m.breach} for m in marks],
         }
         if facts.clock is not None and facts.clock.target_version == version:
-            same_version = {**unchanged_and_running, "target_version": version}
-            if (await self._collection.update_one(same_version, {"$set": target})).matched_count:
+            same_version = current & still("target_version", version)
+            if await update_once(self._collection, document_id, same_version, {"$set": target}):
                 return
         fresh = {**target, "target_version": version, "announced": []}
-        await self._collection.update_one(unchanged_and_running, {"$set": fresh})
+        await update_once(self._collection, document_id, current, {"$set": fresh})
 
     async def announce(self, report_id: uuid.UUID, version: int, name: str, event: Event) -> bool:
+        unannounced = (
+            still("state", ClockState.RUNNING.value)
+            & still("target_version", version)
+            & once_per_name("announced", name)
+        )
         return await self.outbox.update(
-            {
-                "_id": str(report_id),
-                "state": ClockState.RUNNING.value,
-                "target_version": version,
-                "announced": {"$ne": name},
-            },
-            {"$push": {"announced": name}},
-            [event],
+            unannounced.on(str(report_id)), {"$push": {"announced": name}}, [event]
         )
 
     async def stop(self, report_id: uuid.UUID, clock: SlaClock, met: SlaMet) -> None:
         await self.outbox.update(
-            {"_id": str(report_id), "state": ClockState.RUNNING.value},
+            still("state", ClockState.RUNNING.value).on(str(report_id)),
             {
                 "$set": {
                     "state": ClockState.MET.value,

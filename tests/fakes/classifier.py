@@ -43,7 +43,9 @@ class FakeAssessments(EventLog):
     async def record(
         self, report_id: uuid.UUID, assessment: Assessment, classified: ReportClassified
     ) -> None:
-        if self.sequences.get(report_id, 0) < classified.sequence:
+        if await self.facts(report_id) is None:
+            return  # no report document to record it in
+        if self.sequences.get(report_id, 0) < classified.sequence:  # newer sequence only
             self.sequences[report_id] = classified.sequence
             self.recorded[report_id] = assessment
             self.add_pending(report_id, [classified])

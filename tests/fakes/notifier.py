@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from services.notifier.domain import (
     FINISHED_STATES,
@@ -45,10 +45,12 @@ class FakeReplyChannel:
 
 
 class FakeReplies(EventLog):
-    def __init__(self) -> None:
+    def __init__(self, claim_lease_s: float = 60) -> None:
         super().__init__()
         self.facts_by_report: dict[uuid.UUID, ReportFacts] = {}
         self.provider_ids: dict[str, tuple[uuid.UUID, ReplyKind]] = {}
+        self.lease = timedelta(seconds=claim_lease_s)
+        self.claimed_at: dict[tuple[uuid.UUID, ReplyKind], datetime] = {}
         #: how many coming `finish` calls fail as if Mongo were unreachable
         self.unreachable_for_finishes = 0
 
@@ -79,7 +81,7 @@ class FakeReplies(EventLog):
     async def remember_classification(self, event: ReportClassified) -> ReportFacts | None:
         facts = self._facts(event.report_id)
         if facts.classification and facts.classification.sequence >= event.sequence:
-            return facts
+            return facts  # newer sequence only
         classification = Classification(
             event.grade, event.next_steps, event.referral, tuple(event.flags), event.sequence
         )
@@ -88,7 +90,9 @@ class FakeReplies(EventLog):
 
     async def remember_reference(self, event: ReferenceIssued) -> ReportFacts | None:
         known = self._facts(event.report_id)
-        facts = known if known.reference is not None else replace(known, reference=event.reference)
+        if known.reference is not None:  # the first stands
+            return known
+        facts = replace(known, reference=event.reference)
         self.facts_by_report[event.report_id] = facts
         return facts
 
@@ -99,25 +103,36 @@ class FakeReplies(EventLog):
     async def facts(self, report_id: uuid.UUID) -> ReportFacts | None:
         return self.facts_by_report.get(report_id)
 
-    async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> Claim:
+    def _free(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> bool:
+        """The lease: nobody took it, it was let go ("retry"), or its holder's ran out."""
         record = self._facts(report_id).record(kind)
-        if record is not None and record.state != "retry":
-            return Claim.FINISHED if record.state in FINISHED_STATES else Claim.HELD
-        tried = record.tried if record else ()
-        self._set_record(report_id, kind, ReplyRecord("sending", tried))
+        if record is None or record.state == "retry":
+            return True
+        return record.state == "sending" and self.claimed_at[report_id, kind] < now - self.lease
+
+    async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> Claim:
+        if report_id not in self.facts_by_report:
+            return Claim.HELD  # no document to hold a claim
+        record = self._facts(report_id).record(kind)
+        if not self._free(report_id, kind, now):
+            finished = record is not None and record.state in FINISHED_STATES
+            return Claim.FINISHED if finished else Claim.HELD
+        self.claimed_at[report_id, kind] = now
+        self._set_record(report_id, kind, ReplyRecord("sending", record.tried if record else ()))
         return Claim.CLAIMED
 
     def let_claims_expire(self) -> None:
         """Every reply being sent becomes claimable again, as when its lease runs out."""
-        for report_id, facts in self.facts_by_report.items():
-            for kind, record in facts.replies.items():
-                if record.state == "sending":
-                    self._set_record(report_id, ReplyKind(kind), replace(record, state="retry"))
+        for claim in self.claimed_at:
+            self.claimed_at[claim] = datetime.min.replace(tzinfo=UTC)
 
     async def finish(self, report_id: uuid.UUID, kind: ReplyKind, outcome: Sent) -> None:
         if self.unreachable_for_finishes > 0:
             self.unreachable_for_finishes -= 1
             raise TransientError("the reply store is unreachable")
+        record = self._facts(report_id).record(kind)
+        if record is None or record.state != "sending":
+            return  # only a claimed send is finished, once
         self._set_record(report_id, kind, ReplyRecord(outcome.state, outcome.tried))
         if outcome.provider_id is not None:
             self.provider_ids[outcome.provider_id] = (report_id, kind)

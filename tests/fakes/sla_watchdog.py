@@ -49,14 +49,14 @@ class FakeClocks(EventLog):
 
     async def remember_grade(self, event: ReportClassified) -> ClockFacts | None:
         record = self._record(event.report_id)
-        if record.grade_sequence < event.sequence:
+        if record.grade_sequence < event.sequence:  # newer sequence only
             record.grade, record.grade_sequence = event.grade, event.sequence
             record.route = event.route
         return await self.facts(event.report_id)
 
     async def remember_reply(self, report_id: uuid.UUID, replied_at: datetime) -> ClockFacts | None:
         record = self._record(report_id)
-        record.replied_at = record.replied_at or replied_at
+        record.replied_at = record.replied_at or replied_at  # the first stands
         return await self.facts(report_id)
 
     async def remember_failure(self, report_id: uuid.UUID) -> ClockFacts | None:
@@ -83,37 +83,50 @@ class FakeClocks(EventLog):
     async def set_target(
         self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold]
     ) -> None:
-        record = self._record(report_id)
-        if record.clock is not None and record.clock.state is ClockState.MET:
+        record = self.records.get(report_id)
+        version = facts.grade_sequence
+        if record is None or record.grade_sequence != version:
+            return  # graded again since `facts` were read: that grade retargets it
+        clock = record.clock
+        if clock is not None and clock.state is ClockState.MET:
             return
-        assert facts.started_at is not None
-        same = record.clock is not None and record.clock.target_version == facts.grade_sequence
-        announced = record.clock.announced if same and record.clock else frozenset()
+        assert record.started_at is not None
+        same = (  # the caller and the store both see this version's target: keep its marks
+            clock is not None
+            and facts.clock is not None
+            and clock.target_version == facts.clock.target_version == version
+        )
         record.clock = SlaClock(
-            facts.started_at,
+            record.started_at,
             marks[-1].at,
-            facts.grade,
+            record.grade,
             ClockState.RUNNING,
             thresholds=tuple(marks),
-            announced=announced,
-            target_version=facts.grade_sequence,
+            announced=clock.announced if same and clock is not None else frozenset(),
+            target_version=version,
         )
 
-    async def announce(self, report_id: uuid.UUID, version: int, name: str, event: Event) -> bool:
-        record = self._record(report_id)
-        clock = record.clock
+    def _running(self, report_id: uuid.UUID, version: int | None = None) -> SlaClock | None:
+        record = self.records.get(report_id)
+        clock = None if record is None else record.clock
         if clock is None or clock.state is not ClockState.RUNNING:
+            return None
+        return clock if version is None or clock.target_version == version else None
+
+    async def announce(self, report_id: uuid.UUID, version: int, name: str, event: Event) -> bool:
+        clock = self._running(report_id, version)
+        if clock is None or name in clock.announced:  # once per name
             return False
-        if clock.target_version != version or name in clock.announced:
-            return False
-        record.clock = replace(clock, announced=clock.announced | {name})
+        self.records[report_id].clock = replace(clock, announced=clock.announced | {name})
         self.add_pending(report_id, [event])
         return True
 
     async def stop(self, report_id: uuid.UUID, clock: SlaClock, met: SlaMet) -> None:
-        record = self._record(report_id)
-        if record.clock is not None and record.clock.state is ClockState.RUNNING:
-            record.clock = clock
+        running = self._running(report_id)
+        if running is not None:  # stops once
+            self.records[report_id].clock = replace(
+                running, state=ClockState.MET, stopped_at=clock.stopped_at, due_at=clock.due_at
+            )
             self.add_pending(report_id, [met])
 
     async def get(self, report_id: uuid.UUID) -> SlaClock | None:

@@ -1,0 +1,162 @@
+"""The notifier's `Replies`: facts joined in any order (the first submission and reference
+stand, the newest classification wins), and each reply claimed exclusively, finished once
+and settled once, each with its events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from services.notifier.adapters import MongoReplies
+from services.notifier.domain import Claim, ReplyRecord
+from services.notifier.ports import Replies, Sent
+from shared.events import ContactMethod, ReplyDelivered, ReplyKind, ReplySent, ReportSubmitted
+from tests import factories
+from tests.contracts.conftest import Backend, Store, ids
+from tests.factories import NOW
+from tests.fakes.notifier import FakeReplies
+
+ACK = ReplyKind.ACKNOWLEDGEMENT
+EMAIL = ContactMethod.EMAIL
+LEASE_S = 60
+
+
+@pytest.fixture
+def replies(backend: Backend) -> Store[Replies]:
+    if backend.database is None:
+        fake = FakeReplies(claim_lease_s=LEASE_S)
+        return backend.of_fake(fake, fake)
+    return backend.of_adapter(MongoReplies(backend.database, backend.publisher, LEASE_S))
+
+
+def _sent(submitted: ReportSubmitted) -> Sent:
+    sent = ReplySent.caused_by(
+        submitted,
+        producer="notifier",
+        occurred_at=NOW,
+        discriminator="acknowledgement.email",
+        reply_kind=ACK,
+        channel=EMAIL,
+        provider_message_id="email-1",
+        receipts_expected=True,
+    )
+    return Sent("sent", (EMAIL,), [sent], provider_id="email-1")
+
+
+def _delivered(submitted: ReportSubmitted) -> ReplyDelivered:
+    return factories.reply_delivered(submitted)
+
+
+async def test_the_first_submission_stands_with_its_contact(replies: Store[Replies]) -> None:
+    submitted = factories.report_submitted(happening_now=True)
+    forged = factories.report_submitted(
+        report_id=submitted.report_id, contact=factories.contact(email="other@example.net")
+    )
+
+    first = await replies.port.remember_submission(submitted)
+    again = await replies.port.remember_submission(submitted)
+    after_forgery = await replies.port.remember_submission(forged)
+
+    assert first is not None
+    assert first.cause is not None
+    assert first.cause.event_id == submitted.event_id
+    assert (first.report_type, first.contact, first.anonymous) == (
+        "crime",
+        submitted.contact,
+        False,
+    )
+    assert first.emergency_reported is True
+    assert again == after_forgery == first == await replies.port.facts(submitted.report_id)
+    assert await replies.port.facts(uuid.uuid4()) is None
+
+
+async def test_an_anonymous_report_has_no_contact(replies: Store[Replies]) -> None:
+    submitted = factories.report_submitted(contact=None)
+
+    facts = await replies.port.remember_submission(submitted)
+
+    assert facts is not None
+    assert (facts.contact, facts.anonymous) == (None, True)
+
+
+async def test_facts_join_in_any_order_the_newest_grade_and_first_reference_standing(
+    replies: Store[Replies],
+) -> None:
+    submitted = factories.report_submitted()
+    newer = factories.report_classified(submitted, grade=2, sequence=2, discriminator="2")
+    older = factories.report_classified(submitted, grade=4)
+
+    await replies.port.remember_classification(newer)
+    await replies.port.remember_reference(factories.reference_issued(submitted, "REF-1"))
+    await replies.port.remember_classification(older)
+    await replies.port.remember_reference(factories.reference_issued(submitted, "REF-2"))
+    await replies.port.remember_breach(submitted.report_id)
+    facts = await replies.port.remember_submission(submitted)
+
+    assert facts is not None
+    assert facts.classification is not None
+    assert (facts.classification.grade, facts.classification.sequence) == (2, 2)
+    assert (facts.reference, facts.breached, facts.submitted) == ("REF-1", True, True)
+
+
+async def test_a_claim_is_exclusive_until_its_lease_runs_out_and_final_once_finished(
+    replies: Store[Replies],
+) -> None:
+    submitted = factories.report_submitted()
+    report_id = submitted.report_id
+    await replies.port.remember_submission(submitted)
+
+    first = await replies.port.claim(report_id, ACK, NOW)
+    racing = await replies.port.claim(report_id, ACK, NOW + timedelta(seconds=1))
+    after_a_crash = await replies.port.claim(report_id, ACK, NOW + timedelta(seconds=61))
+    await replies.run(replies.port.finish(report_id, ACK, _sent(submitted)))
+    after_sending = await replies.port.claim(report_id, ACK, NOW + timedelta(hours=2))
+    unknown = await replies.port.claim(uuid.uuid4(), ACK, NOW)
+
+    assert (first, racing, after_a_crash, after_sending, unknown) == (
+        Claim.CLAIMED,
+        Claim.HELD,
+        Claim.CLAIMED,
+        Claim.FINISHED,
+        Claim.HELD,
+    )
+
+
+async def test_a_claimed_send_is_finished_once_with_its_events(replies: Store[Replies]) -> None:
+    submitted = factories.report_submitted()
+    report_id, outcome = submitted.report_id, _sent(submitted)
+    await replies.port.remember_submission(submitted)
+
+    await replies.run(replies.port.finish(report_id, ACK, outcome))  # never claimed
+    await replies.port.claim(report_id, ACK, NOW)
+    await replies.run(replies.port.finish(report_id, ACK, outcome))
+    await replies.run(replies.port.finish(report_id, ACK, outcome))  # redelivered
+    facts = await replies.port.facts(report_id)
+
+    assert facts is not None
+    assert facts.replies == {"acknowledgement": ReplyRecord("sent", (EMAIL,))}
+    assert replies.emitted() == ids(*outcome.events)
+    assert await replies.port.sent_with("email-1") == (report_id, ACK)
+    assert await replies.port.sent_with("email-unknown") is None
+
+
+async def test_a_sent_reply_is_settled_once_and_a_retry_can_be_claimed_again(
+    replies: Store[Replies],
+) -> None:
+    submitted = factories.report_submitted()
+    report_id, outcome, delivered = submitted.report_id, _sent(submitted), _delivered(submitted)
+    await replies.port.remember_submission(submitted)
+    await replies.port.claim(report_id, ACK, NOW)
+    await replies.run(replies.port.finish(report_id, ACK, outcome))
+
+    settled = await replies.run(replies.port.settle(report_id, ACK, "retry", [delivered]))
+    again = await replies.run(replies.port.settle(report_id, ACK, "delivered", [delivered]))
+    claim = await replies.port.claim(report_id, ACK, NOW)
+    facts = await replies.port.facts(report_id)
+
+    assert (settled, again, claim) == (True, False, Claim.CLAIMED)
+    assert facts is not None
+    assert facts.replies == {"acknowledgement": ReplyRecord("sending", (EMAIL,))}
+    assert replies.emitted() == ids(*outcome.events, delivered)
