@@ -91,10 +91,19 @@ class Watchdog:
 
     async def tick(self) -> int:
         """Announce every threshold passed since the last tick; returns how many clocks."""
-        due = self.schedule.pop_due(self.clock.now())
+        due = self.due()
         for report_id in due:
-            await self._check(report_id)
+            await self.check(report_id)
         return len(due)
+
+    def due(self) -> list[uuid.UUID]:
+        """The clocks with a threshold passed since they were last checked (taken off the
+        agenda: `check` puts each back for its next threshold)."""
+        return self.schedule.pop_due(self.clock.now())
+
+    async def check(self, report_id: uuid.UUID) -> None:
+        """Announce a clock's due thresholds once each, and plan its next check."""
+        await self._check(report_id)
 
     async def resync(self) -> None:
         """Put every running clock on the agenda (at start, and now and then, for clocks

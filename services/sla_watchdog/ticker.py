@@ -28,8 +28,9 @@ async def run_ticker(
             if time.monotonic() >= next_resync:
                 await watchdog.resync()
                 next_resync = time.monotonic() + resync_interval_s
-            async with published_after():  # what the tick announced
-                await watchdog.tick()
+            for report_id in watchdog.due():
+                async with published_after():  # each clock's announcements, once checked
+                    await watchdog.check(report_id)
         except Exception as error:  # noqa: BLE001 - the ticker must outlive any one failure
             log.warning("tick_failed", error=type(error).__name__)
         await pause(tick_interval_s, stopping)
