@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import structlog
+from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
 from shared.clock import pause
@@ -75,7 +76,8 @@ class WrittenEvents:
         stored = self._stored.setdefault(
             (id(outbox), document_id), _Stored(outbox, document_id, [])
         )
-        stored.messages.extend(messages)
+        known = {message["event_id"] for message in stored.messages}
+        stored.messages.extend(m for m in messages if m["event_id"] not in known)
 
     def __len__(self) -> int:
         return sum(len(stored.messages) for stored in self._stored.values())
@@ -142,16 +144,29 @@ class Outbox:
     ) -> bool:
         """Apply `update` to the document `query` matches (its `_id` named in it), pushing
         `events` to its outbox in the same write; true if the document changed. The events
-        are published only if it did: a guard that refused the change refused them too."""
+        are published only if it did (a guard that refused the change refused them too),
+        with whatever else the write found pending in the outbox: the write returns it, so
+        this costs no read."""
         messages = outbox_entries(events)
+        if not messages:
+            result = await self._collection.update_one(query, update, upsert=upsert)
+            return result.modified_count == 1 or result.upserted_id is not None
         pushes = {**update.get("$push", {}), "outbox": {"$each": messages}}
-        result = await self._collection.update_one(
-            query, {**update, "$push": pushes}, upsert=upsert
+        after = await self._collection.find_one_and_update(
+            query,
+            {**update, "$push": pushes},
+            {"outbox": 1},
+            upsert=upsert,
+            return_document=ReturnDocument.AFTER,
         )
-        changed = result.modified_count == 1 or result.upserted_id is not None
-        if changed:
-            self._stored(query["_id"], messages)
-        return changed
+        if after is None:
+            return False
+        # The whole pending outbox, in the order it was written, and not just ours: another
+        # instance's earlier events of this document (the watchdog's thresholds, say) are
+        # then never overtaken by ours. Whoever publishes first publishes them all; the other
+        # only repeats records, which consumers absorb.
+        self._stored(query["_id"], after.get("outbox", messages))
+        return True
 
     def _stored(self, document_id: Any, messages: list[Document]) -> None:
         written = _written.get()
