@@ -40,7 +40,7 @@ from shared.errors import (
 from shared.failpoints import BEFORE_COMMIT, failpoint
 from shared.metrics import ServiceMetrics
 from shared.mongo import TRANSIENT_MONGO_ERRORS
-from shared.outbox import WrittenEvents, collecting
+from shared.outbox import WrittenEvents, collecting, publish_quietly
 from shared.settings import KafkaSettings
 from shared.topics import (
     DEAD_LETTER_PREFIX,
@@ -106,8 +106,10 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
             message_id=msg.message_id,
         ):
             with collecting() as written:
-                result = await self._with_retries(call_next, msg, written)
-                await _publish_left(written)
+                try:
+                    result = await self._with_retries(call_next, msg, written)
+                finally:
+                    await publish_quietly(written)  # stored by a handler that then failed
             self._count_handled(msg)
             failpoint(BEFORE_COMMIT)  # the acknowledgement (commit) follows this scope
             return result
@@ -195,15 +197,6 @@ class _ReliableConsumptionScope(BaseMiddleware[Any, Any]):
             msg.body, dead_letter_topic(self._config.service), key=record.key, headers=headers
         )
         log.warning("message_dead_lettered", reason=reason)
-
-
-async def _publish_left(written: WrittenEvents) -> None:
-    """Events stored by a handler that then failed for good are durable all the same:
-    publish them now rather than wait for the relay (which sends them if this fails)."""
-    try:
-        await written.publish()
-    except TRANSIENT_ERRORS as error:
-        log.warning("outbox_publish_deferred", events=len(written), error=type(error).__name__)
 
 
 def _event_type(body: bytes) -> object:

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import structlog
 from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from shared.clock import pause
 from shared.events import Event
@@ -111,10 +112,18 @@ def collecting() -> Iterator[WrittenEvents]:
 
 @asynccontextmanager
 async def published_after() -> AsyncIterator[WrittenEvents]:
-    """Run a unit of work, then publish the events it stored. A failure to publish is
+    """Run a unit of work, then publish the events it stored, even if it failed after
+    storing them (stored events are always safe to publish). A failure to publish is
     logged, not raised: the events are durable in their documents and the relay sends them."""
     with collecting() as written:
-        yield written
+        try:
+            yield written
+        finally:
+            await publish_quietly(written)
+
+
+async def publish_quietly(written: WrittenEvents) -> None:
+    """Publish what `written` holds; leave to the relay what cannot be published now."""
     try:
         await written.publish()
     except Exception as error:  # noqa: BLE001 - the relay is the fallback for any failure
@@ -128,20 +137,19 @@ class Outbox:
         self._collection = collection
         self._publisher = publisher
 
-    @property
-    def collection(self) -> AsyncCollection[Document]:
-        return self._collection
-
     async def insert(self, document: Document, events: Iterable[Event]) -> None:
         """Insert `document` with `events` in its outbox (DuplicateKeyError if its `_id`
-        or another unique field is taken: then nothing is written or published)."""
+        or another unique field is taken: then nothing is written, and what the document
+        of that `_id` still holds unpublished is published with this unit of work)."""
         messages = outbox_entries(events)
-        await self._collection.insert_one({**document, "outbox": messages})
+        try:
+            await self._collection.insert_one({**document, "outbox": messages})
+        except DuplicateKeyError:
+            await self._collect_pending(document["_id"])
+            raise
         self._stored(document["_id"], messages)
 
-    async def update(
-        self, query: Document, update: Document, events: Iterable[Event], *, upsert: bool = False
-    ) -> bool:
+    async def update(self, query: Document, update: Document, events: Iterable[Event]) -> bool:
         """Apply `update` to the document `query` matches (its `_id` named in it), pushing
         `events` to its outbox in the same write; true if the document changed. The events
         are published only if it did (a guard that refused the change refused them too),
@@ -149,17 +157,19 @@ class Outbox:
         this costs no read."""
         messages = outbox_entries(events)
         if not messages:
-            result = await self._collection.update_one(query, update, upsert=upsert)
-            return result.modified_count == 1 or result.upserted_id is not None
+            return (await self._collection.update_one(query, update)).matched_count == 1
         pushes = {**update.get("$push", {}), "outbox": {"$each": messages}}
         after = await self._collection.find_one_and_update(
             query,
             {**update, "$push": pushes},
             {"outbox": 1},
-            upsert=upsert,
             return_document=ReturnDocument.AFTER,
         )
         if after is None:
+            # Refused: a repeat, or superseded. What an earlier attempt stored may still be
+            # unpublished (its publish failed, or another instance's is under way): publish
+            # it with this unit of work, as the delivery rules promise, not after the relay.
+            await self._collect_pending(query["_id"])
             return False
         # The whole pending outbox, in the order it was written, and not just ours: another
         # instance's earlier events of this document (the watchdog's thresholds, say) are
@@ -167,6 +177,12 @@ class Outbox:
         # only repeats records, which consumers absorb.
         self._stored(query["_id"], after.get("outbox", messages))
         return True
+
+    async def _collect_pending(self, document_id: Any) -> None:
+        if _written.get() is None:
+            return  # no unit of work to publish with: the relay's
+        document = await self._collection.find_one({"_id": document_id}, {"outbox": 1})
+        self._stored(document_id, (document or {}).get("outbox", []))
 
     def _stored(self, document_id: Any, messages: list[Document]) -> None:
         written = _written.get()

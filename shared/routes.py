@@ -60,6 +60,20 @@ def on(
     return Route(topic_for(event_type_of(event)), event.model_validate_json, handle)
 
 
+def _method(use_cases: object, route: Route[Any]) -> Callable[[Any], Awaitable[object]]:
+    """The method of `use_cases` that `route` names, refused unless the route named a
+    method of its class (or of a class it derives from)."""
+    owner, _, name = route.handle.__qualname__.rpartition(".")
+    classes = {cls.__qualname__ for cls in type(use_cases).__mro__}
+    if owner not in classes or not callable(getattr(use_cases, name, None)):
+        raise TypeError(
+            f"the route of {route.topic} names {route.handle.__qualname__}, "
+            f"not a method of {type(use_cases).__qualname__}"
+        )
+    method: Callable[[Any], Awaitable[object]] = getattr(use_cases, name)
+    return method
+
+
 async def _raw_body(message: StreamMessage[Any]) -> bytes:
     """The record's bytes as they are: each route validates them once, into its model."""
     return bytes(message.body)
@@ -72,7 +86,11 @@ class RoutingTable(Generic[UseCases]):
         self, service: str, routes: Iterable[Route[UseCases]], emits: Iterable[type[Event]]
     ) -> None:
         self.service = service
-        self.routes = {route.topic: route for route in routes}
+        self.routes: dict[str, Route[UseCases]] = {}
+        for route in routes:
+            if route.topic in self.routes:
+                raise ValueError(f"{service} routes {route.topic} twice")
+            self.routes[route.topic] = route
         self.emits = tuple(emits)
 
     @property
@@ -88,9 +106,7 @@ class RoutingTable(Generic[UseCases]):
         (a pydantic ValidationError for one that does not fit: a dead letter) and calls the
         route's method on `use_cases`, by name, so that a subclass's override is the one
         called, as with any method."""
-        handlers = {
-            topic: getattr(use_cases, route.handle.__name__) for topic, route in self.routes.items()
-        }
+        handlers = {topic: _method(use_cases, route) for topic, route in self.routes.items()}
 
         async def dispatch(topic: str, body: bytes) -> None:
             await handlers[topic](self.routes[topic].parse(body))

@@ -105,6 +105,10 @@ class Watchdog:
         """Announce a clock's due thresholds once each, and plan its next check."""
         await self._check(report_id)
 
+    def check_again(self, report_id: uuid.UUID) -> None:
+        """Put a clock whose check failed back on the agenda, due at once."""
+        self.schedule.plan(report_id, self.clock.now())
+
     async def resync(self) -> None:
         """Put every running clock on the agenda (at start, and now and then, for clocks
         whose events another instance handled)."""

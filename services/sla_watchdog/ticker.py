@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections import Counter
 
 import structlog
@@ -29,11 +30,21 @@ async def run_ticker(
                 await watchdog.resync()
                 next_resync = time.monotonic() + resync_interval_s
             for report_id in watchdog.due():
-                async with published_after():  # each clock's announcements, once checked
-                    await watchdog.check(report_id)
+                await _check(watchdog, report_id)
         except Exception as error:  # noqa: BLE001 - the ticker must outlive any one failure
             log.warning("tick_failed", error=type(error).__name__)
         await pause(tick_interval_s, stopping)
+
+
+async def _check(watchdog: Watchdog, report_id: uuid.UUID) -> None:
+    """Check one clock, publishing its announcements as soon as it is checked; a clock
+    whose check fails is checked again at the next tick, not left for the resync."""
+    try:
+        async with published_after():
+            await watchdog.check(report_id)
+    except Exception as error:  # noqa: BLE001 - one clock's failure must not stop the others
+        watchdog.check_again(report_id)
+        log.warning("clock_check_failed", report_id=str(report_id), error=type(error).__name__)
 
 
 async def run_clock_gauges(
