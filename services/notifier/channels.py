@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
 from email.utils import formatdate
 from http import HTTPStatus
+from typing import Any
 
 import aiosmtplib
 import httpx
@@ -171,13 +172,21 @@ class NotifySmsChannel:
     async def send(self, reply: OutgoingReply) -> str:
         return await self._retries.run(lambda: self._send_once(reply))
 
-    async def _send_once(self, reply: OutgoingReply) -> str:
-        body = {
+    def body(self, reply: OutgoingReply) -> dict[str, Any]:
+        """The request Notify is sent: a neutral reply names the neutral sender, if any."""
+        body: dict[str, Any] = {
             "phone_number": reply.recipient.address,
             "template_id": self._settings.sms_template_id,
             "personalisation": {"body": reply.text},
             "reference": reply.provider_reference or "",
         }
+        neutral_sender = self._settings.neutral_sms_sender_id
+        if reply.sender is Sender.NEUTRAL and neutral_sender is not None:
+            body["sms_sender_id"] = neutral_sender
+        return body
+
+    async def _send_once(self, reply: OutgoingReply) -> str:
+        body = self.body(reply)
         headers = {"Authorization": f"Bearer {notify_jwt(self._api_key)}"}
         try:
             async with httpx.AsyncClient(timeout=self._settings.timeout_s) as client:

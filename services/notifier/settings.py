@@ -36,6 +36,11 @@ class NotifySettings(BaseSettings):
         description="A Notify template whose whole body is `((body))`.",
     )
     timeout_s: float = Field(default=10.0, gt=0)
+    neutral_sms_sender_id: str | None = Field(
+        default=None,
+        description="The Notify text-message sender (its id) that neutral replies go from,"
+        " one that names no police force; unset, they go from the service's default sender.",
+    )
 
 
 class NotifierSettings(ServiceSettings):
