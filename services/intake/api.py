@@ -267,7 +267,7 @@ def updates_router(
         return UpdateAccepted(
             report_id=report_id,
             update_number=added.update_number,
-            guidance=update_guidance(update),
+            guidance=update_guidance(update, added.language),
         )
 
     return router

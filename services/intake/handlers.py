@@ -16,11 +16,11 @@ from services.intake.domain import AnySubmission
 from services.intake.ingress import Published, publisher_of
 from services.intake.ports import (
     IdempotencyConflictError,
+    InformationAdded,
     ReportExistsError,
     ReportNotFoundError,
     Reports,
     StoredReport,
-    UpdateAdded,
     UpdateLog,
 )
 from services.intake.updates import ReportUpdate, giver_of, update_events
@@ -195,7 +195,7 @@ class Intake:
         key_id: str,
         reporter_proven: bool = False,
         idempotency_key: str | None = None,
-    ) -> UpdateAdded:
+    ) -> InformationAdded:
         """Add information to a report, as the caller of `channel` and `key_id` (who proved
         to be its reporter, or not); ReportNotFoundError if there is no such report or the
         caller may not add to it, ForbiddenError if their channel does not handle its type."""
@@ -206,7 +206,10 @@ class Intake:
         self.access.authorize(channel, stored.submitted.report_type, action="update")
         event_for = update_events(stored.submitted, update, giver, self.clock.now())
         key = None if idempotency_key is None else f"{channel.value}:{key_id}:{idempotency_key}"
-        return await self.updates.append(report_id, event_for, key, update.fingerprint())
+        added = await self.updates.append(report_id, event_for, key, update.fingerprint())
+        contact = stored.submitted.contact
+        language = "en" if contact is None else contact.language
+        return InformationAdded(added.update_number, added.repeated, language)
 
     async def status(self, report_id: uuid.UUID) -> StoredReport | None:
         """The report as its reporter's status page shows it."""

@@ -72,6 +72,16 @@ class UpdateAdded:
     repeated: bool
 
 
+@dataclass(frozen=True)
+class InformationAdded:
+    """What adding information did: the update's number (or the number it had, for a
+    repeat), and the language of the report's replies, which its giver is answered in."""
+
+    update_number: int
+    repeated: bool
+    language: str
+
+
 class ReportNotFoundError(Exception):
     """No report with this id, or none this caller may add to: the two are answered alike,
     so a key cannot learn which ids exist."""

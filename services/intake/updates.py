@@ -18,12 +18,16 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from services.intake import SERVICE
 from services.intake.access import update_role
-from services.intake.domain import EMERGENCY_GUIDANCE
 from services.intake.ports import StoredReport
 from shared.events import Channel, ReportSubmitted, ReportUpdated, UpdateGiver
+from shared.guidance import urgent_guidance
 from shared.text import MultiLineText
 
 UPDATE_RECEIVED = "Thank you: the new information has been added to the report."
+UPDATES_RECEIVED = {
+    "en": UPDATE_RECEIVED,
+    "cy": "Diolch: mae'r wybodaeth newydd wedi'i hychwanegu at yr adroddiad.",
+}
 
 
 class ReportUpdate(BaseModel):
@@ -74,7 +78,9 @@ def giver_of(
     return None if role is None else UpdateGiver(role=role, channel=channel, key_id=key_id)
 
 
-def update_guidance(update: ReportUpdate) -> list[str]:
-    """What the giver is told at once: call 999 first if it is an emergency now."""
+def update_guidance(update: ReportUpdate, language: str) -> list[str]:
+    """What the giver is told at once, in the language of the report's replies (English
+    for an anonymous report): call 999 first if it is an emergency now."""
     urgent = update.happening_now or update.someone_in_danger
-    return [EMERGENCY_GUIDANCE, UPDATE_RECEIVED] if urgent else [UPDATE_RECEIVED]
+    received = UPDATES_RECEIVED.get(language, UPDATE_RECEIVED)
+    return [urgent_guidance(language).answer, received] if urgent else [received]

@@ -9,17 +9,19 @@ from `shared.guidance`, as `urgent`, never from the templates themselves.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from services.notifier.domain import Addressee, OutgoingReply, Recipient, sender, wording
 from services.notifier.sms import sms_segments
 from shared.events import ContactMethod, ReplyKind
-from shared.guidance import urgent_guidance
+from shared.guidance import UrgentGuidance, urgent_guidance
 from shared.text import strip_unsafe
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -31,8 +33,21 @@ MAX_SMS_SEGMENTS = 2
 
 def _printable(value: Any) -> Any:
     """Every value a template prints loses control and bidi characters: intake refuses
-    them already, this keeps an event from elsewhere from writing them into a reply."""
+    them already, this keeps an event from elsewhere from writing them into a reply.
+    Text already made HTML (`_html_text`) stays HTML."""
+    if isinstance(value, Markup):
+        return Markup(strip_unsafe(value))  # noqa: S704 - HTML already, less control characters
     return strip_unsafe(value) if isinstance(value, str) else value
+
+
+def _html_text(words: UrgentGuidance) -> dict[str, Markup]:
+    """The call-999 words for an HTML template, escaped as HTML text is written by hand
+    (`&`, `<`, `>`), apostrophes left as they are: autoescaping would change the approved
+    Welsh "drwy'r" of the emails into "drwy&#39;r"."""
+    return {
+        field.name: Markup(html.escape(getattr(words, field.name), quote=False))  # noqa: S704
+        for field in fields(words)
+    }
 
 
 class SmsTooLongError(ValueError):
@@ -50,6 +65,9 @@ class _Message:
     def part(self, name: str, **overrides: Any) -> str:
         template = self.env.get_template(f"{self.path}.{name}.j2")
         return template.render({**self.context, **overrides}).strip()
+
+    def html(self) -> str:
+        return self.part("html", urgent=_html_text(self.context["urgent"]))
 
     def sms(self, name: str, **overrides: Any) -> str:
         return " ".join(self.part(name, **overrides).split())
@@ -95,7 +113,7 @@ class ReplyRenderer:
             sender=sender(to.facts, kind),
             subject=message.part("subject") if by_email else "",
             text=message.part("txt") if by_email else message.text_message(),
-            html=message.part("html") if by_email else "",
+            html=message.html() if by_email else "",
             idempotency_key=f"{to.cause.report_id}.{kind.value}.{recipient.channel.value}",
             provider_reference=to.facts.reference,
         )

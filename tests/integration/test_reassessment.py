@@ -1,4 +1,5 @@
-"""New information on the real servers: intake numbers it, the classifier re-grades."""
+"""New information on the real servers: intake numbers it and answers in the report's
+language, the classifier re-grades."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import pytest
 from services.classifier.app import create_app as create_classifier
 from services.classifier.settings import ClassifierSettings
 from services.intake.app import create_app as create_intake
+from services.intake.updates import UPDATES_RECEIVED
 from shared import topics
 from shared.events import ReportClassified, ReportUpdated
+from shared.guidance import URGENT_GUIDANCE
 from shared.settings import KafkaSettings, MongoSettings
 from tests import factories
 from tests.integration.conftest import StartProbe, eventually, running
@@ -71,3 +74,26 @@ async def test_an_update_saying_someone_is_in_danger_re_grades_the_report_to_1(
     assert "weapon" in latest.flags
     assert latest.thrive["threat"].level == "high"
     assert "text:weapon" in latest.thrive["threat"].rules
+
+
+async def test_an_urgent_update_to_a_welsh_report_is_answered_in_welsh(
+    kafka_settings: KafkaSettings, mongo_settings: MongoSettings, database_name: str
+) -> None:
+    intake = create_intake(intake_settings(kafka_settings, mongo_settings, database_name))
+    contact = factories.submission_body()["contact"] | {"language": "cy"}
+    update = {"information": "Mae e wedi dod yn ôl", "someone_in_danger": True}
+
+    async with running(intake):
+        transport = httpx.ASGITransport(app=intake)
+        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+            body = factories.submission_body(contact=contact)
+            report = (await client.post("/v1/reports", json=body, headers=WEB)).json()
+            added = await client.post(
+                f"/v1/reports/{report['report_id']}/updates",
+                json=update,
+                headers=WEB,
+                params={"token": report["status_token"]},
+            )
+
+    assert added.status_code == 202
+    assert added.json()["guidance"] == [URGENT_GUIDANCE["cy"].answer, UPDATES_RECEIVED["cy"]]

@@ -163,6 +163,13 @@ def test_guidance_tells_of_999_for_emergencies_and_of_no_reply_when_anonymous() 
     assert immediate_guidance(anonymous) == [ANONYMOUS_NOTICE]
 
 
+def test_the_english_answer_to_an_emergency_is_the_approved_wording_word_for_word() -> None:
+    assert EMERGENCY_GUIDANCE == (
+        "If a crime is happening now or someone is in immediate danger, call 999 now. "
+        "If you are deaf or speech-impaired, text 999 if you have registered with emergencySMS."
+    )
+
+
 def test_a_reporter_who_chose_welsh_is_told_to_call_999_in_welsh() -> None:
     contact = factories.submission_body()["contact"] | {"language": "cy"}
     body = factories.submission_body(someone_in_danger=True, contact=contact)

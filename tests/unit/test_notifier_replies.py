@@ -4,7 +4,8 @@ carries to its channel, and how many SMS segments."""
 
 from __future__ import annotations
 
-from dataclasses import astuple, replace
+import re
+from dataclasses import astuple, fields, replace
 from typing import Any
 
 import pytest
@@ -20,9 +21,9 @@ from services.notifier.domain import (
     choose_recipient,
 )
 from services.notifier.sms import sms_segments
-from services.notifier.templates import TEMPLATES, ReplyRenderer
+from services.notifier.templates import TEMPLATES, ReplyRenderer, _html_text
 from shared.events import CauseRef, ContactMethod, ReplyKind, ReportType
-from shared.guidance import URGENT_GUIDANCE, urgent_guidance
+from shared.guidance import URGENT_GUIDANCE, UrgentGuidance, urgent_guidance
 from shared.references import format_reference
 from tests import factories
 from tests.factories import NOW
@@ -168,11 +169,28 @@ def test_the_call_999_words_are_the_catalogue_s_in_the_reporter_s_language(langu
     text = RENDERER.render(ReplyKind.EMERGENCY_GUIDANCE, to, SMS)
     holding = RENDERER.render(ReplyKind.HOLDING, to, EMAIL)
 
-    assert email.subject == words.danger_now.rstrip(".")
-    for sentence in (words.call_999, words.not_monitored, words.text_999):
+    assert email.subject == words.danger_subject
+    for sentence in (words.immediate_danger, words.not_monitored, words.text_999):
         assert sentence in email.text
-    assert words.danger_now in text.text
-    assert words.call_999 in holding.text
+    assert words.danger_now_continued in text.text
+    assert words.closing in holding.text
+
+
+def test_every_form_of_the_call_999_words_is_said_somewhere() -> None:
+    said = {
+        name
+        for path in TEMPLATES.rglob("*.j2")
+        for name in re.findall(r"\burgent\.(\w+)", path.read_text())
+    }
+    answer = {"call_999", "text_999"}  # intake's answer, `UrgentGuidance.answer`
+
+    assert said | answer == {form.name for form in fields(UrgentGuidance)}
+
+
+def test_the_call_999_words_go_into_html_as_text_with_their_apostrophes() -> None:
+    words = replace(URGENT_GUIDANCE["cy"], closing="<b>drwy'r</b> & 999")
+
+    assert _html_text(words)["closing"] == "&lt;b&gt;drwy'r&lt;/b&gt; &amp; 999"
 
 
 def test_no_template_words_the_call_999_guidance_itself() -> None:
