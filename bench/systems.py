@@ -241,13 +241,19 @@ class Pipeline:
         key = f"bench-{uuid.uuid4()}"
         started = time.monotonic()
         while True:
-            answer = await self.client.post(
-                "/v1/reports", json=self.body, headers={"Idempotency-Key": key}
-            )
-            if answer.status_code == ACCEPTED:
+            try:
+                answer = await self.client.post(
+                    "/v1/reports", json=self.body, headers={"Idempotency-Key": key}
+                )
+            except httpx.TransportError:
+                # A pooled keep-alive connection the server closed as it was reused: the
+                # same report again, as a client with an idempotency key safely may.
+                answer = None
+            if answer is not None and answer.status_code == ACCEPTED:
                 return str(answer.json()["report_id"])
             if time.monotonic() - started > SUBMIT_DEADLINE_S:
-                raise RuntimeError(f"intake answered {answer.status_code}: {answer.text}")
+                said = "nothing" if answer is None else f"{answer.status_code}: {answer.text}"
+                raise RuntimeError(f"intake answered {said}")
             await asyncio.sleep(0.1)  # a 503 or 429: the same report again, as a client would
 
     def matchers(self) -> dict[str, Matcher]:
