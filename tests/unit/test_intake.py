@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -27,9 +26,9 @@ from services.intake.domain import (
     immediate_guidance,
 )
 from services.intake.handlers import Intake, ReportIds
-from services.intake.ports import IdempotencyConflictError, StoredReport, UpdateAdded
+from services.intake.ports import IdempotencyConflictError
 from shared.api_keys import ApiKeys, UnauthenticatedError
-from shared.events import Channel, ReportType, ReportUpdated, UpdateRole
+from shared.events import Channel, ReportType, UpdateRole
 from shared.guidance import URGENT_GUIDANCE
 from shared.rate_limits import RateLimiter
 from tests import factories
@@ -39,28 +38,12 @@ from tests.fakes.intake import FakeReports
 SUBMISSION = TypeAdapter[Any](ReportSubmission)
 
 
-class NoUpdates:
-    """The update log of tests that add no information to a report."""
-
-    async def report(self, report_id: uuid.UUID) -> StoredReport | None:
-        raise AssertionError(f"no update was expected for {report_id}")
-
-    async def append(
-        self,
-        report_id: uuid.UUID,
-        event_for: Callable[[int], ReportUpdated],
-        key: str | None,
-        fingerprint: str,
-    ) -> UpdateAdded:
-        raise AssertionError(f"no update was expected for {report_id}")
-
-
 #: Every channel may submit every type: these tests are about storing, not authorising.
 EVERY_TYPE = ChannelAccess(ApiKeys({}), {channel: frozenset(ReportType) for channel in Channel})
 
 
 def _intake(reports: FakeReports, clock: FrozenClock) -> Intake:
-    return Intake(reports, NoUpdates(), access=EVERY_TYPE, clock=clock, force_code="LP")
+    return Intake(reports, reports, access=EVERY_TYPE, clock=clock, force_code="LP")
 
 
 def _validated(body: dict[str, Any]) -> tuple[Any, list[tuple[str | int, ...]]]:
