@@ -181,8 +181,13 @@ class Outbox:
     async def _collect_pending(self, document_id: Any) -> None:
         if _written.get() is None:
             return  # no unit of work to publish with: the relay's
+        self._stored(document_id, await self._pending(document_id))
+
+    async def _pending(self, document_id: Any) -> list[Document]:
+        """The events a document still holds unpublished, in the order written."""
         document = await self._collection.find_one({"_id": document_id}, {"outbox": 1})
-        self._stored(document_id, (document or {}).get("outbox", []))
+        pending: list[Document] = (document or {}).get("outbox", [])
+        return pending
 
     def _stored(self, document_id: Any, messages: list[Document]) -> None:
         written = _written.get()
@@ -199,8 +204,7 @@ class Outbox:
         )
 
     async def _publish_pending(self, document_id: Any) -> int:
-        document = await self._collection.find_one({"_id": document_id}, {"outbox": 1})
-        pending: list[Document] = (document or {}).get("outbox", [])
+        pending = await self._pending(document_id)
         if pending:
             failpoint(AFTER_STORE)
             await self.publish_stored(document_id, pending)
