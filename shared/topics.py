@@ -26,6 +26,10 @@ REPLY_FAILED = "reply.failed.v1"
 SLA_AT_RISK = "sla.at-risk.v1"
 SLA_BREACHED = "sla.breached.v1"
 SLA_MET = "sla.met.v1"
+ALERT_RAISED = "alert.raised.v1"
+ALERT_ESCALATED = "alert.escalated.v1"
+ALERT_ACKNOWLEDGED = "alert.acknowledged.v1"
+ALERT_RESOLVED = "alert.resolved.v1"
 
 TOPIC_BY_EVENT_TYPE: dict[str, str] = {
     "ReportSubmitted": REPORT_SUBMITTED,
@@ -38,6 +42,10 @@ TOPIC_BY_EVENT_TYPE: dict[str, str] = {
     "SlaAtRisk": SLA_AT_RISK,
     "SlaBreached": SLA_BREACHED,
     "SlaMet": SLA_MET,
+    "AlertRaised": ALERT_RAISED,
+    "AlertEscalated": ALERT_ESCALATED,
+    "AlertAcknowledged": ALERT_ACKNOWLEDGED,
+    "AlertResolved": ALERT_RESOLVED,
 }
 
 #: The event type each event topic carries, and no other.

@@ -68,6 +68,7 @@ def classified_event(
         grade=assessment.grade,
         flags=list(assessment.flags),
         route=assessment.route,
+        force_code=report.force_code,
         referral=assessment.referral,
         next_steps=assessment.next_steps,
         rules_version=assessment.rules_version,

@@ -9,14 +9,15 @@ from fastapi import FastAPI
 from services.sla_watchdog import SERVICE
 from services.sla_watchdog.adapters import MongoClocks
 from services.sla_watchdog.api import sla_router
+from services.sla_watchdog.gauges import run_clock_gauges
 from services.sla_watchdog.handlers import Watchdog
 from services.sla_watchdog.ops_api import dashboard_router, ops_router
 from services.sla_watchdog.routes import ROUTES
 from services.sla_watchdog.settings import SlaWatchdogSettings
-from services.sla_watchdog.ticker import run_clock_gauges, run_ticker
 from shared.clock import Clock, SystemClock
 from shared.http_app import create_service_app
 from shared.runtime import ServiceRuntime
+from shared.ticker import run_ticker
 
 
 def create_app(settings: SlaWatchdogSettings, clock: Clock | None = None) -> FastAPI:

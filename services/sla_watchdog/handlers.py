@@ -12,7 +12,6 @@ from services.sla_watchdog import SERVICE
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.policy import Policy, Threshold, thresholds
 from services.sla_watchdog.ports import ClockFacts, Clocks
-from services.sla_watchdog.schedule import Schedule
 from shared.clock import Clock
 from shared.events import (
     CauseRef,
@@ -27,6 +26,7 @@ from shared.events import (
     SlaMet,
     acknowledged_at,
 )
+from shared.schedule import Schedule
 
 log = structlog.get_logger(__name__)
 
@@ -147,6 +147,7 @@ class Watchdog:
                 due_at=clock.due_at,
                 grade=grade,
                 route=facts.route,
+                force_code=facts.force_code,
             )
         return SlaAtRisk.caused_by(
             cause,
@@ -157,6 +158,7 @@ class Watchdog:
             due_at=clock.due_at,
             grade=grade,
             route=facts.route,
+            force_code=facts.force_code,
         )
 
     async def _announce_failure(self, cause: CauseRef, facts: ClockFacts) -> None:

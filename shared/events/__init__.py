@@ -1,5 +1,15 @@
 """Every v1 event of the frontdesk contract."""
 
+from shared.events.alerts import (
+    AcknowledgedVia,
+    AlertAcknowledged,
+    AlertEscalated,
+    AlertKind,
+    AlertRaised,
+    AlertResolved,
+    ResolvedBecause,
+    alert_id_of,
+)
 from shared.events.envelope import Cause, CauseRef, Event, derived_event_id
 from shared.events.replies import (
     ReplyDelivered,
@@ -24,6 +34,12 @@ from shared.events.reports import (
 from shared.events.sla import SlaAtRisk, SlaBreached, SlaMet
 
 __all__ = [
+    "AcknowledgedVia",
+    "AlertAcknowledged",
+    "AlertEscalated",
+    "AlertKind",
+    "AlertRaised",
+    "AlertResolved",
     "Cause",
     "CauseRef",
     "Channel",
@@ -39,6 +55,7 @@ __all__ = [
     "ReportSubmitted",
     "ReportType",
     "ReportUpdated",
+    "ResolvedBecause",
     "SlaAtRisk",
     "SlaBreached",
     "SlaMet",
@@ -46,5 +63,6 @@ __all__ = [
     "UpdateGiver",
     "UpdateRole",
     "acknowledged_at",
+    "alert_id_of",
     "derived_event_id",
 ]

@@ -139,6 +139,9 @@ class ReportClassified(Event):
     grade: int = Field(ge=1, le=4, description="Response grade, 1 (emergency) to 4.")
     flags: list[str] = Field(default_factory=list, description="Risk and handling flags.")
     route: str = Field(description="The team the report is routed to.")
+    force_code: str | None = Field(
+        default=None, description="The force the report is for (absent before v1.1 producers)."
+    )
     referral: str | None = Field(default=None, description="Body the report is referred to.")
     next_steps: str = Field(description="Code of the next-steps text the reply carries.")
     rules_version: str = Field(description="Version of the rules that made this decision.")

@@ -17,6 +17,7 @@ class SlaAtRisk(Event):
     due_at: AwareDatetime = Field(description="When the promise breaks.")
     grade: int = Field(ge=1, le=4, description="Grade the target was set for.")
     route: str | None = Field(default=None, description="The team the report is routed to.")
+    force_code: str | None = Field(default=None, description="The force the report is for.")
 
 
 class SlaBreached(Event):
@@ -28,6 +29,7 @@ class SlaBreached(Event):
     due_at: AwareDatetime = Field(description="When the promise broke.")
     grade: int = Field(ge=1, le=4, description="Grade the target was set for.")
     route: str | None = Field(default=None, description="The team to alert.")
+    force_code: str | None = Field(default=None, description="The force the report is for.")
 
 
 class SlaMet(Event):

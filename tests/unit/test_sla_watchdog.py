@@ -7,8 +7,8 @@ from datetime import timedelta
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.handlers import Watchdog
 from services.sla_watchdog.policy import Policy, Threshold, thresholds
-from services.sla_watchdog.schedule import Schedule
 from shared.events import ContactMethod, ReplyFailed, ReplyKind
+from shared.schedule import Schedule
 from tests import factories
 from tests.factories import NOW
 from tests.fakes import FrozenClock

@@ -1,4 +1,4 @@
-"""The ticker's agenda: which clocks have a threshold coming, ordered by when.
+"""A ticker's agenda: which clocks (or alerts) need looking at next, ordered by when.
 
 Why not ask Mongo on every tick? The local Mongo-wire server ignores non-unique indexes, so
 "clocks whose next threshold is due" would scan every open clock on every tick: work that
