@@ -7,13 +7,14 @@ from fastapi import FastAPI
 from services.notifier import SERVICE
 from services.notifier.adapters import MongoReplies
 from services.notifier.api import receipts_router
-from services.notifier.channels import NotifySmsChannel, Retries, SmtpEmailChannel
+from services.notifier.channels import NotifySmsChannel, SmtpEmailChannel
 from services.notifier.handlers import Notifier
 from services.notifier.ports import ReplyChannel
 from services.notifier.routes import ROUTES
 from services.notifier.settings import NotifierSettings
 from services.notifier.templates import ReplyRenderer
 from shared.clock import Clock, SystemClock
+from shared.delivery import Retries
 from shared.http_app import create_service_app
 from shared.runtime import ServiceRuntime
 

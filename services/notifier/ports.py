@@ -15,6 +15,7 @@ from services.notifier.domain import (
     Recipient,
     ReportFacts,
 )
+from shared.delivery.errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
 from shared.errors import TransientError
 from shared.events import (
     ContactMethod,
@@ -25,21 +26,18 @@ from shared.events import (
     ReportSubmitted,
 )
 
-
-class DeliveryError(Exception):
-    """A channel could not deliver a reply; the message names no personal data."""
-
-    permanent: bool = True
-
-
-class PermanentDeliveryError(DeliveryError):
-    """The provider refused the reply for good (the address does not exist, say)."""
-
-
-class TemporaryDeliveryError(DeliveryError):
-    """The provider could not take the reply, even after the channel's own retries."""
-
-    permanent = False
+#: The delivery errors are shared.delivery's: the channels raise them, the use cases see them here.
+__all__ = [
+    "DeliveryError",
+    "DeliveryReceipt",
+    "PermanentDeliveryError",
+    "Replies",
+    "ReplyChannel",
+    "ReplyInProgressError",
+    "ReplyRendering",
+    "Sent",
+    "TemporaryDeliveryError",
+]
 
 
 class ReplyInProgressError(TransientError):

@@ -20,8 +20,9 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from services.notifier.app import create_app
-from services.notifier.settings import NotifierSettings, NotifySettings, SmtpSettings
+from services.notifier.settings import NotifierSettings
 from shared import topics
+from shared.delivery import NotifySettings, SmtpSettings
 from shared.events import ContactMethod, ReplyFailed, ReportSubmitted
 from shared.references import format_reference
 from shared.settings import KafkaSettings, MongoSettings

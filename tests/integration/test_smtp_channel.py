@@ -1,7 +1,8 @@
 """The email channel against a real SMTP server of the test's own: one connection is reused
 for many messages, and a connection the server dropped or one left idle is replaced; an
 address the relay cannot take (it has no SMTPUTF8, as aiosmtpd by default) fails for good;
-the sender is the one the reply was rendered with, whatever its subject says."""
+the sender is the one the reply was rendered with, whatever its subject says; an email
+without html is text only."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from typing import Any
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from services.notifier.channels import Retries, SmtpEmailChannel
+from services.notifier.channels import SmtpEmailChannel
 from services.notifier.domain import OutgoingReply, Recipient, Sender
 from services.notifier.ports import PermanentDeliveryError
-from services.notifier.settings import SmtpSettings
+from shared.delivery import EmailOut, Retries, SmtpMailer, SmtpSettings
 from shared.events import ContactMethod, ReplyKind
 
 
@@ -111,7 +112,7 @@ async def test_a_connection_the_relay_dropped_is_replaced(relay: tuple[Relay, in
 async def test_a_connection_idle_too_long_is_not_trusted(relay: tuple[Relay, int]) -> None:
     server, port = relay
     channel = _channel(port)
-    channel.REUSE_WITHIN_S = 0.0  # every connection counts as idle too long
+    channel.mailer.REUSE_WITHIN_S = 0.0  # every connection counts as idle too long
 
     await channel.send(_reply(1))
     await channel.send(_reply(2))
@@ -163,3 +164,19 @@ async def test_a_neutral_reply_goes_from_the_neutral_sender_whatever_its_subject
 
     senders = [str(message_from_bytes(m, policy=policy.default)["From"]) for m in server.messages]
     assert senders == [settings.neutral_sender, settings.sender]
+
+
+async def test_an_email_without_html_is_text_only_with_the_message_id_of_its_key(
+    relay: tuple[Relay, int],
+) -> None:
+    server, port = relay
+    mailer = SmtpMailer(SmtpSettings(port=port, timeout_s=5), Retries(3, 0.2))
+    email = EmailOut("Duty <duty@example.org>", "team@example.org", "Page", "Look.", None, "a-1")
+
+    message_id = await mailer.send(email)
+    await mailer.close()
+
+    (message,) = [message_from_bytes(m, policy=policy.default) for m in server.messages]
+    assert message_id == str(message["Message-ID"]) == "<a-1@frontdesk.police.example>"
+    assert message.get_content_type() == "text/plain"
+    assert str(message["From"]) == "Duty <duty@example.org>"

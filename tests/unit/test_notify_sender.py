@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.notifier.channels import NotifySmsChannel, Retries
+from services.notifier.channels import NotifySmsChannel
 from services.notifier.domain import OutgoingReply, Recipient, Sender
-from services.notifier.settings import NotifySettings
+from shared.delivery import NotifySettings, Retries
 from shared.events import ContactMethod, ReplyKind
 
 NEUTRAL_SENDER = "5f1c2a80-sender-with-no-force-name"

@@ -13,9 +13,10 @@ from pydantic import SecretStr
 
 from services.classifier.settings import ClassifierSettings
 from services.intake.settings import IntakeSettings
-from services.notifier.settings import NotifierSettings, NotifySettings
+from services.notifier.settings import NotifierSettings
 from services.reference_issuer.settings import ReferenceIssuerSettings
 from services.sla_watchdog.settings import SlaWatchdogSettings
+from shared.delivery import NotifySettings
 from shared.events import Channel
 from shared.secret_guard import UnsafeSecretsError, refuse_unsafe_secrets
 from shared.settings import DeploymentSettings, MetricsSettings, ServiceSettings
