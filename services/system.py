@@ -7,6 +7,7 @@ local stacks, the benchmark and the tests. `shared` names no service; this modul
 
 from __future__ import annotations
 
+from services.alerting.routes import ROUTES as ALERTING
 from services.classifier.routes import ROUTES as CLASSIFIER
 from services.intake.routes import ROUTES as INTAKE
 from services.notifier.routes import ROUTES as NOTIFIER
@@ -16,7 +17,8 @@ from shared.kafka_access import System
 from shared.topics import all_topics
 
 SYSTEM: System = tuple(
-    table.topics for table in (INTAKE, CLASSIFIER, REFERENCE_ISSUER, NOTIFIER, SLA_WATCHDOG)
+    table.topics
+    for table in (INTAKE, CLASSIFIER, REFERENCE_ISSUER, NOTIFIER, SLA_WATCHDOG, ALERTING)
 )
 
 SERVICES: tuple[str, ...] = tuple(service.service for service in SYSTEM)

@@ -1,6 +1,6 @@
 """`make run`: the whole system on this machine, until Ctrl-C.
 
-Starts the `run` stack (Kafka, the Mongo-wire server, the SMTP sink), then the five
+Starts the `run` stack (Kafka, the Mongo-wire server, the SMTP sink), then the six
 services as processes, waits until each answers `/health`, prints where everything
 listens, and on Ctrl-C (or SIGTERM) stops the services gracefully, then the servers.
 """
@@ -42,6 +42,9 @@ LOCAL_ONLY_SETTINGS = {
     "REFERENCE_ISSUER_API_KEYS": json.dumps({"local-phone-key": "phone"}),
     "INTAKE_STATUS_TOKEN_SECRET": "local-only-status-token-secret",
     "METRICS_TOKEN": "local-only-metrics-token",
+    "ALERTING_POLICY_FILE": str(stack.ROOT / "deploy" / "local" / "alerts.toml"),
+    "ALERTING_LINK_SECRET": "local-only-alert-link-secret",
+    "ALERTING_STAFF_KEYS": json.dumps({"local-staff-key": "Local duty officer"}),
     # Allows the secrets above, refused anywhere else (shared/secret_guard.py).
     "FRONTDESK_ENVIRONMENT": "local",
 }
@@ -52,13 +55,14 @@ SERVICES = (
     Service("reference_issuer", 8002, "health at /health"),
     Service("notifier", 8003, "health at /health"),
     Service("sla_watchdog", 8005, "operations API: GET /v1/reports/{id}/sla"),
+    Service("alerting", 8006, "alerts: GET /v1/alerts (Bearer local-staff-key)"),
 )
 
 
 def start_services(
     stack_: stack.Stack, port_offset: int = 0, settings: dict[str, str] | None = None
 ) -> list[Running]:
-    """Start the five services against `stack_`, each on its port plus `port_offset`."""
+    """Start the six services against `stack_`, each on its port plus `port_offset`."""
     extra = settings or {}
     running = [_start(stack_, service, service.port + port_offset, extra) for service in SERVICES]
     try:

@@ -103,7 +103,12 @@ def test_finding_3_the_operations_port_is_published_on_loopback_only(
     published = {name: service.get("ports", []) for name, service in compose["services"].items()}
 
     assert published["sla_watchdog"] == ["127.0.0.1:8005:8005"]
-    assert [name for name, ports in published.items() if ports] == ["intake", "sla_watchdog"]
+    assert published["alerting"] == ["127.0.0.1:8006:8006"]
+    assert [name for name, ports in published.items() if ports] == [
+        "intake",
+        "sla_watchdog",
+        "alerting",
+    ]
 
 
 def test_finding_4_compose_refuses_to_start_without_the_production_secrets(
@@ -114,6 +119,7 @@ def test_finding_4_compose_refuses_to_start_without_the_production_secrets(
         "intake": ["INTAKE_API_KEYS", "INTAKE_STATUS_TOKEN_SECRET"],
         "reference_issuer": ["REFERENCE_ISSUER_API_KEYS"],
         "notifier": ["NOTIFIER_RECEIPT_TOKEN"],
+        "alerting": ["ALERTING_LINK_SECRET", "ALERTING_STAFF_KEYS", "ALERTING_WEBHOOK_SECRET"],
     }
     for name, secrets in required.items():
         for secret in secrets:

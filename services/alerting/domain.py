@@ -1,0 +1,86 @@
+"""Pure alert rules: where an alert stands on its ladder and which steps are due. No I/O."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from shared.events import AlertKind, CauseRef
+
+
+class AlertState(StrEnum):
+    OPEN = "open"  # nobody acknowledged yet: the ladder climbs
+    ACKNOWLEDGED = "acknowledged"  # a person took it on: the ladder stopped
+    RESOLVED = "resolved"  # needs nobody any more
+
+
+#: Kinds that a delivered reply (the SLA clock met) makes moot. A possible emergency is not
+#: among them: the reporter having our reply says nothing of whether anyone acted on it.
+RESOLVED_BY_REPLY = frozenset(
+    {AlertKind.SLA_AT_RISK, AlertKind.SLA_BREACHED, AlertKind.REPLY_FAILED}
+)
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    by: str
+    at: datetime
+    via: str
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One report's alert of one kind, and its ladder as planned when it was raised."""
+
+    alert_id: uuid.UUID
+    kind: AlertKind
+    raised: CauseRef  # the AlertRaised event, which every later alert event derives from
+    raised_at: datetime
+    grade: int
+    force_code: str | None
+    route: str | None
+    reference: str | None
+    steps: tuple[tuple[str, ...], ...]
+    wait: timedelta
+    channels: tuple[str, ...] | None
+    state: AlertState = AlertState.OPEN
+    told: frozenset[int] = frozenset({0})
+    acknowledgement: Acknowledgement | None = None
+    resolved_at: datetime | None = None
+
+    @property
+    def report_id(self) -> uuid.UUID:
+        return self.raised.report_id
+
+    @property
+    def step(self) -> int:
+        """The highest step told so far."""
+        return max(self.told)
+
+    def step_at(self, step: int) -> datetime:
+        """When `step` is told unless somebody acknowledges first."""
+        return self.raised_at + self.wait * step
+
+    def escalates_at(self, step: int) -> datetime | None:
+        """When the step after `step` is told; None at the top of the ladder."""
+        return self.step_at(step + 1) if step + 1 < len(self.steps) else None
+
+    def due_steps(self, now: datetime) -> list[int]:
+        """Steps passed by `now` and not yet told, lowest first: a clock that jumped tells
+        every step it skipped, in order; none twice (the store's guard sees to that)."""
+        if self.state is not AlertState.OPEN:
+            return []
+        return [
+            step
+            for step in range(1, len(self.steps))
+            if step not in self.told and self.step_at(step) <= now
+        ]
+
+    def next_check_at(self) -> datetime | None:
+        """When the ticker should look at this alert again; None once nothing is left."""
+        if self.state is not AlertState.OPEN:
+            return None
+        pending = [self.step_at(s) for s in range(1, len(self.steps)) if s not in self.told]
+        return min(pending, default=None)

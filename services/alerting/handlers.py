@@ -1,0 +1,284 @@
+"""Alerting's use cases: raise an alert when a report needs a person, page each step of its
+ladder once, climb the ladder while nobody acknowledges, stop when somebody does, and end
+the alert when it needs nobody any more."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+
+import structlog
+
+from services.alerting import SERVICE
+from services.alerting.domain import RESOLVED_BY_REPLY, Acknowledgement, Alert, AlertState
+from services.alerting.policy import AlertPolicy, AlertSubject
+from services.alerting.ports import (
+    AlertMetrics,
+    Alerts,
+    Claim,
+    Page,
+    PageFailedError,
+    PageInProgressError,
+    Pager,
+    ReportFacts,
+)
+from shared.clock import Clock
+from shared.events import (
+    AcknowledgedVia,
+    AlertAcknowledged,
+    AlertEscalated,
+    AlertKind,
+    AlertRaised,
+    AlertResolved,
+    Cause,
+    CauseRef,
+    ReferenceIssued,
+    ReplyFailed,
+    ReportClassified,
+    ResolvedBecause,
+    SlaAtRisk,
+    SlaBreached,
+    SlaMet,
+    alert_id_of,
+)
+from shared.schedule import Schedule
+
+log = structlog.get_logger(__name__)
+
+#: The classifier's flag for a report that may be an emergency (services/classifier/rules).
+EMERGENCY_FLAG = "possible_emergency"
+
+
+@dataclass(frozen=True)
+class AckOutcome:
+    """What an acknowledgement found: the alert as it now stands, and whether this call
+    was the one that acknowledged it (false: somebody had, or it had ended)."""
+
+    alert: Alert
+    acknowledged_now: bool
+
+
+class Alerting:
+    """Alerting's dependencies, and its use cases."""
+
+    def __init__(
+        self,
+        alerts: Alerts,
+        policy: AlertPolicy,
+        pager: Pager,
+        metrics: AlertMetrics,
+        clock: Clock,
+    ) -> None:
+        self.alerts = alerts
+        self.policy = policy
+        self.pager = pager
+        self.metrics = metrics
+        self.clock = clock
+        self.schedule = Schedule()
+
+    async def learn_classification(self, event: ReportClassified) -> None:
+        known = ReportFacts(event.report_id, None, event.force_code, event.grade, event.route)
+        facts = await self.alerts.learn(known, event.sequence)
+        if EMERGENCY_FLAG in event.flags:
+            kind = AlertKind.POSSIBLE_EMERGENCY
+            subject = AlertSubject(kind, facts.force_code, event.route, event.grade)
+            await self._raise(event, subject, facts)
+
+    async def learn_reference(self, event: ReferenceIssued) -> None:
+        await self.alerts.learn(
+            ReportFacts(event.report_id, event.reference, event.force_code), None
+        )
+
+    async def raise_at_risk(self, event: SlaAtRisk) -> None:
+        subject = AlertSubject(
+            AlertKind.SLA_AT_RISK, event.force_code, event.route, event.grade, event.threshold
+        )
+        await self._raise(event, subject, await self.alerts.report(event.report_id))
+
+    async def raise_breach(self, event: SlaBreached) -> None:
+        subject = AlertSubject(AlertKind.SLA_BREACHED, event.force_code, event.route, event.grade)
+        await self._raise(event, subject, await self.alerts.report(event.report_id))
+
+    async def raise_reply_failure(self, event: ReplyFailed) -> None:
+        """Only a final failure alerts: no channel is left, the reporter has no reply."""
+        if not event.final:
+            return
+        facts = await self.alerts.report(event.report_id)
+        force, route = (facts.force_code, facts.route) if facts else (None, None)
+        grade = facts.grade if facts and facts.grade else 4
+        await self._raise(event, AlertSubject(AlertKind.REPLY_FAILED, force, route, grade), facts)
+
+    async def resolve_on_reply(self, event: SlaMet) -> None:
+        """The reporter has their reply: the alerts about the promise need nobody now."""
+        await self.alerts.learn(ReportFacts(event.report_id, replied=True), None)
+        await self._resolve_replied(event.report_id)
+
+    async def page_raised(self, event: AlertRaised) -> None:
+        await self._page_step(event.alert_id, 0)
+
+    async def page_escalated(self, event: AlertEscalated) -> None:
+        await self._page_step(event.alert_id, event.step)
+
+    async def acknowledge(
+        self, alert_id: uuid.UUID, by: str, via: AcknowledgedVia
+    ) -> AckOutcome | None:
+        """Acknowledge an alert: the ladder stops. None for an unknown alert."""
+        alert = await self.alerts.get(alert_id)
+        if alert is None:
+            return None
+        if alert.state is not AlertState.OPEN:
+            return AckOutcome(alert, acknowledged_now=False)
+        now = self.clock.now()
+        seconds = max(0.0, (now - alert.raised_at).total_seconds())
+        event = AlertAcknowledged.caused_by(
+            alert.raised,
+            producer=SERVICE,
+            occurred_at=now,
+            alert_id=alert_id,
+            kind=alert.kind,
+            acknowledged_by=by,
+            via=via,
+            step=alert.step,
+            seconds_to_acknowledge=seconds,
+        )
+        done = await self.alerts.acknowledge(alert_id, Acknowledgement(by, now, via.value), event)
+        if done:
+            self.metrics.acknowledged(alert.kind.value, seconds)
+            self.schedule.plan(alert_id, None)
+            log.info("alert_acknowledged", alert_id=str(alert_id), via=via.value)
+        stands = await self.alerts.get(alert_id) or alert
+        return AckOutcome(stands, acknowledged_now=done)
+
+    # The ticker's agenda (shared.ticker.Agenda): alerts whose next step is due.
+
+    def due(self) -> list[uuid.UUID]:
+        return self.schedule.pop_due(self.clock.now())
+
+    async def check(self, alert_id: uuid.UUID) -> None:
+        """Tell every step that fell due, once each and in order, and plan the next check."""
+        alert = await self.alerts.get(alert_id)
+        if alert is None:
+            return
+        escalated = False
+        for step in alert.due_steps(self.clock.now()):
+            if await self.alerts.escalate(alert_id, step, self._escalated(alert, step)):
+                escalated = True
+                self.metrics.escalated(alert.kind.value)
+                log.info("alert_escalated", alert_id=str(alert_id), step=step)
+        if escalated:
+            alert = await self.alerts.get(alert_id) or alert
+        self.schedule.plan(alert_id, alert.next_check_at())
+
+    def check_again(self, alert_id: uuid.UUID) -> None:
+        self.schedule.plan(alert_id, self.clock.now())
+
+    async def resync(self) -> None:
+        for alert_id, at in await self.alerts.agenda():
+            self.schedule.plan(alert_id, at)
+
+    async def _raise(self, cause: Cause, subject: AlertSubject, facts: ReportFacts | None) -> None:
+        if subject.kind in RESOLVED_BY_REPLY and facts is not None and facts.replied:
+            return  # the reply arrived first
+        plan = self.policy.plan(subject)
+        if plan is None:
+            return  # no rule asks for this alert
+        now, alert_id = self.clock.now(), alert_id_of(cause.report_id, subject.kind)
+        alert = Alert(
+            alert_id=alert_id,
+            kind=subject.kind,
+            raised=CauseRef.of(cause),  # replaced by the raised event's own, below
+            raised_at=now,
+            grade=subject.grade,
+            force_code=subject.force_code,
+            route=subject.route,
+            reference=facts.reference if facts else None,
+            steps=plan.steps,
+            wait=plan.wait,
+            channels=plan.channels,
+        )
+        raised = self._raised(cause, alert)
+        alert = replace(alert, raised=CauseRef.of(raised))
+        if not await self.alerts.raise_alert(alert, raised):
+            return
+        self.metrics.raised(subject.kind.value)
+        self.schedule.plan(alert_id, alert.next_check_at())
+        log.info("alert_raised", alert_id=str(alert_id), kind=subject.kind.value)
+        if subject.kind in RESOLVED_BY_REPLY:
+            await self._resolve_replied(cause.report_id)  # in case the reply won the race
+
+    async def _resolve_replied(self, report_id: uuid.UUID) -> None:
+        facts = await self.alerts.report(report_id)
+        if facts is None or not facts.replied:
+            return
+        for alert in await self.alerts.of_report(report_id):
+            if alert.kind in RESOLVED_BY_REPLY and alert.state is not AlertState.RESOLVED:
+                await self._resolve(alert, ResolvedBecause.REPLY_DELIVERED)
+
+    async def _resolve(self, alert: Alert, because: ResolvedBecause) -> None:
+        now = self.clock.now()
+        event = AlertResolved.caused_by(
+            alert.raised,
+            producer=SERVICE,
+            occurred_at=now,
+            alert_id=alert.alert_id,
+            kind=alert.kind,
+            because=because,
+        )
+        if await self.alerts.resolve(alert.alert_id, now, event):
+            self.schedule.plan(alert.alert_id, None)
+            log.info("alert_resolved", alert_id=str(alert.alert_id), because=because.value)
+
+    async def _page_step(self, alert_id: uuid.UUID, step: int) -> None:
+        """Page every contact of one step through each of its channels, each page once."""
+        alert = await self.alerts.get(alert_id)
+        if alert is None or alert.state is not AlertState.OPEN or step >= len(alert.steps):
+            return  # acknowledged or ended before its page went: nobody needs it now
+        facts = await self.alerts.report(alert.report_id)
+        reference = (facts.reference if facts else None) or alert.reference
+        for contact in alert.steps[step]:
+            for channel in self.policy.channels_of(contact, alert.channels):
+                await self._page_once(Page(alert, step, contact, channel, reference))
+
+    async def _page_once(self, page: Page) -> None:
+        claim = await self.alerts.claim_page(page.alert.alert_id, page.key, self.clock.now())
+        if claim is Claim.FINISHED:
+            return
+        if claim is Claim.HELD:
+            raise PageInProgressError(f"page {page.key} is being sent elsewhere")
+        try:
+            await self.pager.send(page)
+            outcome = "sent"
+        except PageFailedError as error:
+            outcome = "failed_permanent" if error.permanent else "failed_temporary"
+            log.warning("page_failed", page=page.key, reason=str(error))
+        await self.alerts.finish_page(page.alert.alert_id, page.key, outcome)
+        self.metrics.paged(page.channel, outcome)
+
+    def _raised(self, cause: Cause, alert: Alert) -> AlertRaised:
+        return AlertRaised.caused_by(
+            cause,
+            producer=SERVICE,
+            occurred_at=alert.raised_at,
+            discriminator=alert.kind.value,
+            alert_id=alert.alert_id,
+            kind=alert.kind,
+            force_code=alert.force_code,
+            route=alert.route,
+            grade=alert.grade,
+            reference=alert.reference,
+            told=list(alert.steps[0]),
+            escalates_at=alert.escalates_at(0),
+        )
+
+    def _escalated(self, alert: Alert, step: int) -> AlertEscalated:
+        return AlertEscalated.caused_by(
+            alert.raised,
+            producer=SERVICE,
+            occurred_at=self.clock.now(),
+            discriminator=str(step),
+            alert_id=alert.alert_id,
+            kind=alert.kind,
+            step=step,
+            told=list(alert.steps[step]),
+            escalates_at=alert.escalates_at(step),
+        )

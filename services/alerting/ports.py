@@ -1,0 +1,120 @@
+"""The alerting service's ports: what its use cases need from the world."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Protocol
+
+from services.alerting.domain import Acknowledgement, Alert
+from shared.errors import TransientError
+from shared.events import AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """What alerting has learnt of one report (never any of the reporter's personal data)."""
+
+    report_id: uuid.UUID
+    reference: str | None = None
+    force_code: str | None = None
+    grade: int | None = None
+    route: str | None = None
+    replied: bool = False
+
+
+class Claim(Enum):
+    CLAIMED = "claimed"  # this process sends the page
+    HELD = "held"  # another process is sending it
+    FINISHED = "finished"  # it was sent (or given up) already
+
+
+class PageInProgressError(TransientError):
+    """Another process holds the claim on this page; try again once it has finished."""
+
+
+class Alerts(Protocol):
+    """Alerts, their ladders and pages, and the report facts they are raised from."""
+
+    async def learn(self, facts: ReportFacts, sequence: int | None) -> ReportFacts:
+        """Remember the non-empty facts (grade and route only from a newer `sequence`);
+        returns the report's facts as they stand after."""
+
+    async def report(self, report_id: uuid.UUID) -> ReportFacts | None: ...
+
+    async def raise_alert(self, alert: Alert, event: AlertRaised) -> bool:
+        """Store a new alert with its event; false if this alert exists already."""
+
+    async def get(self, alert_id: uuid.UUID) -> Alert | None: ...
+
+    async def of_report(self, report_id: uuid.UUID) -> list[Alert]: ...
+
+    async def escalate(self, alert_id: uuid.UUID, step: int, event: AlertEscalated) -> bool:
+        """Record a step as told, once, while the alert is open."""
+
+    async def acknowledge(
+        self, alert_id: uuid.UUID, acknowledgement: Acknowledgement, event: AlertAcknowledged
+    ) -> bool:
+        """Record the first acknowledgement of an open alert."""
+
+    async def resolve(self, alert_id: uuid.UUID, at: datetime, event: AlertResolved) -> bool:
+        """End an alert, once."""
+
+    async def agenda(self) -> list[tuple[uuid.UUID, datetime]]:
+        """Every open alert and when its next step falls."""
+
+    async def open_alerts(self, limit: int) -> list[Alert]:
+        """Alerts not yet resolved, newest first."""
+
+    async def claim_page(self, alert_id: uuid.UUID, page: str, now: datetime) -> Claim: ...
+
+    async def finish_page(self, alert_id: uuid.UUID, page: str, outcome: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Page:
+    """One message to one contact through one channel, for one step of an alert."""
+
+    alert: Alert
+    step: int
+    contact: str
+    channel: str
+    reference: str | None
+
+    @property
+    def key(self) -> str:
+        """Stable across retries, restarts and instances: the webhook's Idempotency-Key,
+        the email's Message-ID, the stored page's name."""
+        return f"{self.alert.alert_id}-{self.step}-{self.contact}-{self.channel}"
+
+
+class PageFailedError(Exception):
+    """A channel could not deliver a page."""
+
+    def __init__(self, reason: str, permanent: bool) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
+class Pager(Protocol):
+    """Delivers pages through their channel; raises PageFailedError."""
+
+    async def send(self, page: Page) -> None: ...
+
+
+class AlertMetrics(Protocol):
+    """What alerting counts (`/metrics`)."""
+
+    def raised(self, kind: str) -> None: ...
+
+    def escalated(self, kind: str) -> None: ...
+
+    def acknowledged(self, kind: str, seconds: float) -> None: ...
+
+    def paged(self, channel: str, outcome: str) -> None: ...
+
+
+#: The most alerts an operations view reads at once.
+MAX_ALERTS = 1_000
