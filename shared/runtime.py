@@ -82,6 +82,8 @@ class ServiceRuntime:
         the service waits for at start."""
         table.subscribe(self.broker, self.settings.kafka, use_cases)
         self.topics = table.topics
+        for topic in table.topics.consumes:  # at 0 from the start, so `increase()` sees the first
+            self.metrics.dead_lettered(topic)
 
     def relay_outbox(self, outbox: Outbox) -> None:
         """Sweep `outbox` for events left unpublished, for the life of the process."""

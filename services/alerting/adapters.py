@@ -12,7 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.alerting.domain import Acknowledgement, Alert, AlertState
-from services.alerting.ports import Claim, ReportFacts
+from services.alerting.ports import PAGE_OUTCOMES, Claim, ReportFacts
 from shared.events import (
     AlertAcknowledged,
     AlertEscalated,
@@ -35,7 +35,7 @@ from shared.guards import (
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox
 
-PAGE_DONE = frozenset({"sent", "failed_permanent", "failed_temporary"})
+PAGE_DONE = frozenset(PAGE_OUTCOMES)
 
 
 class MongoAlerts:

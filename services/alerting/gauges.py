@@ -10,7 +10,8 @@ import structlog
 from prometheus_client import Counter, Histogram
 
 from services.alerting.domain import AlertState
-from services.alerting.ports import MAX_ALERTS, Alerts
+from services.alerting.policy import CHANNELS
+from services.alerting.ports import MAX_ALERTS, PAGE_OUTCOMES, Alerts
 from shared.clock import pause
 from shared.events import AlertKind
 from shared.metrics import ServiceMetrics
@@ -51,6 +52,18 @@ class PrometheusAlertMetrics:
         self.open_alerts = metrics.gauge(
             "frontdesk_open_alerts", "Alerts not resolved, by kind and state", ["kind", "state"]
         )
+        self._start_at_zero()
+
+    def _start_at_zero(self) -> None:
+        """Every series exists from the start at 0: Prometheus's `increase()` cannot see the
+        first increment of a series that is born at 1 (deploy/prometheus/alerts.yml)."""
+        for kind in AlertKind:
+            for counter in (self._raised, self._escalated, self._acknowledged):
+                counter.labels(kind=kind.value)
+            self._time_to_acknowledge.labels(kind=kind.value)
+        for channel in CHANNELS:
+            for outcome in PAGE_OUTCOMES:
+                self._pages.labels(channel=channel, outcome=outcome)
 
     def raised(self, kind: str) -> None:
         self._raised.labels(kind=kind).inc()

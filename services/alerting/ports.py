@@ -90,6 +90,10 @@ class Page:
         return f"{self.alert.alert_id}-{self.step}-{self.contact}-{self.channel}"
 
 
+#: How a page ends: delivered, refused for good, or given up after its retries.
+PAGE_OUTCOMES = ("sent", "failed_permanent", "failed_temporary")
+
+
 class PageFailedError(Exception):
     """A channel could not deliver a page."""
 
