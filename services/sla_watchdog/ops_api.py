@@ -1,4 +1,5 @@
-"""The operations API on port 8005: queues by time to breach, breaches, compliance, CSV."""
+"""The operations API on port 8005: queues by time to breach, breaches, compliance, CSV, and
+the board of open alerts."""
 
 from __future__ import annotations
 
@@ -7,15 +8,23 @@ import io
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
-from services.sla_watchdog.ports import MAX_ROWS, ClockRows
-from services.sla_watchdog.reporting import ClockRow, OpsState, compliance, queue
+from services.sla_watchdog.ports import MAX_ROWS, AlertRows, ClockRows
+from services.sla_watchdog.reporting import (
+    AlertRow,
+    AlertState,
+    ClockRow,
+    OpsState,
+    compliance,
+    open_first,
+    queue,
+)
 from shared.clock import Clock
 
 #: The dates a compliance window may span: far wider than any force's records, far enough
@@ -72,6 +81,46 @@ class ComplianceView(BaseModel):
     p90_reply_seconds: float | None
 
 
+class AlertItem(BaseModel):
+    """An alert not yet resolved, as the alerting service's events told it."""
+
+    alert_id: uuid.UUID
+    report_id: uuid.UUID
+    kind: str
+    state: Literal["open", "acknowledged"] = Field(
+        description="open: its ladder climbs until somebody acknowledges it."
+    )
+    reference: str | None
+    grade: int | None
+    route: str | None
+    raised_at: AwareDatetime = Field(description="Open since.")
+    step: int = Field(description="The highest step told (0 is the first).")
+    steps: int | None = Field(description="How many steps its ladder has, once the top is told.")
+    escalates_at: AwareDatetime | None = Field(
+        description="When the next step is told; none at the top, or once acknowledged."
+    )
+    acknowledged_by: str | None
+    acknowledged_at: AwareDatetime | None
+
+
+def _alert_item(row: AlertRow) -> AlertItem:
+    return AlertItem(
+        alert_id=row.alert_id,
+        report_id=row.report_id,
+        kind=row.kind,
+        state="open" if row.state is AlertState.OPEN else "acknowledged",
+        reference=row.reference,
+        grade=row.grade,
+        route=row.route,
+        raised_at=row.raised_at,
+        step=row.step,
+        steps=row.steps,
+        escalates_at=row.next_step_at,
+        acknowledged_by=row.acknowledged_by,
+        acknowledged_at=row.acknowledged_at,
+    )
+
+
 def _item(row: ClockRow, now: datetime) -> ClockItem:
     return ClockItem(
         report_id=row.report_id,
@@ -106,6 +155,18 @@ def dashboard_router() -> APIRouter:
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def dashboard() -> HTMLResponse:
         return HTMLResponse(DASHBOARD.read_text(encoding="utf-8"))
+
+    return router
+
+
+def alerts_router(alerts: AlertRows) -> APIRouter:
+    """`GET /v1/alerts`: the board of alerts, with the same access as the other views."""
+    router = APIRouter(prefix="/v1", tags=["operations"])
+
+    @router.get("/alerts", response_model=list[AlertItem])
+    async def unresolved_alerts() -> list[AlertItem]:
+        """Alerts not yet resolved: open ones first, then acknowledged; newest first."""
+        return [_alert_item(row) for row in open_first(await alerts.unresolved(MAX_ROWS))]
 
     return router
 

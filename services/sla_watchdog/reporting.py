@@ -1,4 +1,5 @@
-"""Operations views of the clocks, pure: states, queues, compliance and reply times.
+"""Operations views of the clocks and alerts, pure: states, queues, compliance, reply times
+and the board of alerts.
 
 Compliance counts open clocks already past their target as late, not only closed ones:
 an on-time rate that ignored the overdue queue would flatter a force most when it is
@@ -11,6 +12,7 @@ import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Literal
 
 OpsState = Literal["running", "at_risk", "breached", "met", "met_late"]
@@ -90,3 +92,43 @@ def queue(rows: list[ClockRow], now: datetime) -> list[ClockRow]:
     """Open clocks, the nearest to breaking (or most overdue) first."""
     open_rows = [row for row in rows if row.stopped_at is None]
     return sorted(open_rows, key=lambda row: row.remaining(now))
+
+
+class AlertState(StrEnum):
+    OPEN = "open"  # nobody acknowledged yet: its ladder climbs
+    ACKNOWLEDGED = "acknowledged"  # a person took it on
+    RESOLVED = "resolved"  # needs nobody any more: final
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """One alert as the operations board shows it (steps count from 0, as the events do)."""
+
+    alert_id: uuid.UUID
+    report_id: uuid.UUID
+    kind: str
+    state: AlertState
+    reference: str | None
+    grade: int | None
+    route: str | None
+    raised_at: datetime
+    step: int
+    escalates_at: datetime | None
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+
+    @property
+    def steps(self) -> int | None:
+        """How many steps its ladder has: known once the top is told (no next step)."""
+        return self.step + 1 if self.escalates_at is None else None
+
+    @property
+    def next_step_at(self) -> datetime | None:
+        """When the next step is told: only while open (acknowledging stops the ladder)."""
+        return self.escalates_at if self.state is AlertState.OPEN else None
+
+
+def open_first(rows: list[AlertRow]) -> list[AlertRow]:
+    """Open alerts first, then acknowledged ones; the newest first within each."""
+    newest_first = sorted(rows, key=lambda row: row.raised_at, reverse=True)
+    return sorted(newest_first, key=lambda row: row.state is not AlertState.OPEN)

@@ -12,12 +12,12 @@ from shared.schedule import Schedule
 from tests import factories
 from tests.factories import NOW
 from tests.fakes import FrozenClock
-from tests.fakes.sla_watchdog import FakeClocks
+from tests.fakes.sla_watchdog import FakeAlerts, FakeClocks
 
 
 def _watchdog() -> tuple[Watchdog, FakeClocks, FrozenClock]:
     clocks, time = FakeClocks(), FrozenClock(NOW)
-    return Watchdog(clocks, Policy(), time), clocks, time
+    return Watchdog(clocks, Policy(), time, alerts=FakeAlerts()), clocks, time
 
 
 def _announced(clocks: FakeClocks) -> list[str]:
