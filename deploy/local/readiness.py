@@ -61,11 +61,18 @@ def smtp_answers(port: int) -> bool:
 
 
 def notify_answers(port: int) -> bool:
+    return _http_get_ok(port, "/_control/messages")
+
+
+def webhook_answers(port: int) -> bool:
+    return _http_get_ok(port, "/health")
+
+
+def _http_get_ok(port: int, path: str) -> bool:
     import urllib.request  # noqa: PLC0415
 
-    url = f"http://127.0.0.1:{port}/_control/messages"
     try:
-        with urllib.request.urlopen(url, timeout=2) as answer:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as answer:
             return bool(answer.status == HTTP_OK)
     except OSError:
         return False

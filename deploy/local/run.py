@@ -1,7 +1,7 @@
 """`make run`: the whole system on this machine, until Ctrl-C.
 
-Starts the `run` stack (Kafka, the Mongo-wire server, the SMTP sink), then the six
-services as processes, waits until each answers `/health`, prints where everything
+Starts the `run` stack (Kafka, the Mongo-wire server, the SMTP and webhook sinks), then
+the six services as processes, waits until each answers `/health`, prints where everything
 listens, and on Ctrl-C (or SIGTERM) stops the services gracefully, then the servers.
 """
 
@@ -178,6 +178,8 @@ def _print_where(running: list[Running]) -> None:
     print(f"  {'kafka':<17} 127.0.0.1:{STACK.kafka_port} (SCRAM-SHA-512; `stack.py env run`)")
     print(f"  {'mongo-wire':<17} mongodb://127.0.0.1:{STACK.mongo_port}")
     print(f"  {'smtp sink':<17} 127.0.0.1:{STACK.smtp_port}, mail in {STACK.mail_dir}")
+    webhook = f"http://127.0.0.1:{STACK.webhook_port}"
+    print(f"  {'webhook sink':<17} {webhook}, calls in {STACK.webhook_dir}")
     print(f"  logs in {STACK.home / 'logs'}")
 
 

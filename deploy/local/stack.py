@@ -1,7 +1,8 @@
 """Start and stop the local servers frontdesk needs, as plain processes (no Docker).
 
 A *stack* is Kafka (KRaft, broker and controller in one process), the mongo-java-server
-launcher and the local SMTP sink, each with its own ports, data and logs under `.local/`.
+launcher, the local SMTP sink, the GOV.UK Notify stand-in and the webhook sink, each with
+its own ports, data and logs under `.local/`.
 `make run` uses the `run` stack, `make test` the `test` stack and `make bench` the `bench`
 stack, so all can be up at once.
 
@@ -40,11 +41,14 @@ JARS = ROOT / ".local" / "jars"
 LAUNCHER = ROOT / "deploy" / "local" / "MongoWireServer.java"
 MAILSINK = ROOT / "deploy" / "local" / "mailsink.py"
 NOTIFY_STANDIN = ROOT / "deploy" / "local" / "notify_standin.py"
-#: Local-only secrets: the stand-in's API key, and the token its receipts carry.
+WEBHOOK_SINK = ROOT / "deploy" / "local" / "webhook_sink.py"
+#: Local-only secrets: the stand-in's API key, the token its receipts carry, and the
+#: secret that signs alert webhooks to the webhook sink.
 NOTIFY_API_KEY = (
     "frontdesk_local-7c1f5c0e-3b8a-4d2e-9a61-5f0d2b8c4e11-0e6f0b7c-1d2a-4c5b-8e9f-a0b1c2d3e4f5"
 )
 RECEIPT_TOKEN = "local-only-receipt-token"  # noqa: S105 - local stacks only
+WEBHOOK_SECRET = "local-only-alerting-webhook-secret"  # noqa: S105 - local stacks only
 READY_TIMEOUT_S = 90.0
 
 
@@ -60,6 +64,8 @@ class Stack:
     mail_dir: Path
     notify_port: int
     notifier_port: int
+    webhook_port: int
+    webhook_dir: Path
 
     @property
     def home(self) -> Path:
@@ -109,6 +115,9 @@ class Stack:
             "NOTIFY_API_KEY": NOTIFY_API_KEY,
             "NOTIFIER_RECEIPT_TOKEN": RECEIPT_TOKEN,
             "FRONTDESK_SMS_DIR": str(self.sms_dir),
+            "FRONTDESK_WEBHOOK_DIR": str(self.webhook_dir),
+            "ALERTING_LOCAL_WEBHOOK_URL": f"http://127.0.0.1:{self.webhook_port}/alerts",
+            "ALERTING_WEBHOOK_SECRET": WEBHOOK_SECRET,
         }
 
     @property
@@ -117,12 +126,20 @@ class Stack:
 
 
 STACKS = {
-    "run": Stack("run", 9092, 9093, 27017, 1025, ROOT / ".local" / "mail", 8090, 8003),
+    "run": Stack(
+        *("run", 9092, 9093, 27017, 1025, ROOT / ".local" / "mail", 8090, 8003),
+        webhook_port=8091,
+        webhook_dir=ROOT / ".local" / "webhooks",
+    ),
     "test": Stack(
-        "test", 19092, 19093, 37017, 11025, ROOT / ".local" / "test" / "mail", 18090, 18003
+        *("test", 19092, 19093, 37017, 11025, ROOT / ".local" / "test" / "mail", 18090, 18003),
+        webhook_port=18091,
+        webhook_dir=ROOT / ".local" / "test" / "webhooks",
     ),
     "bench": Stack(
-        "bench", 29092, 29093, 47017, 21025, ROOT / ".local" / "bench" / "mail", 28090, 28003
+        *("bench", 29092, 29093, 47017, 21025, ROOT / ".local" / "bench" / "mail", 28090, 28003),
+        webhook_port=28091,
+        webhook_dir=ROOT / ".local" / "bench" / "webhooks",
     ),
 }
 
@@ -216,13 +233,14 @@ def _ports_free(stack: Stack) -> None:
         "mongo": stack.mongo_port,
         "smtp": stack.smtp_port,
         "notify": stack.notify_port,
+        "webhook": stack.webhook_port,
     }
     taken = [f"{name} {port}" for name, port in ports.items() if _port_taken(port)]
     if taken:
         sys.exit(f"ports in use by another process: {', '.join(taken)}; stop it first")
 
 
-SERVERS = ("kafka", "mongo", "smtp", "notify")
+SERVERS = ("kafka", "mongo", "smtp", "notify", "webhook")
 
 
 def _command(stack: Stack, server: str) -> list[str]:
@@ -238,6 +256,13 @@ def _command(stack: Stack, server: str) -> list[str]:
             str(stack.smtp_port),
             "--dir",
             str(stack.mail_dir),
+        ]
+    if server == "webhook":
+        return [
+            sys.executable,
+            str(WEBHOOK_SINK),
+            *("--port", str(stack.webhook_port), "--dir", str(stack.webhook_dir)),
+            *("--secret", WEBHOOK_SECRET),
         ]
     return [
         sys.executable,
@@ -257,6 +282,7 @@ READINESS: dict[str, Callable[[Stack], bool]] = {
     "mongo": lambda stack: readiness.mongo_answers(stack.mongo_port),
     "smtp": lambda stack: readiness.smtp_answers(stack.smtp_port),
     "notify": lambda stack: readiness.notify_answers(stack.notify_port),
+    "webhook": lambda stack: readiness.webhook_answers(stack.webhook_port),
     "kafka": lambda stack: readiness.kafka_answers(kafka_server.admin(stack)),
 }
 
@@ -276,7 +302,7 @@ def start(stack: Stack) -> None:
         _ports_free(stack)
     for server in SERVERS:
         _spawn(stack, server, _command(stack, server))
-    for server in ("mongo", "smtp", "notify", "kafka"):
+    for server in ("mongo", "smtp", "notify", "webhook", "kafka"):
         _wait_until(stack, server, READINESS[server])
     kafka_server.provision(stack)
 
@@ -303,7 +329,8 @@ def stop(stack: Stack) -> None:
 
 def wipe(stack: Stack) -> None:
     """Forget a stopped stack's data, so the next start is from nothing."""
-    for folder in (stack.home / "kafka", stack.home / "mongo", stack.mail_dir, stack.sms_dir):
+    folders = (stack.home / "kafka", stack.home / "mongo", stack.mail_dir, stack.sms_dir)
+    for folder in (*folders, stack.webhook_dir):
         shutil.rmtree(folder, ignore_errors=True)
 
 
