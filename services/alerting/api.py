@@ -92,7 +92,7 @@ def alerts_router(alerting: Alerting, staff_keys: dict[str, str]) -> APIRouter:
     staff = Depends(staff_member(staff_keys))
 
     @router.get("", response_model=list[AlertView], responses={401: {"model": ErrorAnswer}})
-    async def open_alerts(_who: Annotated[str, staff]) -> list[AlertView]:
+    async def open_alerts(_who: str = staff) -> list[AlertView]:
         """Alerts not yet resolved, newest first."""
         return [view(a) for a in await alerting.alerts.open_alerts(MAX_ALERTS)]
 
@@ -101,7 +101,7 @@ def alerts_router(alerting: Alerting, staff_keys: dict[str, str]) -> APIRouter:
         response_model=AcknowledgementAnswer,
         responses={401: {"model": ErrorAnswer}, 404: {"model": ErrorAnswer}},
     )
-    async def acknowledge(alert_id: uuid.UUID, who: Annotated[str, staff]) -> AcknowledgementAnswer:
+    async def acknowledge(alert_id: uuid.UUID, who: str = staff) -> AcknowledgementAnswer:
         """Take the alert on: its ladder stops. Acknowledging again changes nothing."""
         outcome = await alerting.acknowledge(alert_id, who, AcknowledgedVia.API)
         if outcome is None:

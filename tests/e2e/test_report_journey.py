@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import json
+import os
 import time
 from email.message import EmailMessage
 from pathlib import Path
@@ -122,3 +124,44 @@ async def test_an_anonymous_report_is_accepted_and_told_no_reply_follows(
     assert accepted.status_code == 202
     assert accepted.json()["reply_expected"] is False
     assert any("anonymous" in line for line in accepted.json()["guidance"])
+
+
+def _control_room_calls(webhook_dir: Path, report_id: str) -> list[dict[str, object]]:
+    calls = [json.loads(path.read_text(encoding="utf-8")) for path in webhook_dir.glob("*.json")]
+    return [
+        c
+        for c in calls
+        if isinstance(c.get("body"), dict) and c["body"].get("report_id") == report_id
+    ]
+
+
+async def test_a_possible_emergency_reaches_the_control_room_within_5_seconds(
+    running_system: dict[str, int],
+) -> None:
+    """The call-999 reply says "we have alerted our control room": here is that alert, a
+    signed webhook call that the local receiver verified, within 5 s of the submission."""
+    webhook_dir = Path(os.environ["FRONTDESK_WEBHOOK_DIR"])
+    intake = f"http://127.0.0.1:{running_system['intake']}"
+    body = factories.submission_body(
+        description="There is a man outside with a knife threatening people, it is happening now"
+    )
+
+    async with httpx.AsyncClient(timeout=10) as client:
+        started = time.monotonic()
+        accepted = await client.post(f"{intake}/v1/reports", json=body, headers=WEB_KEY)
+        assert accepted.status_code == 202
+        report_id = accepted.json()["report_id"]
+        while not (calls := _control_room_calls(webhook_dir, report_id)):
+            if time.monotonic() - started > DEADLINE_S:
+                pytest.fail(f"no control-room webhook for {report_id} in {DEADLINE_S:.0f}s")
+            await asyncio.sleep(0.1)
+        paged_after_s = time.monotonic() - started
+
+    assert paged_after_s < 5
+    (call,) = calls
+    assert call["verified"] is True
+    page = call["body"]
+    assert isinstance(page, dict)
+    assert page["kind"] == "possible_emergency"
+    assert page["step"] == 0
+    assert "knife" not in json.dumps(page)
