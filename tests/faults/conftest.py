@@ -47,9 +47,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.write_sep("=", "fault suite: recoveries")
     terminalreporter.write_line(
         f"{'fault':<42} {'reports':>7} {'lost':>4} {'duplicated':>10} {'recovery (s)':>12}"
+        f" {'alerts':>6} {'steps':>5} {'pages':>5} {'repeats':>7}"
     )
     for row in RESULTS:
         terminalreporter.write_line(
             f"{row['fault']:<42} {row['reports']:>7} {row['lost']:>4} "
             f"{row['duplicated']:>10} {row['recovery_s']:>12.1f}"
+            f" {row['alerts']:>6} {row['steps']:>5} {row['pages']:>5} {row['repeats']:>7}"
         )

@@ -1,4 +1,5 @@
-"""The ledger of what the system did, per report, read from Kafka and the mail sink."""
+"""The ledger of what the system did, per report, read from Kafka, the mail sink and (for
+alert pages) the webhook sink."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from shared import topics
+from tests.faults.alert_ledger import ALERT_TOPICS, AlertLedger
 from tests.faults.harness import STACK, kafka_options, positions_reached, topic_partitions
 
 LEDGER_TOPICS = [
@@ -21,6 +23,7 @@ LEDGER_TOPICS = [
     topics.SLA_MET,
     topics.SLA_AT_RISK,
     topics.SLA_BREACHED,
+    *ALERT_TOPICS,
 ]
 
 
@@ -37,6 +40,7 @@ class Ledger:
         default_factory=lambda: defaultdict(lambda: defaultdict(set))
     )
     holding_emails: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    alerts: AlertLedger = field(default_factory=AlertLedger)
 
     def restricted_to(self, report_ids: set[str]) -> Ledger:
         """The ledger of these reports only (the shared test stack holds other tests' too)."""
@@ -51,14 +55,16 @@ class Ledger:
             keep(self.emails),
             keep(self.thresholds),
             keep(self.holding_emails),
+            self.alerts.restricted_to(report_ids),
         )
 
     def threshold_counts(self, report_id: str) -> dict[str, int]:
         """How many distinct announcements of each threshold a report had."""
         return {name: len(ids) for name, ids in self.thresholds.get(report_id, {}).items()}
 
-    def complete(self, report_ids: list[str]) -> bool:
-        return all(self.met.get(r) and self.emails.get(r) for r in report_ids)
+    def complete(self, report_ids: list[str], emergencies: set[str]) -> bool:
+        replied = all(self.met.get(r) and self.emails.get(r) for r in report_ids)
+        return replied and self.alerts.complete(emergencies)
 
     def counts(self, report_id: str) -> tuple[int, int, int, int]:
         """A report's references, delivered acknowledgements, SLA outcomes and emails."""
@@ -69,26 +75,32 @@ class Ledger:
             self.emails.get(report_id, 0),
         )
 
-    def problems(self, report_ids: list[str]) -> list[str]:
+    def problems(self, report_ids: list[str], emergencies: set[str]) -> list[str]:
         found = []
         for report_id in report_ids:
             if (counts := self.counts(report_id)) != (1, 1, 1, 1):
                 found.append(f"{report_id}: references, delivered, met, emails = {counts}")
-        return found
+        return found + self.alerts.problems(report_ids, emergencies)
 
-    def lost_and_duplicated(self, report_ids: list[str]) -> tuple[int, int]:
-        """Reports missing any of their side effects, and reports with one twice."""
+    def lost_and_duplicated(self, report_ids: list[str], emergencies: set[str]) -> tuple[int, int]:
+        """Reports missing any of their side effects (an emergency's: any alert step or
+        page), and reports with one twice."""
         lost = duplicated = 0
         for report_id in report_ids:
             counts = self.counts(report_id)
-            lost += min(counts) == 0
-            duplicated += max(counts) > 1
+            alert_lost, alert_twice = (
+                self.alerts.lost_and_duplicated(report_id)
+                if report_id in emergencies
+                else (False, False)
+            )
+            lost += min(counts) == 0 or alert_lost
+            duplicated += max(counts) > 1 or alert_twice
         return lost, duplicated
 
 
 class LedgerReader:
     """Reads the ledger topics from the beginning once, then only what is new on each call;
-    the emails are counted afresh each time."""
+    the emails and webhook calls are counted afresh each time."""
 
     def __init__(self) -> None:
         self._consumer: AIOKafkaConsumer | None = None
@@ -106,6 +118,7 @@ class LedgerReader:
         ledger = copy.deepcopy(self._ledger)
         ledger.emails, ledger.holding_emails = defaultdict(int), defaultdict(int)
         _count_emails(ledger, started)
+        ledger.alerts.count_pages()
         return ledger
 
     async def close(self) -> None:
@@ -134,6 +147,7 @@ def _note(ledger: Ledger, record: Any) -> None:
     except ValueError:
         return  # a poison message the fault suite planted: not an event
 
+    ledger.alerts.note(record, event)
     report_id = event.get("report_id")
     if record.topic == topics.REFERENCE_ISSUED:
         ledger.references[report_id].add(event["reference"])

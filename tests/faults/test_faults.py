@@ -1,5 +1,6 @@
-"""Try hard to break "every accepted report gets exactly one reply": a steady load through
-the whole pipeline on the real servers while one fault is injected, then the ledger."""
+"""Try hard to break "every accepted report gets exactly one reply" (and "every step of a
+possible emergency's alert is told and paged once"): a steady load through the whole
+pipeline on the real servers while one fault is injected, then the ledger."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import functools
 import signal
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -16,6 +18,7 @@ from services.system import CONSUMES
 from shared.failpoints import AFTER_STORE, BEFORE_COMMIT
 from tests.faults.conftest import RESULTS
 from tests.faults.harness import (
+    EMERGENCY_EVERY,
     Load,
     System,
     dead_letters,
@@ -23,13 +26,21 @@ from tests.faults.harness import (
     rewind_groups,
     total_lag,
 )
-from tests.faults.ledger import LedgerReader
+from tests.faults.ledger import Ledger, LedgerReader
 from tests.integration.conftest import eventually
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
 
 POISONED_TOPICS = sorted({topic for group in CONSUMES.values() for topic in group})
 REPORTS = 120
+KILLED_SERVICES = [
+    "intake",
+    "classifier",
+    "reference_issuer",
+    "notifier",
+    "sla_watchdog",
+    "alerting",
+]
 RATE_PER_S = 20.0
 SETTLE_S = 240.0
 
@@ -44,7 +55,7 @@ async def _lag_is_zero() -> bool:
 
 async def _complete(reader: LedgerReader, load: Load, started: float) -> bool:
     ledger = await reader.read(started)
-    return ledger.complete(list(load.accepted.values()))
+    return ledger.complete(list(load.accepted.values()), load.emergencies)
 
 
 async def _run_with_fault(
@@ -70,24 +81,30 @@ async def _run_with_fault(
     await eventually(_lag_is_zero, deadline_s=SETTLE_S, what="all consumer lag back to zero")
     recovery = time.monotonic() - fault_ended
     ledger = await reader.read(started)
-    problems = ledger.problems(list(load.accepted.values()))
-    lost, duplicated = ledger.lost_and_duplicated(list(load.accepted.values()))
-    RESULTS.append(
-        {
-            "fault": name,
-            "reports": len(load.accepted),
-            "lost": lost,
-            "duplicated": duplicated,
-            "recovery_s": recovery,
-        }
-    )
+    ours = list(load.accepted.values())
+    problems = ledger.problems(ours, load.emergencies)
+    RESULTS.append(_result(name, ledger, ours, load.emergencies, recovery))
     assert len(load.accepted) == REPORTS
+    assert len(load.emergencies) == REPORTS // EMERGENCY_EVERY
     assert problems == []
 
 
-@pytest.mark.parametrize(
-    "service", ["intake", "classifier", "reference_issuer", "notifier", "sla_watchdog"]
-)
+def _result(
+    name: str, ledger: Ledger, ours: list[str], emergencies: set[str], recovery_s: float
+) -> dict[str, Any]:
+    """One row of the suite's summary: reports, then their alerts, steps and pages."""
+    lost, duplicated = ledger.lost_and_duplicated(ours, emergencies)
+    return {
+        "fault": name,
+        "reports": len(ours),
+        "lost": lost,
+        "duplicated": duplicated,
+        "recovery_s": recovery_s,
+        **ledger.alerts.totals(emergencies),
+    }
+
+
+@pytest.mark.parametrize("service", KILLED_SERVICES)
 async def test_kill_9_a_service_twice_mid_stream(
     system: System, reader: LedgerReader, service: str
 ) -> None:
@@ -100,9 +117,7 @@ async def test_kill_9_a_service_twice_mid_stream(
     await _run_with_fault(f"kill -9 {service} x2", system, reader, kill_twice)
 
 
-@pytest.mark.parametrize(
-    "service", ["intake", "classifier", "reference_issuer", "notifier", "sla_watchdog"]
-)
+@pytest.mark.parametrize("service", KILLED_SERVICES)
 async def test_kill_9_a_service_in_its_two_windows(
     system: System, reader: LedgerReader, service: str
 ) -> None:
@@ -255,17 +270,15 @@ async def test_watchdog_restarts_and_a_forward_clock_jump_announce_each_threshol
     await eventually(_lag_is_zero, deadline_s=SETTLE_S, what="all consumer lag back to zero")
 
     ledger = (await reader.read(started)).restricted_to(ours)
-    lost, duplicated = ledger.lost_and_duplicated(list(ours))
-    duplicated += sum(1 for r in ours if ledger.threshold_counts(r) != WARNINGS_AND_BREACH)
-    RESULTS.append(
-        {
-            "fault": "watchdog kill -9 x2, clock +2 days",
-            "reports": len(ours),
-            "lost": lost,
-            "duplicated": duplicated,
-            "recovery_s": time.monotonic() - fault_ended,
-        }
+    row = _result(
+        "watchdog kill -9 x2, clock +2 days",
+        ledger,
+        list(ours),
+        load.emergencies,
+        time.monotonic() - fault_ended,
     )
-    assert ledger.problems(list(ours)) == []
+    row["duplicated"] += sum(1 for r in ours if ledger.threshold_counts(r) != WARNINGS_AND_BREACH)
+    RESULTS.append(row)
+    assert ledger.problems(list(ours), load.emergencies) == []
     assert {r: ledger.threshold_counts(r) for r in ours} == {r: WARNINGS_AND_BREACH for r in ours}
     assert ledger.holding_emails == {r: 1 for r in ours}
