@@ -17,7 +17,7 @@ import uuid
 from datetime import datetime
 
 
-class Schedule:
+class Schedule:  # keyed by a report (SLA clocks) or an alert (escalation ladders)
     """A min-heap of upcoming thresholds, one live entry per clock."""
 
     def __init__(self) -> None:

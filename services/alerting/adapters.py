@@ -11,8 +11,8 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from services.alerting.domain import Acknowledgement, Alert, AlertState
-from services.alerting.ports import PAGE_OUTCOMES, Claim, ReportFacts
+from services.alerting.domain import Acknowledgement, Alert, AlertState, PageRetry
+from services.alerting.ports import Claim, Page, ReportFacts
 from shared.events import (
     AlertAcknowledged,
     AlertEscalated,
@@ -35,7 +35,8 @@ from shared.guards import (
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox
 
-PAGE_DONE = frozenset(PAGE_OUTCOMES)
+#: Pages nobody needs to try again.
+PAGE_DONE = frozenset({"sent", "failed_permanent"})
 
 
 class MongoAlerts:
@@ -63,6 +64,9 @@ class MongoAlerts:
         document_id = str(facts.report_id)
         if update["$set"]:
             await remember(self._reports, document_id, UNGUARDED, update)
+        if facts.reference is not None:  # alerts raised before the reference was issued
+            unnamed = {"report_id": document_id, "reference": None}
+            await self._alerts.update_many(unnamed, {"$set": {"reference": facts.reference}})
         if sequence is not None:
             graded = {"grade": facts.grade, "route": facts.route, "sequence": sequence}
             await remember(
@@ -125,7 +129,7 @@ class MongoAlerts:
         return await self.outbox.update(guard.on(str(alert_id)), update, [event])
 
     async def agenda(self) -> list[tuple[uuid.UUID, datetime]]:
-        cursor = self._alerts.find({"state": AlertState.OPEN.value}, {"outbox": 0, "pages": 0})
+        cursor = self._alerts.find({"state": AlertState.OPEN.value}, {"outbox": 0})
         planned = []
         async for document in cursor:
             at = _alert(document).next_check_at()
@@ -146,6 +150,19 @@ class MongoAlerts:
         current = await self._alerts.find_one({"_id": str(alert_id)}, {field: 1})
         state = (current or {}).get("pages", {}).get(page, {}).get("state")
         return Claim.FINISHED if state in PAGE_DONE else Claim.HELD
+
+    async def retry_page(self, alert_id: uuid.UUID, page: Page, at: datetime) -> None:
+        field = f"pages.{page.key}"
+        retry = {
+            f"{field}.state": "retry",
+            f"{field}.retry_at": at,
+            f"{field}.step": page.step,
+            f"{field}.contact": page.contact,
+            f"{field}.channel": page.channel,
+        }
+        guard = still(f"{field}.state", "sending")
+        update = {"$set": retry, "$inc": {f"{field}.tries": 1}}
+        await self._alerts.update_one(guard.on(str(alert_id)), update)
 
     async def finish_page(self, alert_id: uuid.UUID, page: str, outcome: str) -> None:
         field = f"pages.{page}"
@@ -195,4 +212,13 @@ def _alert(document: dict[str, Any]) -> Alert:
         if acknowledgement is None
         else Acknowledgement(acknowledgement["by"], acknowledgement["at"], acknowledgement["via"]),
         resolved_at=document.get("resolved_at"),
+        retries=_retries(document.get("pages", {})),
+    )
+
+
+def _retries(pages: dict[str, Any]) -> tuple[PageRetry, ...]:
+    return tuple(
+        PageRetry(page["step"], page["contact"], page["channel"], page["retry_at"], page["tries"])
+        for page in pages.values()
+        if page.get("state") == "retry"
     )

@@ -31,6 +31,28 @@ class Acknowledgement:
 
 
 @dataclass(frozen=True)
+class PageRetry:
+    """A page that failed for now (the provider busy, the receiver down): tried again at
+    `at`, until it is sent, refused for good, or its alert needs nobody."""
+
+    step: int
+    contact: str
+    channel: str
+    at: datetime
+    tries: int
+
+
+#: How long a failed page waits before its next try: doubling, up to five minutes.
+FIRST_RETRY = timedelta(seconds=15)
+LONGEST_RETRY = timedelta(minutes=5)
+
+
+def retry_after(tries: int) -> timedelta:
+    """The wait before try number `tries + 1`."""
+    return min(FIRST_RETRY * (1 << max(0, min(tries - 1, 16))), LONGEST_RETRY)
+
+
+@dataclass(frozen=True)
 class Alert:
     """One report's alert of one kind, and its ladder as planned when it was raised."""
 
@@ -49,6 +71,7 @@ class Alert:
     told: frozenset[int] = frozenset({0})
     acknowledgement: Acknowledgement | None = None
     resolved_at: datetime | None = None
+    retries: tuple[PageRetry, ...] = ()
 
     @property
     def report_id(self) -> uuid.UUID:
@@ -78,9 +101,16 @@ class Alert:
             if step not in self.told and self.step_at(step) <= now
         ]
 
+    def due_retries(self, now: datetime) -> list[PageRetry]:
+        """Failed pages whose next try is due, while the alert still needs somebody."""
+        if self.state is not AlertState.OPEN:
+            return []
+        return [retry for retry in self.retries if retry.at <= now]
+
     def next_check_at(self) -> datetime | None:
-        """When the ticker should look at this alert again; None once nothing is left."""
+        """When the ticker should look at this alert again (its next step, or a failed
+        page's next try); None once nothing is left."""
         if self.state is not AlertState.OPEN:
             return None
         pending = [self.step_at(s) for s in range(1, len(self.steps)) if s not in self.told]
-        return min(pending, default=None)
+        return min([*pending, *(retry.at for retry in self.retries)], default=None)

@@ -11,17 +11,9 @@ import structlog
 
 from services.alerting import SERVICE
 from services.alerting.domain import RESOLVED_BY_REPLY, Acknowledgement, Alert, AlertState
+from services.alerting.pages import Paging
 from services.alerting.policy import AlertPolicy, AlertSubject
-from services.alerting.ports import (
-    AlertMetrics,
-    Alerts,
-    Claim,
-    Page,
-    PageFailedError,
-    PageInProgressError,
-    Pager,
-    ReportFacts,
-)
+from services.alerting.ports import AlertMetrics, Alerts, Pager, ReportFacts
 from shared.clock import Clock
 from shared.events import (
     AcknowledgedVia,
@@ -74,6 +66,7 @@ class Alerting:
         self.pager = pager
         self.metrics = metrics
         self.clock = clock
+        self.paging = Paging(alerts, policy, pager, metrics, clock)
         self.schedule = Schedule()
 
     async def learn_classification(self, event: ReportClassified) -> None:
@@ -119,6 +112,12 @@ class Alerting:
     async def page_escalated(self, event: AlertEscalated) -> None:
         await self._page_step(event.alert_id, event.step)
 
+    async def _page_step(self, alert_id: uuid.UUID, step: int) -> None:
+        if await self.paging.page_step(alert_id, step):  # a page failed for now: plan its retry
+            alert = await self.alerts.get(alert_id)
+            if alert is not None:
+                self.schedule.plan(alert_id, alert.next_check_at())
+
     async def acknowledge(
         self, alert_id: uuid.UUID, by: str, via: AcknowledgedVia
     ) -> AckOutcome | None:
@@ -155,10 +154,14 @@ class Alerting:
         return self.schedule.pop_due(self.clock.now())
 
     async def check(self, alert_id: uuid.UUID) -> None:
-        """Tell every step that fell due, once each and in order, and plan the next check."""
+        """Tell every step that fell due, once each and in order, try again the pages that
+        failed for now, and plan the next check."""
         alert = await self.alerts.get(alert_id)
         if alert is None:
             return
+        if alert.due_retries(self.clock.now()):
+            await self.paging.retry_due(alert)
+            alert = await self.alerts.get(alert_id) or alert
         escalated = False
         for step in alert.due_steps(self.clock.now()):
             if await self.alerts.escalate(alert_id, step, self._escalated(alert, step)):
@@ -203,8 +206,17 @@ class Alerting:
         self.metrics.raised(subject.kind.value)
         self.schedule.plan(alert_id, alert.next_check_at())
         log.info("alert_raised", alert_id=str(alert_id), kind=subject.kind.value)
+        if subject.kind is AlertKind.SLA_BREACHED:
+            await self._supersede_at_risk(cause.report_id)
         if subject.kind in RESOLVED_BY_REPLY:
             await self._resolve_replied(cause.report_id)  # in case the reply won the race
+
+    async def _supersede_at_risk(self, report_id: uuid.UUID) -> None:
+        """The promise broke: the breach alert takes over from the warning's, so nobody is
+        paged up two ladders for one report."""
+        at_risk = await self.alerts.get(alert_id_of(report_id, AlertKind.SLA_AT_RISK))
+        if at_risk is not None and at_risk.state is not AlertState.RESOLVED:
+            await self._resolve(at_risk, ResolvedBecause.SUPERSEDED)
 
     async def _resolve_replied(self, report_id: uuid.UUID) -> None:
         facts = await self.alerts.report(report_id)
@@ -227,32 +239,6 @@ class Alerting:
         if await self.alerts.resolve(alert.alert_id, now, event):
             self.schedule.plan(alert.alert_id, None)
             log.info("alert_resolved", alert_id=str(alert.alert_id), because=because.value)
-
-    async def _page_step(self, alert_id: uuid.UUID, step: int) -> None:
-        """Page every contact of one step through each of its channels, each page once."""
-        alert = await self.alerts.get(alert_id)
-        if alert is None or alert.state is not AlertState.OPEN or step >= len(alert.steps):
-            return  # acknowledged or ended before its page went: nobody needs it now
-        facts = await self.alerts.report(alert.report_id)
-        reference = (facts.reference if facts else None) or alert.reference
-        for contact in alert.steps[step]:
-            for channel in self.policy.channels_of(contact, alert.channels):
-                await self._page_once(Page(alert, step, contact, channel, reference))
-
-    async def _page_once(self, page: Page) -> None:
-        claim = await self.alerts.claim_page(page.alert.alert_id, page.key, self.clock.now())
-        if claim is Claim.FINISHED:
-            return
-        if claim is Claim.HELD:
-            raise PageInProgressError(f"page {page.key} is being sent elsewhere")
-        try:
-            await self.pager.send(page)
-            outcome = "sent"
-        except PageFailedError as error:
-            outcome = "failed_permanent" if error.permanent else "failed_temporary"
-            log.warning("page_failed", page=page.key, reason=str(error))
-        await self.alerts.finish_page(page.alert.alert_id, page.key, outcome)
-        self.metrics.paged(page.channel, outcome)
 
     def _raised(self, cause: Cause, alert: Alert) -> AlertRaised:
         return AlertRaised.caused_by(
@@ -280,5 +266,6 @@ class Alerting:
             kind=alert.kind,
             step=step,
             told=list(alert.steps[step]),
+            reference=alert.reference,
             escalates_at=alert.escalates_at(step),
         )

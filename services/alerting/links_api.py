@@ -32,7 +32,8 @@ def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
         '<meta name="viewport" content="width=device-width">'
         f"<title>{html.escape(title)}</title><body><h1>{html.escape(title)}</h1>{body}</body></html>"
     )
-    return HTMLResponse(document, status_code=status)
+    # A page about one alert, reached by a credential in its URL: never kept by a cache.
+    return HTMLResponse(document, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 def _standing(alert: Alert) -> str:

@@ -2,7 +2,8 @@
 
 A page never carries the reporter's personal data: the kind of alert, the reference, grade,
 route and force, where it stands on its ladder, a link to the report in the operations
-view (behind sign-in) and a signed link to acknowledge it.
+view (`ALERTING_REPORT_LINK`; the operations port is for staff only, issue 16 brings its
+sign-in) and a signed link to acknowledge it.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ CHANNELS: tuple[PageChannel, ...] = ("webhook", "email", "sms")
 #: Contact and ladder names become keys of stored documents: letters, digits, - and _.
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+#: The SLA watchdog's threshold names (services/sla_watchdog/policy.py): "75%", "30m left".
+THRESHOLD = r"^([0-9]{1,3}%|[0-9]+m left)$"
 
 
 class _Config(BaseModel):
@@ -53,6 +55,12 @@ class Contact(_Config):
     webhook: Webhook | None = None
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
     sms: str | None = Field(default=None, pattern=r"^\+?[0-9 ]{7,20}$")
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Self:
+        if not self.channels():
+            raise ValueError("a contact needs a webhook, an email or an sms")
+        return self
 
     def channels(self) -> tuple[PageChannel, ...]:
         """The channels this contact can be reached on, in the order they are tried."""
@@ -89,8 +97,10 @@ class Rule(_Config):
     force: str = ANY
     route: str = ANY
     grades: list[int] | None = Field(default=None, description="None: every grade.")
-    thresholds: list[str] | None = Field(
-        default=None, description="SLA warnings only: the thresholds that alert; None: all."
+    thresholds: list[Annotated[str, StringConstraints(pattern=THRESHOLD)]] | None = Field(
+        default=None,
+        description="SLA warnings only: the thresholds that alert, as the SLA watchdog names"
+        ' them ("75%", "30m left"); None: all.',
     )
     channels: list[PageChannel] | None = Field(
         default=None, description="Only these channels; None: every channel a contact has."
@@ -148,12 +158,29 @@ class AlertPolicy(_Config):
         for index, rule in enumerate(self.rules):
             if rule.ladder not in self.ladders:
                 raise ValueError(f"rules[{index}] names unknown ladder {rule.ladder}")
+            self._check_reachable(index, rule)
         emergencies = [r for r in self.rules if AlertKind.POSSIBLE_EMERGENCY in r.kinds]
         if not any(r.catches_every(AlertKind.POSSIBLE_EMERGENCY) for r in emergencies):
             raise ValueError(
                 'a rule must send every possible_emergency (force and route "*", every grade)'
             )
         return self
+
+    def _check_reachable(self, index: int, rule: Rule) -> None:
+        """Every contact of the rule's ladder has a channel the rule allows: a page that
+        could go nowhere is refused here, not discovered at 3 a.m."""
+        allowed = None if rule.channels is None else tuple(rule.channels)
+        for step in self.ladders[rule.ladder].steps:
+            for contact in step:
+                if not self.channels_of(contact, allowed):
+                    raise ValueError(
+                        f"rules[{index}] allows no channel that {contact} has "
+                        f"({', '.join(self.contacts[contact].channels())})"
+                    )
+
+    def texts(self) -> bool:
+        """Whether any contact is paged by text message (then a Notify key is needed)."""
+        return any(contact.sms is not None for contact in self.contacts.values())
 
     def plan(self, alert: AlertSubject) -> Plan | None:
         """The ladder for this alert, or None when no rule asks for one."""
@@ -166,6 +193,8 @@ class AlertPolicy(_Config):
         return Plan(steps, ladder.wait(alert.grade), channels)
 
     def channels_of(self, contact: str, allowed: tuple[str, ...] | None) -> list[str]:
-        """The channels a page to `contact` goes through, under a rule's restriction."""
-        have = self.contacts[contact].channels()
+        """The channels a page to `contact` goes through, under a rule's restriction (none
+        for a contact the policy no longer has)."""
+        known = self.contacts.get(contact)
+        have = () if known is None else known.channels()
         return [c for c in have if allowed is None or c in allowed]

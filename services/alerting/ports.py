@@ -70,7 +70,11 @@ class Alerts(Protocol):
 
     async def claim_page(self, alert_id: uuid.UUID, page: str, now: datetime) -> Claim: ...
 
-    async def finish_page(self, alert_id: uuid.UUID, page: str, outcome: str) -> None: ...
+    async def finish_page(self, alert_id: uuid.UUID, page: str, outcome: str) -> None:
+        """Record a claimed page as sent, or refused for good."""
+
+    async def retry_page(self, alert_id: uuid.UUID, page: Page, at: datetime) -> None:
+        """Release a claimed page that failed for now, to be tried again at `at`."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,8 @@ class Page:
         return f"{self.alert.alert_id}-{self.step}-{self.contact}-{self.channel}"
 
 
-#: How a page ends: delivered, refused for good, or given up after its retries.
+#: What a try at a page comes to: delivered, refused for good (a 4xx, no such address), or
+#: failed for now (tried again later, `domain.retry_after`).
 PAGE_OUTCOMES = ("sent", "failed_permanent", "failed_temporary")
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.alerting.policy import AlertPolicy
@@ -54,6 +54,19 @@ class AlertingSettings(ServiceSettings):
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
 
+    @model_validator(mode="after")
+    def _lease_outlasts_a_send(self) -> Self:
+        """A page's claim must outlast its longest send (every try timing out, with the
+        longest waits between), or a second process could take it over and page twice."""
+        slowest = max(self.webhook_timeout_s, self.smtp.timeout_s, self.notify.timeout_s)
+        longest_send = self.page_attempts * (slowest + self.page_backoff_max_s)
+        if self.page_lease_s <= longest_send:
+            raise ValueError(
+                f"page_lease_s must be above {longest_send:.0f} s: page_attempts x (the"
+                " slowest channel's timeout + page_backoff_max_s)"
+            )
+        return self
+
     def policy(self) -> AlertPolicy:
         """The policy file, read and checked (ValueError naming the problem)."""
         with self.policy_file.open("rb") as file:
@@ -83,7 +96,7 @@ class AlertingSettings(ServiceSettings):
             *super().secret_settings(),
             SecretSetting("ALERTING_LINK_SECRET", secret_values(self.link_secret), True),
             SecretSetting("ALERTING_STAFF_KEYS", tuple(self.staff_keys), True),
-            SecretSetting("NOTIFY_API_KEY", secret_values(self.notify.api_key), False),
+            SecretSetting("NOTIFY_API_KEY", secret_values(self.notify.api_key), policy.texts()),
             *webhook_secrets,
         ]
 

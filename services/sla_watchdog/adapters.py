@@ -224,7 +224,9 @@ class MongoAlerts:
             await self._remember(event, UNGUARDED, facts)
 
     async def remember_step(self, event: AlertEscalated) -> None:
-        step = {"step": event.step, "escalates_at": event.escalates_at}
+        step: Document = {"step": event.step, "escalates_at": event.escalates_at}
+        if event.reference is not None:  # issued after the alert was raised
+            step["reference"] = event.reference
         await self._remember(event, newer_only("step", event.step), step)
 
     async def remember_acknowledgement(self, event: AlertAcknowledged) -> None:

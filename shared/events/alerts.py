@@ -35,6 +35,7 @@ class AcknowledgedVia(StrEnum):
 class ResolvedBecause(StrEnum):
     REPLY_DELIVERED = "reply_delivered"
     REPORT_CLOSED = "report_closed"
+    SUPERSEDED = "superseded"  # an at-risk alert, once the promise broke: the breach alert
 
 
 def alert_id_of(report_id: uuid.UUID, kind: AlertKind) -> uuid.UUID:
@@ -71,6 +72,9 @@ class AlertEscalated(_AlertEvent):
     )
     step: int = Field(ge=1, description="The ladder's step now told (0 is the first).")
     told: list[str] = Field(description="Who this step tells (names of duty roles).")
+    reference: str | None = Field(
+        default=None, description="The report's reference, if issued by then."
+    )
     escalates_at: AwareDatetime | None = Field(
         description="When the next step is told unless somebody acknowledges; none at the top."
     )

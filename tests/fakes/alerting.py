@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from services.alerting.domain import Acknowledgement, Alert, AlertState
+from services.alerting.domain import Acknowledgement, Alert, AlertState, PageRetry
 from services.alerting.ports import Claim, Page, PageFailedError, ReportFacts
 from shared.events import AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved
 from tests.fakes import EventLog
@@ -34,6 +34,10 @@ class FakeAlerts(EventLog):
             self.sequences[facts.report_id] = sequence
             known = replace(known, grade=facts.grade, route=facts.route)
         self.reports[facts.report_id] = known
+        if facts.reference is not None:
+            for alert_id, alert in self.alerts.items():
+                if alert.report_id == facts.report_id and alert.reference is None:
+                    self.alerts[alert_id] = replace(alert, reference=facts.reference)
         return known
 
     async def report(self, report_id: uuid.UUID) -> ReportFacts | None:
@@ -90,7 +94,7 @@ class FakeAlerts(EventLog):
 
     async def claim_page(self, alert_id: uuid.UUID, page: str, now: datetime) -> Claim:
         state = self.pages.get(page)
-        if state is None:
+        if state is None or state == "retry":
             self.pages[page] = "sending"
             return Claim.CLAIMED
         return Claim.HELD if state == "sending" else Claim.FINISHED
@@ -98,6 +102,28 @@ class FakeAlerts(EventLog):
     async def finish_page(self, alert_id: uuid.UUID, page: str, outcome: str) -> None:
         if self.pages.get(page) == "sending":
             self.pages[page] = outcome
+            self._forget_retry(alert_id, page)
+
+    async def retry_page(self, alert_id: uuid.UUID, page: Page, at: datetime) -> None:
+        if self.pages.get(page.key) != "sending":
+            return
+        self.pages[page.key] = "retry"
+        alert = self.alerts[alert_id]
+        earlier = next((r for r in alert.retries if _key(alert_id, r) == page.key), None)
+        retry = PageRetry(
+            page.step, page.contact, page.channel, at, (earlier.tries if earlier else 0) + 1
+        )
+        kept = tuple(r for r in alert.retries if _key(alert_id, r) != page.key)
+        self.alerts[alert_id] = replace(alert, retries=(*kept, retry))
+
+    def _forget_retry(self, alert_id: uuid.UUID, page: str) -> None:
+        alert = self.alerts[alert_id]
+        kept = tuple(r for r in alert.retries if _key(alert_id, r) != page)
+        self.alerts[alert_id] = replace(alert, retries=kept)
+
+
+def _key(alert_id: uuid.UUID, retry: PageRetry) -> str:
+    return f"{alert_id}-{retry.step}-{retry.contact}-{retry.channel}"
 
 
 @dataclass

@@ -173,6 +173,8 @@ class FakeAlerts:
         record = self._record(event)
         if record.get("step", -1) < event.step:  # the step only grows
             record.update(step=event.step, escalates_at=event.escalates_at)
+            if event.reference is not None:
+                record["reference"] = event.reference
 
     async def remember_acknowledgement(self, event: AlertAcknowledged) -> None:
         record = self._record(event)

@@ -51,7 +51,7 @@ SETTINGS = {
     # Possible emergencies climb a 3-step ladder every 3 s (the suite's own policy); a page
     # claimed by an alerting service killed mid-send is taken over when its lease runs out.
     "ALERTING_POLICY_FILE": str(Path(__file__).with_name("alerts.toml")),
-    "ALERTING_PAGE_LEASE_S": "20",
+    "ALERTING_PAGE_LEASE_S": "30",  # above 2 tries x (Notify's 10 s timeout + 2 s backoff)
     "ALERTING_PAGE_ATTEMPTS": "2",
     "ALERTING_PAGE_BACKOFF_MAX_S": "2",
     "ALERTING_WEBHOOK_TIMEOUT_S": "5",

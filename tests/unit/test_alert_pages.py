@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -14,6 +15,7 @@ from services.alerting.domain import Alert
 from services.alerting.links import BadLinkError, ExpiredLinkError, LinkClaim, LinkSigner
 from services.alerting.messages import PageLinks, duty_message
 from services.alerting.policy import AlertPolicy
+from services.alerting.settings import AlertingSettings
 from shared.events import AlertKind, CauseRef, alert_id_of
 from tests import factories
 from tests.factories import NOW
@@ -114,6 +116,19 @@ def test_the_policy_must_send_every_possible_emergency_somewhere() -> None:
             [{"kinds": ["possible_emergency"], "ladder": "l"}],
             "grades 1, 2, 3 and 4",
         ),
+        (
+            LADDERS,
+            [{"kinds": ["possible_emergency"], "channels": ["sms"], "ladder": "l"}],
+            r"rules\[0\] allows no channel that duty has \(email\)",
+        ),
+        (
+            LADDERS,
+            [
+                {"kinds": ["possible_emergency"], "ladder": "l"},
+                {"kinds": ["sla_at_risk"], "thresholds": ["75"], "ladder": "l"},
+            ],
+            "String should match pattern",
+        ),
     ],
 )
 def test_the_policy_names_what_is_wrong(
@@ -121,3 +136,19 @@ def test_the_policy_names_what_is_wrong(
 ) -> None:
     with pytest.raises(ValidationError, match=problem):
         AlertPolicy.model_validate({"contacts": CONTACTS, "ladders": ladders, "rules": rules})
+
+
+def test_a_contact_with_no_channel_is_refused() -> None:
+    with pytest.raises(ValidationError, match="needs a webhook, an email or an sms"):
+        AlertPolicy.model_validate(
+            {
+                "contacts": {"duty": {"label": "Duty"}},
+                "ladders": LADDERS,
+                "rules": [{"kinds": ["possible_emergency"], "ladder": "l"}],
+            }
+        )
+
+
+def test_a_page_claim_shorter_than_the_longest_send_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="page_lease_s must be above 72 s"):
+        AlertingSettings(policy_file=tmp_path / "alerts.toml", page_lease_s=60)

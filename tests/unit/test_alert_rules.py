@@ -18,9 +18,9 @@ import promql_parser
 import pytest
 import yaml
 
-from services.alerting.adapters import PAGE_DONE
 from services.alerting.domain import AlertState
 from services.alerting.gauges import PrometheusAlertMetrics
+from services.alerting.ports import PAGE_OUTCOMES
 from services.system import SERVICES
 from shared.events import AlertKind
 from shared.metrics import ServiceMetrics
@@ -185,7 +185,7 @@ def test_rules_match_label_values_the_alerting_service_sets(
     assert _matched_values(rules, "kind") <= {kind.value for kind in AlertKind}
     assert _matched_values(rules, "state") <= {AlertState.OPEN, AlertState.ACKNOWLEDGED}
     assert _matched_values(rules, "outcome") == {"failed_permanent", "failed_temporary"}
-    assert _matched_values(rules, "outcome") <= PAGE_DONE
+    assert _matched_values(rules, "outcome") <= set(PAGE_OUTCOMES)
 
 
 def test_a_service_down_pages_for_each_of_the_six_services_only(

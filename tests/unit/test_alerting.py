@@ -17,7 +17,10 @@ from shared.events import (
     AlertEscalated,
     AlertKind,
     AlertRaised,
+    AlertResolved,
     ReportSubmitted,
+    ResolvedBecause,
+    SlaAtRisk,
     SlaBreached,
     SlaMet,
     alert_id_of,
@@ -255,3 +258,104 @@ async def test_a_failed_page_is_recorded_and_counted_and_the_others_still_go() -
 async def _tick(alerting: Alerting) -> None:
     for alert_id in alerting.due():
         await alerting.check(alert_id)
+
+
+async def test_a_page_that_failed_for_now_is_tried_again_with_backoff_until_sent_once() -> None:
+    alerting, alerts, pager, time = _alerting()
+    pager.failing["email"] = False  # the mail relay is down, for now
+    await _emergency(alerting)
+    await _page_published(alerting, alerts)
+
+    time.advance(timedelta(seconds=14))
+    await _tick(alerting)
+    assert pager.sent == []
+    time.advance(timedelta(seconds=1))  # the first retry, 15 s after the failure
+    await _tick(alerting)
+    del pager.failing["email"]  # the relay is back
+    time.advance(timedelta(seconds=29))
+    await _tick(alerting)
+    assert pager.sent == []  # the second wait is 30 s
+    time.advance(timedelta(seconds=1))
+    await _tick(alerting)
+    await _tick(alerting)
+    await _page_published(alerting, alerts)  # a redelivery changes nothing
+
+    assert pager.told() == [(0, "control-room", "email")]
+    assert METRICS.counts["paged:email:failed_temporary"] == 2
+    assert METRICS.counts["paged:email:sent"] == 1
+    assert _steps(alerts) == [0]  # still within the first five minutes
+
+
+async def test_a_failed_page_is_not_tried_again_once_the_alert_is_acknowledged() -> None:
+    alerting, alerts, pager, time = _alerting()
+    pager.failing["email"] = False
+    submitted = await _emergency(alerting)
+    await _page_published(alerting, alerts)
+    alert_id = alert_id_of(submitted.report_id, AlertKind.POSSIBLE_EMERGENCY)
+    await alerting.acknowledge(alert_id, "Sgt Patel", AcknowledgedVia.API)
+    del pager.failing["email"]
+
+    time.advance(timedelta(minutes=10))
+    await alerting.resync()
+    await _tick(alerting)
+
+    assert pager.sent == []
+
+
+async def test_a_breach_alert_takes_over_from_the_at_risk_one_and_a_late_reference_fills_in() -> (
+    None
+):
+    policy = POLICY.model_copy(
+        update={
+            "rules": [
+                *POLICY.rules,
+                *AlertPolicy.model_validate(
+                    {
+                        "contacts": POLICY.contacts,
+                        "ladders": POLICY.ladders,
+                        "rules": [
+                            {"kinds": ["possible_emergency", "sla_at_risk"], "ladder": "emergency"}
+                        ],
+                    }
+                ).rules,
+            ]
+        }
+    )
+    alerts, time = FakeAlerts(), FrozenClock(NOW)
+    alerting = Alerting(alerts, policy, RecordingPager(), METRICS, time)
+    submitted = factories.report_submitted()
+    at_risk = SlaAtRisk.caused_by(
+        submitted,
+        producer="sla_watchdog",
+        occurred_at=NOW,
+        threshold="75%",
+        due_at=NOW,
+        grade=1,
+        route="crime_bureau",
+        force_code="LP",
+    )
+    breach = SlaBreached.caused_by(
+        submitted,
+        producer="sla_watchdog",
+        occurred_at=NOW,
+        due_at=NOW,
+        grade=1,
+        route="crime_bureau",
+        force_code="LP",
+    )
+
+    await alerting.raise_at_risk(at_risk)
+    await alerting.learn_reference(factories.reference_issued(submitted, "LP-20261130-000009-X"))
+    await alerting.raise_breach(breach)
+    time.advance(timedelta(hours=1))
+    await _tick(alerting)
+
+    warning = alerts.alerts[alert_id_of(submitted.report_id, AlertKind.SLA_AT_RISK)]
+    broken = alerts.alerts[alert_id_of(submitted.report_id, AlertKind.SLA_BREACHED)]
+    assert warning.state is AlertState.RESOLVED
+    assert warning.reference == "LP-20261130-000009-X"  # issued after it was raised
+    assert broken.reference == "LP-20261130-000009-X"
+    escalated = {e.kind for e in alerts.published if isinstance(e, AlertEscalated)}
+    assert escalated == {AlertKind.SLA_BREACHED}
+    resolved = [e for e in alerts.published if isinstance(e, AlertResolved)]
+    assert [e.because for e in resolved] == [ResolvedBecause.SUPERSEDED]

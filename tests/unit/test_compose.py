@@ -119,8 +119,25 @@ def test_finding_4_compose_refuses_to_start_without_the_production_secrets(
         "intake": ["INTAKE_API_KEYS", "INTAKE_STATUS_TOKEN_SECRET"],
         "reference_issuer": ["REFERENCE_ISSUER_API_KEYS"],
         "notifier": ["NOTIFIER_RECEIPT_TOKEN"],
-        "alerting": ["ALERTING_LINK_SECRET", "ALERTING_STAFF_KEYS", "ALERTING_WEBHOOK_SECRET"],
+        "alerting": [
+            "ALERTING_LINK_SECRET",
+            "ALERTING_STAFF_KEYS",
+            "ALERTING_WEBHOOK_SECRET",
+            "NOTIFY_API_KEY",
+        ],
     }
     for name, secrets in required.items():
         for secret in secrets:
             assert services[name]["environment"][secret].startswith(f"${{{secret}:?"), secret
+
+
+def test_the_webhook_receiver_checks_signatures_with_the_secret_alerting_signs_with(
+    compose: dict[str, Any],
+) -> None:
+    """The receiver reads WEBHOOK_SINK_SECRET (deploy/local/webhook_sink.py); given another
+    name, it would not start, and alerting would wait for it for ever."""
+    services = compose["services"]
+    sink = services["webhooksink"]["environment"]
+    alerting = services["alerting"]["environment"]
+    assert sink["WEBHOOK_SINK_SECRET"] == alerting["ALERTING_WEBHOOK_SECRET"]
+    assert services["alerting"]["depends_on"]["webhooksink"]["condition"] == "service_healthy"
