@@ -262,3 +262,47 @@ async def _called(webhook: Receiver, count: int) -> bool:
 
 async def _emails(mail_dir: Path, alert_id: str, count: int) -> bool:
     return len(_duty_emails(mail_dir, alert_id)) >= count
+
+
+async def test_a_webhook_down_for_a_while_gets_the_page_once_when_it_is_back(
+    servers: Servers,
+    kafka_settings: KafkaSettings,
+    mongo_settings: MongoSettings,
+    database_name: str,
+    producer: AIOKafkaProducer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Four 503s use up one send's tries: the page waits for the ticker's retry (15 s on
+    the injected clock), which the receiver, back by then, answers 200: one delivery, the
+    same Idempotency-Key and bytes on every call."""
+    async with receiving([503, 503, 503, 503, 200]) as down_then_up:
+        policy = tmp_path / "alerts.toml"
+        policy.write_text(POLICY.format(url=down_then_up.url("/alerts")), encoding="utf-8")
+        monkeypatch.setenv("ALERTING_TEST_WEBHOOK_SECRET", SECRET)
+        assert servers.smtp_port is not None
+        settings = AlertingSettings(
+            kafka=kafka_settings,
+            mongo=mongo_settings,
+            database=database_name,
+            policy_file=policy,
+            link_secret=SecretStr("integration-link-secret-of-32-bytes-or-more"),
+            staff_keys={STAFF_KEY: "Sgt A. Patel"},
+            smtp=SmtpSettings(port=servers.smtp_port),
+            tick_interval_s=0.05,
+            page_backoff_max_s=0.2,
+        )
+        time_ = FrozenClock(NOW)
+        _submitted, classified = _emergency()
+
+        async with running(create_app(settings, time_)):
+            await publish(producer, topics.REPORT_CLASSIFIED, classified)
+            await eventually(lambda: _called(down_then_up, 4), what="four tries, all refused")
+            time_.advance(timedelta(seconds=15))
+            await eventually(lambda: _called(down_then_up, 5), what="the ticker's retry")
+
+        calls = list(down_then_up.calls)
+
+    assert len(calls) == 5
+    assert len({c.headers[IDEMPOTENCY_HEADER.lower()] for c in calls}) == 1
+    assert len({c.body for c in calls}) == 1
