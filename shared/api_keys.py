@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from shared.events import Channel
+
+Holder = TypeVar("Holder")
 
 
 class UnauthenticatedError(Exception):
@@ -22,17 +25,28 @@ class Caller:
 
 
 @dataclass(frozen=True)
-class ApiKeys:
-    """The configured keys, each naming the channel it belongs to."""
+class BearerKeys(Generic[Holder]):
+    """Configured keys, each naming who holds it (a channel, a member of staff), presented
+    as `Authorization: Bearer <key>` and compared in constant time."""
 
-    keys: dict[str, Channel]
+    keys: dict[str, Holder]
 
-    def authenticate(self, authorization: str | None) -> Caller:
+    def holder(self, authorization: str | None) -> tuple[Holder, str]:
+        """Who holds the presented key, and an id of the key that is safe to log."""
         scheme, _, key = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not key:
             raise UnauthenticatedError("send an API key as 'Authorization: Bearer <key>'")
         given = key.strip().encode("utf-8", "replace")
-        for known, channel in self.keys.items():
+        for known, holder in self.keys.items():
             if secrets.compare_digest(known.encode(), given):
-                return Caller(channel, hashlib.sha256(known.encode()).hexdigest()[:16])
+                return holder, hashlib.sha256(known.encode()).hexdigest()[:16]
         raise UnauthenticatedError("unknown API key")
+
+
+@dataclass(frozen=True)
+class ApiKeys(BearerKeys[Channel]):
+    """The configured channel keys, each naming the channel it belongs to."""
+
+    def authenticate(self, authorization: str | None) -> Caller:
+        channel, key_id = self.holder(authorization)
+        return Caller(channel, key_id)

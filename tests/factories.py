@@ -22,6 +22,9 @@ from shared.events import (
     ReportSubmitted,
     ReportType,
     ResolvedBecause,
+    SlaAtRisk,
+    SlaBreached,
+    SlaMet,
     alert_id_of,
 )
 
@@ -164,6 +167,35 @@ def alert_resolved(raised: AlertRaised, at: datetime = NOW) -> AlertResolved:
         alert_id=raised.alert_id,
         kind=raised.kind,
         because=ResolvedBecause.REPLY_DELIVERED,
+    )
+
+
+def sla_at_risk(submitted: ReportSubmitted, **overrides: Any) -> SlaAtRisk:
+    fields: dict[str, Any] = {"threshold": "75%", "due_at": NOW, "grade": 1}
+    fields |= {"route": "crime_bureau", "force_code": "LP"}
+    return SlaAtRisk.caused_by(
+        submitted, producer="sla_watchdog", occurred_at=NOW, **(fields | overrides)
+    )
+
+
+def sla_breached(submitted: ReportSubmitted, **overrides: Any) -> SlaBreached:
+    fields: dict[str, Any] = {"due_at": NOW, "grade": 1, "route": "crime_bureau"}
+    fields |= {"force_code": "LP"}
+    return SlaBreached.caused_by(
+        submitted, producer="sla_watchdog", occurred_at=NOW, **(fields | overrides)
+    )
+
+
+def sla_met(submitted: ReportSubmitted, late: bool = True) -> SlaMet:
+    return SlaMet.caused_by(
+        submitted,
+        producer="sla_watchdog",
+        occurred_at=NOW,
+        started_at=NOW,
+        stopped_at=NOW,
+        due_at=NOW,
+        elapsed_seconds=0,
+        late=late,
     )
 
 

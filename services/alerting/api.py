@@ -4,7 +4,6 @@ credential: it names one alert, step and contact, and expires)."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated
@@ -16,6 +15,7 @@ from services.alerting.domain import Alert
 from services.alerting.handlers import AckOutcome, Alerting
 from services.alerting.ports import MAX_ALERTS
 from shared.answers import ErrorAnswer
+from shared.api_keys import BearerKeys, UnauthenticatedError
 from shared.events import AcknowledgedVia
 
 
@@ -71,17 +71,18 @@ def view(alert: Alert) -> AlertView:
 
 def staff_member(keys: dict[str, str]) -> Callable[..., Awaitable[str]]:
     """A dependency: the member of staff whose key is presented, or 401."""
+    staff = BearerKeys(keys)
 
     async def member(authorization: Annotated[str | None, Header()] = None) -> str:
-        scheme, _, key = (authorization or "").partition(" ")
-        given = key.strip().encode("utf-8", "replace")
-        if scheme.lower() == "bearer" and given:
-            for known, name in keys.items():
-                if secrets.compare_digest(known.encode(), given):
-                    return name
-        raise HTTPException(
-            401, "send a staff key as 'Authorization: Bearer <key>'", {"WWW-Authenticate": "Bearer"}
-        )
+        try:
+            name, _key_id = staff.holder(authorization)
+        except UnauthenticatedError:
+            raise HTTPException(
+                401,
+                "send a staff key as 'Authorization: Bearer <key>'",
+                {"WWW-Authenticate": "Bearer"},
+            ) from None
+        return name
 
     return member
 

@@ -26,6 +26,13 @@ RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
+#: The link page's answers besides 200: pages too, for the person who opened the link.
+PAGE_RESPONSES: dict[int | str, dict[str, object]] = {
+    404: {"description": "Not a link of ours.", "content": {"text/html": {}}},
+    410: {"description": "The link expired.", "content": {"text/html": {}}},
+}
+
+
 def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
     document = (
         '<!doctype html><html lang="en"><meta charset="utf-8">'
@@ -79,10 +86,15 @@ def links_router(alerting: Alerting, signer: LinkSigner, labels: dict[str, str])
     """`/v1/alert-links/{token}`: anyone holding a link signed by this service."""
     router = APIRouter(prefix="/v1/alert-links", tags=["alerts"])
 
-    @router.get("/{token}", response_class=HTMLResponse, responses=RESPONSES)
+    @router.get("/{token}", response_class=HTMLResponse, responses=PAGE_RESPONSES)
     async def show(token: str) -> HTMLResponse:
-        """The alert, and a button to acknowledge it if nobody has."""
-        _claim, alert = await _claimed(alerting, signer, token)
+        """The alert, and a button to acknowledge it if nobody has; a page saying why not
+        for a link that is not ours or has expired (a person opened it in a browser)."""
+        try:
+            _claim, alert = await _claimed(alerting, signer, token)
+        except HTTPException as refused:
+            paragraph = f"<p>{html.escape(str(refused.detail))}.</p>"
+            return _page("frontdesk alert", paragraph, refused.status_code)
         button = ""
         if alert.state is AlertState.OPEN:
             button = '<form method="post"><button type="submit">Acknowledge</button></form>'

@@ -24,7 +24,7 @@ PORT_OFFSET = 10_000
 
 @pytest.fixture(scope="module")
 def running_system(servers: Servers) -> Iterator[dict[str, int]]:
-    """Start the five services on the test stack; yields each service's HTTP port."""
+    """Start the six services on the test stack; yields each service's HTTP port."""
     if servers.mail_dir is None:
         pytest.fail("end-to-end tests need the local test stack that `make test` starts")
     asyncio.run(move_groups(to_end=True))  # earlier tests' messages are not ours to process
@@ -48,5 +48,7 @@ def running_system(servers: Servers) -> Iterator[dict[str, int]]:
 WEB_KEY = {"Authorization": "Bearer local-web-key"}
 #: The local-only phone channel key, which the reference look-up accepts too.
 PHONE_KEY = {"Authorization": "Bearer local-phone-key"}
+#: The local-only staff key of the alerting service's operations API (`deploy/local/run.py`).
+STAFF_KEY = {"Authorization": "Bearer local-staff-key"}
 #: The local-only token Notify's delivery receipts carry (`deploy/local/stack.py`).
 RECEIPT_TOKEN = {"Authorization": f"Bearer {stack.RECEIPT_TOKEN}"}

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 from schemathesis.core.result import Ok
 
-from tests.e2e.conftest import PHONE_KEY, RECEIPT_TOKEN, WEB_KEY
+from tests.e2e.conftest import PHONE_KEY, RECEIPT_TOKEN, STAFF_KEY, WEB_KEY
 
 pytestmark = pytest.mark.e2e
 
@@ -32,6 +32,10 @@ SERVICES = {
     "reference_issuer": (PHONE_KEY, {"/v1/references/{reference}"}),
     "notifier": (RECEIPT_TOKEN, {"/v1/receipts/notify"}),
     "sla_watchdog": ({}, {"/v1/clocks", "/v1/compliance", "/v1/reports/{report_id}/sla"}),
+    "alerting": (
+        STAFF_KEY,
+        {"/v1/alerts", "/v1/alerts/{alert_id}/acknowledgement", "/v1/alert-links/{token}"},
+    ),
 }
 
 

@@ -9,7 +9,7 @@ import email
 import email.policy
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -30,8 +30,6 @@ from shared.events import (
     AlertResolved,
     ReportClassified,
     ReportSubmitted,
-    SlaBreached,
-    SlaMet,
     alert_id_of,
 )
 from shared.settings import KafkaSettings, MongoSettings
@@ -88,33 +86,46 @@ async def webhook() -> AsyncIterator[Receiver]:
         yield receiver
 
 
+SettingsFor = Callable[[Receiver], AlertingSettings]
+
+
 @pytest.fixture
-def settings(
+def settings_for(
     servers: Servers,
     kafka_settings: KafkaSettings,
     mongo_settings: MongoSettings,
     database_name: str,
-    webhook: Receiver,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-) -> AlertingSettings:
+) -> SettingsFor:
+    """Alerting's settings on the test stack, its control room's webhook at `webhook`."""
     if servers.smtp_port is None:
         pytest.fail("the alerting tests need the SMTP sink that `make test` starts")
-    policy = tmp_path / "alerts.toml"
-    policy.write_text(POLICY.format(url=webhook.url("/alerts")), encoding="utf-8")
     monkeypatch.setenv("ALERTING_TEST_WEBHOOK_SECRET", SECRET)
-    return AlertingSettings(
-        kafka=kafka_settings,
-        mongo=mongo_settings,
-        database=database_name,
-        policy_file=policy,
-        link_secret=SecretStr("integration-link-secret-of-32-bytes-or-more"),
-        staff_keys={STAFF_KEY: "Sgt A. Patel"},
-        smtp=SmtpSettings(port=servers.smtp_port),
-        tick_interval_s=0.05,
-        resync_interval_s=0.3,
-        page_backoff_max_s=0.2,
-    )
+    smtp = SmtpSettings(port=servers.smtp_port)
+
+    def settings(webhook: Receiver) -> AlertingSettings:
+        policy = tmp_path / "alerts.toml"
+        policy.write_text(POLICY.format(url=webhook.url("/alerts")), encoding="utf-8")
+        return AlertingSettings(
+            kafka=kafka_settings,
+            mongo=mongo_settings,
+            database=database_name,
+            policy_file=policy,
+            link_secret=SecretStr("integration-link-secret-of-32-bytes-or-more"),
+            staff_keys={STAFF_KEY: "Sgt A. Patel"},
+            smtp=smtp,
+            tick_interval_s=0.05,
+            resync_interval_s=0.3,
+            page_backoff_max_s=0.2,
+        )
+
+    return settings
+
+
+@pytest.fixture
+def settings(settings_for: SettingsFor, webhook: Receiver) -> AlertingSettings:
+    return settings_for(webhook)
 
 
 def _duty_emails(mail_dir: Path, alert_id: str) -> list[EmailMessage]:
@@ -211,12 +222,15 @@ async def test_a_signed_link_acknowledges_once_then_says_by_whom_and_when(
             first = await client.post(path, headers={"Accept": "application/json"})
             again = await client.post(path)
             forged = await client.post(path[:-3] + "abc")
+            forged_page = await client.get(path[:-3] + "abc")
 
     assert "<button" in shown.text
     assert first.json()["acknowledged_now"] is True
     assert first.json()["alert"]["acknowledged_by"] == "Force control room"
     assert "Already acknowledged by Force control room at" in again.text
     assert forged.status_code == 404
+    assert forged_page.status_code == 404
+    assert "not a link of ours" in forged_page.text  # a page, for the person who opened it
     del submitted
 
 
@@ -225,25 +239,8 @@ async def test_a_delivered_reply_resolves_a_breach_alert(
 ) -> None:
     submitted = factories.report_submitted()
     key = str(submitted.report_id)
-    breach = SlaBreached.caused_by(
-        submitted,
-        producer="sla_watchdog",
-        occurred_at=NOW,
-        due_at=NOW,
-        grade=3,
-        route="crime_bureau",
-        force_code="LP",
-    )
-    met = SlaMet.caused_by(
-        submitted,
-        producer="sla_watchdog",
-        occurred_at=NOW,
-        started_at=NOW,
-        stopped_at=NOW,
-        due_at=NOW,
-        elapsed_seconds=0,
-        late=True,
-    )
+    breach = factories.sla_breached(submitted, grade=3)
+    met = factories.sla_met(submitted)
     watch = await probe(topics.ALERT_RAISED, topics.ALERT_RESOLVED)
 
     async with running(create_app(settings, FrozenClock(NOW))):
@@ -265,33 +262,13 @@ async def _emails(mail_dir: Path, alert_id: str, count: int) -> bool:
 
 
 async def test_a_webhook_down_for_a_while_gets_the_page_once_when_it_is_back(
-    servers: Servers,
-    kafka_settings: KafkaSettings,
-    mongo_settings: MongoSettings,
-    database_name: str,
-    producer: AIOKafkaProducer,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    settings_for: SettingsFor, producer: AIOKafkaProducer
 ) -> None:
     """Four 503s use up one send's tries: the page waits for the ticker's retry (15 s on
     the injected clock), which the receiver, back by then, answers 200: one delivery, the
     same Idempotency-Key and bytes on every call."""
     async with receiving([503, 503, 503, 503, 200]) as down_then_up:
-        policy = tmp_path / "alerts.toml"
-        policy.write_text(POLICY.format(url=down_then_up.url("/alerts")), encoding="utf-8")
-        monkeypatch.setenv("ALERTING_TEST_WEBHOOK_SECRET", SECRET)
-        assert servers.smtp_port is not None
-        settings = AlertingSettings(
-            kafka=kafka_settings,
-            mongo=mongo_settings,
-            database=database_name,
-            policy_file=policy,
-            link_secret=SecretStr("integration-link-secret-of-32-bytes-or-more"),
-            staff_keys={STAFF_KEY: "Sgt A. Patel"},
-            smtp=SmtpSettings(port=servers.smtp_port),
-            tick_interval_s=0.05,
-            page_backoff_max_s=0.2,
-        )
+        settings = settings_for(down_then_up)
         time_ = FrozenClock(NOW)
         _submitted, classified = _emergency()
 

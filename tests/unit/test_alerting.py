@@ -20,9 +20,6 @@ from shared.events import (
     AlertResolved,
     ReportSubmitted,
     ResolvedBecause,
-    SlaAtRisk,
-    SlaBreached,
-    SlaMet,
     alert_id_of,
 )
 from tests import factories
@@ -179,26 +176,9 @@ async def test_an_acknowledgement_stops_the_ladder_and_a_second_says_who_and_whe
 async def test_a_delivered_reply_resolves_a_breach_alert_but_not_a_possible_emergency() -> None:
     alerting, alerts, _, time = _alerting()
     submitted = await _emergency(alerting)
-    breach = SlaBreached.caused_by(
-        submitted,
-        producer="sla_watchdog",
-        occurred_at=NOW,
-        due_at=NOW,
-        grade=1,
-        route="crime_bureau",
-        force_code="LP",
-    )
+    breach = factories.sla_breached(submitted)
     await alerting.raise_breach(breach)
-    met = SlaMet.caused_by(
-        submitted,
-        producer="sla_watchdog",
-        occurred_at=NOW,
-        started_at=NOW,
-        stopped_at=NOW,
-        due_at=NOW,
-        elapsed_seconds=0,
-        late=True,
-    )
+    met = factories.sla_met(submitted)
     await alerting.resolve_on_reply(met)
     await alerting.raise_breach(breach)  # redelivered after the reply: stays resolved
 
@@ -216,14 +196,7 @@ async def test_a_delivered_reply_resolves_a_breach_alert_but_not_a_possible_emer
 async def test_no_rule_no_alert() -> None:
     alerting, alerts, _, _ = _alerting()
     submitted = factories.report_submitted()
-    breach = SlaBreached.caused_by(
-        submitted,
-        producer="sla_watchdog",
-        occurred_at=NOW,
-        due_at=NOW,
-        grade=4,
-        route="road_policing",
-    )
+    breach = factories.sla_breached(submitted, grade=4, route="road_policing", force_code=None)
     await alerting.raise_breach(breach)
     assert alerts.alerts == {}
 
@@ -324,25 +297,8 @@ async def test_a_breach_alert_takes_over_from_the_at_risk_one_and_a_late_referen
     alerts, time = FakeAlerts(), FrozenClock(NOW)
     alerting = Alerting(alerts, policy, RecordingPager(), METRICS, time)
     submitted = factories.report_submitted()
-    at_risk = SlaAtRisk.caused_by(
-        submitted,
-        producer="sla_watchdog",
-        occurred_at=NOW,
-        threshold="75%",
-        due_at=NOW,
-        grade=1,
-        route="crime_bureau",
-        force_code="LP",
-    )
-    breach = SlaBreached.caused_by(
-        submitted,
-        producer="sla_watchdog",
-        occurred_at=NOW,
-        due_at=NOW,
-        grade=1,
-        route="crime_bureau",
-        force_code="LP",
-    )
+    at_risk = factories.sla_at_risk(submitted)
+    breach = factories.sla_breached(submitted)
 
     await alerting.raise_at_risk(at_risk)
     await alerting.learn_reference(factories.reference_issued(submitted, "LP-20261130-000009-X"))
