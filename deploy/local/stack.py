@@ -15,7 +15,6 @@ stack, so all can be up at once.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import signal
@@ -24,7 +23,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import readiness
@@ -33,115 +31,22 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import kafka_server  # noqa: E402
+from stacks import (  # noqa: E402 - re-exported: callers name them `stack.<name>`
+    NOTIFY_API_KEY,
+    RECEIPT_TOKEN,
+    STACKS,
+    WEBHOOK_SECRET,
+    Stack,
+)
 
-from services.system import SYSTEM  # noqa: E402
-from shared.kafka_access import new_passwords, principals  # noqa: E402
+__all__ = ["NOTIFY_API_KEY", "RECEIPT_TOKEN", "ROOT", "STACKS", "WEBHOOK_SECRET", "Stack"]
 
 JARS = ROOT / ".local" / "jars"
 LAUNCHER = ROOT / "deploy" / "local" / "MongoWireServer.java"
 MAILSINK = ROOT / "deploy" / "local" / "mailsink.py"
 NOTIFY_STANDIN = ROOT / "deploy" / "local" / "notify_standin.py"
 WEBHOOK_SINK = ROOT / "deploy" / "local" / "webhook_sink.py"
-#: Local-only secrets: the stand-in's API key, the token its receipts carry, and the
-#: secret that signs alert webhooks to the webhook sink.
-NOTIFY_API_KEY = (
-    "frontdesk_local-7c1f5c0e-3b8a-4d2e-9a61-5f0d2b8c4e11-0e6f0b7c-1d2a-4c5b-8e9f-a0b1c2d3e4f5"
-)
-RECEIPT_TOKEN = "local-only-receipt-token"  # noqa: S105 - local stacks only
-WEBHOOK_SECRET = "local-only-alerting-webhook-secret"  # noqa: S105 - local stacks only
 READY_TIMEOUT_S = 90.0
-
-
-@dataclass(frozen=True)
-class Stack:
-    """Ports and folders of one local stack."""
-
-    name: str
-    kafka_port: int
-    controller_port: int
-    mongo_port: int
-    smtp_port: int
-    mail_dir: Path
-    notify_port: int
-    notifier_port: int
-    webhook_port: int
-    webhook_dir: Path
-
-    @property
-    def home(self) -> Path:
-        return ROOT / ".local" / self.name
-
-    @property
-    def kafka_admin_port(self) -> int:
-        """The internal listener: the broker itself and provisioning, as `admin`."""
-        return self.kafka_port + 2
-
-    def kafka_passwords(self) -> dict[str, str]:
-        """Local-only passwords of every Kafka principal, made once per stack's data."""
-        path = self.home / "kafka" / "credentials.json"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(
-                json.dumps(
-                    new_passwords([kafka_server.ADMIN, kafka_server.OPERATOR, *principals(SYSTEM)])
-                )
-            )
-            path.chmod(0o600)
-        passwords: dict[str, str] = json.loads(path.read_text())
-        return passwords
-
-    def kafka_login(self, principal: str) -> dict[str, str]:
-        """The settings that make a process sign in to Kafka as `principal`."""
-        return {
-            "KAFKA_USERNAME": principal,
-            "KAFKA_PASSWORD": self.kafka_passwords()[principal],
-            "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
-        }
-
-    def pid_file(self, server: str) -> Path:
-        return self.home / "pids" / f"{server}.pid"
-
-    def log_file(self, server: str) -> Path:
-        return self.home / "logs" / f"{server}.log"
-
-    def environment(self) -> dict[str, str]:
-        return {
-            "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{self.kafka_port}",
-            **self.kafka_login(kafka_server.OPERATOR),
-            "MONGODB_URI": f"mongodb://127.0.0.1:{self.mongo_port}",
-            "SMTP_PORT": str(self.smtp_port),
-            "FRONTDESK_MAIL_DIR": str(self.mail_dir),
-            "NOTIFY_BASE_URL": f"http://127.0.0.1:{self.notify_port}",
-            "NOTIFY_API_KEY": NOTIFY_API_KEY,
-            "NOTIFIER_RECEIPT_TOKEN": RECEIPT_TOKEN,
-            "FRONTDESK_SMS_DIR": str(self.sms_dir),
-            "FRONTDESK_WEBHOOK_DIR": str(self.webhook_dir),
-            "ALERTING_LOCAL_WEBHOOK_URL": f"http://127.0.0.1:{self.webhook_port}/alerts",
-            "ALERTING_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        }
-
-    @property
-    def sms_dir(self) -> Path:
-        return self.mail_dir.parent / "sms"
-
-
-STACKS = {
-    "run": Stack(
-        *("run", 9092, 9093, 27017, 1025, ROOT / ".local" / "mail", 8090, 8003),
-        webhook_port=8091,
-        webhook_dir=ROOT / ".local" / "webhooks",
-    ),
-    "test": Stack(
-        *("test", 19092, 19093, 37017, 11025, ROOT / ".local" / "test" / "mail", 18090, 18003),
-        webhook_port=18091,
-        webhook_dir=ROOT / ".local" / "test" / "webhooks",
-    ),
-    "bench": Stack(
-        *("bench", 29092, 29093, 47017, 21025, ROOT / ".local" / "bench" / "mail", 28090, 28003),
-        webhook_port=28091,
-        webhook_dir=ROOT / ".local" / "bench" / "webhooks",
-    ),
-}
 
 
 def _java(main: list[str], heap: str) -> list[str]:
