@@ -1,0 +1,42 @@
+"""The access log's entries (DPA 2018 Part 3, s.62: who consulted or disclosed what, and
+when). An entry names the report and which parts of it were shown, never their content:
+the log must not become a second copy of the personal data it guards."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class AccessAction(StrEnum):
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_OUT = "sign_out"
+    VIEW_REPORT = "view_report"
+    REVEAL_CONTACT = "reveal_contact"
+    SEARCH_REFERENCE = "search_reference"
+    SEARCH_REPORT_ID = "search_report_id"
+    SEARCH_CONTACT = "search_contact"
+    EXPORT = "export"
+    VIEW_ACCESS_LOG = "view_access_log"
+    DENIED = "denied"
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """One consultation, disclosure, export, sign-in or refusal."""
+
+    entry_id: uuid.UUID
+    at: datetime
+    action: AccessAction
+    user_id: str | None  # None for a sign-in that failed before anyone was known
+    username: str | None
+    roles: list[str]
+    report_id: uuid.UUID | None = None
+    reference: str | None = None
+    shown: list[str] = field(default_factory=list)  # names of the parts shown, not content
+    matches: int | None = None  # for a search: how many reports it found
+    query_digest: str | None = None  # for a search of personal data: a keyed digest only
+    detail: str | None = None  # why a sign-in failed or access was denied; no personal data

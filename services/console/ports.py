@@ -1,0 +1,61 @@
+"""What the console's use cases and API need from the world: its read model, its access
+log and its sessions."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from services.console.audit import AccessEntry
+from services.console.records import QueueFilter, QueueRow, ReportRecord
+from shared.events import Event
+
+#: The most rows one query returns.
+MAX_ROWS = 1000
+
+
+class ReportViews(Protocol):
+    """The read model: one record per report, projected from every event of it."""
+
+    async def apply(self, event: Event) -> bool:
+        """Fold one event into its report's record, once however often it is delivered;
+        True if it was new."""
+        ...
+
+    async def report(self, report_id: uuid.UUID) -> ReportRecord | None: ...
+
+    async def by_reference(self, reference: str) -> ReportRecord | None: ...
+
+    async def existing_references(self, candidates: Sequence[str]) -> list[str]:
+        """Which of these references belong to a report (to offer for a mistyped one)."""
+        ...
+
+    async def by_contact(self, email: str | None, phone: str | None) -> list[ReportRecord]:
+        """Reports whose reporter gave this email or phone (a search of personal data)."""
+        ...
+
+    async def queue(self, filters: QueueFilter, now: datetime, limit: int) -> list[QueueRow]:
+        """Open reports, soonest to breach first (breached ones first of all)."""
+        ...
+
+    async def received_between(
+        self, since: datetime, until: datetime, limit: int
+    ) -> list[QueueRow]:
+        """Reports received in a window, open or not, for compliance figures."""
+        ...
+
+
+class AccessLog(Protocol):
+    """Append-only: entries are added and read, never changed or removed through any API."""
+
+    async def record(self, entry: AccessEntry) -> None:
+        """Store the entry and publish it on the audit topic, once."""
+        ...
+
+    async def entries(
+        self, user_id: str | None, report_id: uuid.UUID | None, limit: int
+    ) -> list[AccessEntry]:
+        """Newest first, narrowed to a user or a report if given."""
+        ...
