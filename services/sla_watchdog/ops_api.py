@@ -3,17 +3,15 @@ the board of open alerts."""
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from services.sla_watchdog.ports import MAX_ROWS, AlertRows, ClockRows
 from services.sla_watchdog.reporting import (
@@ -26,24 +24,8 @@ from services.sla_watchdog.reporting import (
     queue,
 )
 from shared.clock import Clock
-
-#: The dates a compliance window may span: far wider than any force's records, far enough
-#: inside the calendar's edges that window arithmetic never overflows.
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-LATEST = datetime(2200, 1, 1, tzinfo=UTC)
-
-
-def _within_calendar(value: datetime) -> datetime:
-    try:
-        in_utc = value.astimezone(UTC)
-    except OverflowError:
-        in_utc = EARLIEST - timedelta(days=1)
-    if not EARLIEST <= in_utc < LATEST:
-        raise ValueError(f"must be from {EARLIEST.date()} and before {LATEST.date()}")
-    return in_utc
-
-
-WindowEdge = Annotated[AwareDatetime, AfterValidator(_within_calendar)]
+from shared.csv_export import csv_text
+from shared.time_windows import WindowEdge
 
 
 class CsvResponse(PlainTextResponse):
@@ -252,24 +234,7 @@ def _invalid(field: str, message: str) -> RequestValidationError:
 
 
 def _csv(items: list[ClockItem]) -> str:
-    out = io.StringIO()
-    fields = list(ClockItem.model_fields)
-    writer = csv.DictWriter(out, fieldnames=fields)
-    writer.writeheader()
-    for item in items:
-        row = item.model_dump(mode="json")
+    rows = [item.model_dump(mode="json") for item in items]
+    for row in rows:
         row["warnings"] = " ".join(row["warnings"])
-        writer.writerow({name: _inert(value) for name, value in row.items()})
-    return out.getvalue()
-
-
-#: What a spreadsheet reads as the start of a formula (OWASP, CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula, quoted with `'` so it shows as text.
-    Numbers are ours, not input, and stay numbers (a negative one starts with `-`)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
+    return csv_text(list(ClockItem.model_fields), rows)
