@@ -134,8 +134,9 @@ def queues_router(views: ReportViews, access_log: AccessLog, clock: Clock) -> AP
 
     @router.get("/alerts", response_model=list[BoardAlert])
     async def alerts(staff: Staff = SEES_QUEUE) -> list[BoardAlert]:
-        """Alerts not yet resolved: open ones first, then acknowledged; newest first."""
-        rows = await views.queue(QueueFilter(), clock.now(), MAX_ROWS)
+        """Alerts not yet resolved, of the teams whose queue the caller sees: open ones
+        first, then acknowledged; newest first."""
+        rows = await views.queue(scoped(QueueFilter(), staff), clock.now(), MAX_ROWS)
         alerted = [row.report_id for row in rows if row.open_alerts][:BOARD_REPORTS]
         records = [await views.report(report_id) for report_id in alerted]
         return board_alerts(record for record in records if record is not None)

@@ -197,6 +197,7 @@ async def test_breaches_compliance_and_the_alerts_board(console: Console) -> Non
     assert [(a["reference"], a["state"], a["kind"]) for a in alerts] == [
         (late.reference, "open", "sla_at_risk")
     ]
+    assert (await console.as_(OTHER_TEAM).client.get("/v1/alerts")).json() == []
 
 
 @pytest.mark.parametrize(
