@@ -59,6 +59,8 @@ class MongoAccessLog:
         *,
         action: AccessAction | None = None,
     ) -> list[AccessEntry]:
+        if limit < 1:
+            return []  # Mongo would read `limit(0)` as no limit at all
         query: Document = {}
         if user_id is not None:
             query["user_id"] = user_id

@@ -117,3 +117,4 @@ async def test_nothing_is_listed_for_a_user_or_report_with_no_entries(
 
     assert await access_log.port.entries("kc-nobody", None, 10) == []
     assert await access_log.port.entries(None, uuid.uuid4(), 10) == []
+    assert await access_log.port.entries(None, None, 0) == []

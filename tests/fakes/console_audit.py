@@ -46,7 +46,7 @@ class FakeAccessLog(EventLog):
             and (action is None or entry.action is action)
         ]
         found.sort(key=lambda entry: (entry.at, str(entry.entry_id)), reverse=True)
-        return found[: min(limit, MAX_ROWS)]
+        return found[: max(0, min(limit, MAX_ROWS))]
 
 
 @dataclass
