@@ -30,6 +30,7 @@ ALERT_RAISED = "alert.raised.v1"
 ALERT_ESCALATED = "alert.escalated.v1"
 ALERT_ACKNOWLEDGED = "alert.acknowledged.v1"
 ALERT_RESOLVED = "alert.resolved.v1"
+ACCESS_RECORDED = "audit.access.v1"
 
 TOPIC_BY_EVENT_TYPE: dict[str, str] = {
     "ReportSubmitted": REPORT_SUBMITTED,
@@ -46,6 +47,7 @@ TOPIC_BY_EVENT_TYPE: dict[str, str] = {
     "AlertEscalated": ALERT_ESCALATED,
     "AlertAcknowledged": ALERT_ACKNOWLEDGED,
     "AlertResolved": ALERT_RESOLVED,
+    "AccessRecorded": ACCESS_RECORDED,
 }
 
 #: The event type each event topic carries, and no other.

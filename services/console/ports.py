@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from services.console.audit import AccessEntry
+from services.console.audit import AccessAction, AccessEntry
 from services.console.records import QueueFilter, QueueRow, ReportRecord
 from shared.events import Event
 
@@ -55,7 +55,12 @@ class AccessLog(Protocol):
         ...
 
     async def entries(
-        self, user_id: str | None, report_id: uuid.UUID | None, limit: int
+        self,
+        user_id: str | None,
+        report_id: uuid.UUID | None,
+        limit: int,
+        *,
+        action: AccessAction | None = None,
     ) -> list[AccessEntry]:
-        """Newest first, narrowed to a user or a report if given."""
+        """Newest first, narrowed to a user, a report or an action if given."""
         ...

@@ -10,6 +10,7 @@ from shared.events.alerts import (
     ResolvedBecause,
     alert_id_of,
 )
+from shared.events.audit import AccessKind, AccessRecorded, access_key_of
 from shared.events.envelope import Cause, CauseRef, Event, derived_event_id
 from shared.events.replies import (
     ReplyDelivered,
@@ -34,6 +35,8 @@ from shared.events.reports import (
 from shared.events.sla import SlaAtRisk, SlaBreached, SlaMet
 
 __all__ = [
+    "AccessKind",
+    "AccessRecorded",
     "AcknowledgedVia",
     "AlertAcknowledged",
     "AlertEscalated",
@@ -62,6 +65,7 @@ __all__ = [
     "ThriveDimension",
     "UpdateGiver",
     "UpdateRole",
+    "access_key_of",
     "acknowledged_at",
     "alert_id_of",
     "derived_event_id",

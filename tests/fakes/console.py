@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from fastapi import Request
 
-from services.console.audit import AccessEntry
+from services.console.audit import AccessAction, AccessEntry
+from services.console.audit_trail import access_recorded, to_milliseconds
+from services.console.ports import MAX_ROWS
 from services.console.records import QueueFilter, QueueRow, QueueState, ReportRecord
 from services.console.roles import Staff
 from shared.events import Event
+from tests.fakes import EventLog
 
 
 class FakeReportViews:
@@ -87,37 +91,59 @@ def _passes(row: QueueRow, filters: QueueFilter) -> bool:
     return all(allowed is None or value in allowed for allowed, value in wanted)
 
 
-class FakeAccessLog:
+class FakeAccessLog(EventLog):
+    """`AccessLog` in memory: each entry kept once, in the order recorded."""
+
     def __init__(self) -> None:
-        self.recorded: list[AccessEntry] = []
+        super().__init__()
+        self.stored: dict[uuid.UUID, AccessEntry] = {}
 
     async def record(self, entry: AccessEntry) -> None:
-        self.recorded.append(entry)
+        if entry.entry_id in self.stored:
+            return
+        entry = replace(entry, at=to_milliseconds(entry.at))
+        self.stored[entry.entry_id] = entry
+        event = access_recorded(entry)
+        self.add_pending(event.report_id, [event])
 
     async def entries(
-        self, user_id: str | None, report_id: uuid.UUID | None, limit: int
+        self,
+        user_id: str | None,
+        report_id: uuid.UUID | None,
+        limit: int,
+        *,
+        action: AccessAction | None = None,
     ) -> list[AccessEntry]:
         found = [
-            e
-            for e in reversed(self.recorded)
-            if (user_id is None or e.user_id == user_id)
-            and (report_id is None or e.report_id == report_id)
+            entry
+            for entry in self.stored.values()
+            if (user_id is None or entry.user_id == user_id)
+            and (report_id is None or entry.report_id == report_id)
+            and (action is None or entry.action is action)
         ]
-        return found[:limit]
+        found.sort(key=lambda entry: (entry.at, str(entry.entry_id)), reverse=True)
+        return found[: max(0, min(limit, MAX_ROWS))]
+
+    @property
+    def recorded(self) -> list[AccessEntry]:
+        """Every entry, in the order recorded."""
+        return list(self.stored.values())
 
 
+@dataclass
 class FakeAuthenticator:
-    """Vouches for `staff` (None: nobody signed in); notes what it is told was refused."""
+    """`Authenticator` whose caller is whoever the test says (None: nobody signed in); it
+    notes the refusals it is told of."""
 
-    def __init__(self, staff: Staff | None = None) -> None:
-        self.staff = staff
-        self.refusals: list[tuple[str, str]] = []
+    staff: Staff | None = None
+    csrf: bool = True
+    refusals: list[tuple[str, str]] = field(default_factory=list)
 
     async def staff_of(self, request: Request) -> Staff | None:
         return self.staff
 
     async def csrf_valid(self, request: Request) -> bool:
-        return True
+        return self.csrf
 
     async def denied(self, request: Request, staff: Staff, why: str) -> None:
         self.refusals.append((staff.user_id, why))
