@@ -31,7 +31,7 @@ from shared.events.reports import (
     UpdateGiver,
     UpdateRole,
 )
-from shared.events.sla import SlaAtRisk, SlaBreached, SlaMet
+from shared.events.sla import SlaAtRisk, SlaBreached, SlaMet, SlaTargetSet, SlaThresholdMark
 
 __all__ = [
     "AcknowledgedVia",
@@ -59,6 +59,8 @@ __all__ = [
     "SlaAtRisk",
     "SlaBreached",
     "SlaMet",
+    "SlaTargetSet",
+    "SlaThresholdMark",
     "ThriveDimension",
     "UpdateGiver",
     "UpdateRole",
