@@ -188,6 +188,9 @@ async def test_a_new_grade_retargets_afresh_and_stale_facts_set_no_target(
     assert old_version is False
     assert str(refused.event_id) not in clocks.emitted()
     assert clocks.emitted()[-1] == str(_told(submitted, 1, RETARGETED).event_id)
+    told = SlaTargetSet.model_validate_json(clocks.published()[-1])
+    assert told == _told(submitted, 1, RETARGETED)
+    assert [(m.name, m.at) for m in told.thresholds] == [(m.name, m.at) for m in RETARGETED]
 
 
 async def test_a_clock_stops_once_and_then_changes_no_more(clocks: Store[Clocks]) -> None:
