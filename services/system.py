@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from services.alerting.routes import ROUTES as ALERTING
 from services.classifier.routes import ROUTES as CLASSIFIER
+from services.console.routes import ROUTES as CONSOLE
 from services.intake.routes import ROUTES as INTAKE
 from services.notifier.routes import ROUTES as NOTIFIER
 from services.reference_issuer.routes import ROUTES as REFERENCE_ISSUER
@@ -18,7 +19,7 @@ from shared.topics import all_topics
 
 SYSTEM: System = tuple(
     table.topics
-    for table in (INTAKE, CLASSIFIER, REFERENCE_ISSUER, NOTIFIER, SLA_WATCHDOG, ALERTING)
+    for table in (INTAKE, CLASSIFIER, REFERENCE_ISSUER, NOTIFIER, SLA_WATCHDOG, ALERTING, CONSOLE)
 )
 
 SERVICES: tuple[str, ...] = tuple(service.service for service in SYSTEM)

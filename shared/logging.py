@@ -32,6 +32,7 @@ PERSONAL_DATA_KEYS = frozenset(
         "recipient",
         "to",
         "message_body",
+        "subject",
     }
 )
 

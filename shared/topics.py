@@ -23,6 +23,7 @@ REFERENCE_ISSUED = "report.reference-issued.v1"
 REPLY_SENT = "reply.sent.v1"
 REPLY_DELIVERED = "reply.delivered.v1"
 REPLY_FAILED = "reply.failed.v1"
+SLA_TARGET_SET = "sla.target-set.v1"
 SLA_AT_RISK = "sla.at-risk.v1"
 SLA_BREACHED = "sla.breached.v1"
 SLA_MET = "sla.met.v1"
@@ -40,6 +41,7 @@ TOPIC_BY_EVENT_TYPE: dict[str, str] = {
     "ReplySent": REPLY_SENT,
     "ReplyDelivered": REPLY_DELIVERED,
     "ReplyFailed": REPLY_FAILED,
+    "SlaTargetSet": SLA_TARGET_SET,
     "SlaAtRisk": SLA_AT_RISK,
     "SlaBreached": SLA_BREACHED,
     "SlaMet": SLA_MET,

@@ -17,14 +17,19 @@ from shared.events import (
     ContactMethod,
     ReferenceIssued,
     ReplyDelivered,
+    ReplyFailed,
     ReplyKind,
+    ReplySent,
     ReportClassified,
     ReportSubmitted,
     ReportType,
+    ReportUpdated,
     ResolvedBecause,
     SlaAtRisk,
     SlaBreached,
     SlaMet,
+    SlaTargetSet,
+    SlaThresholdMark,
     alert_id_of,
 )
 
@@ -95,6 +100,97 @@ def reply_delivered(submitted: ReportSubmitted, at: datetime = NOW) -> ReplyDeli
         reply_kind=ReplyKind.ACKNOWLEDGEMENT,
         channel=ContactMethod.EMAIL,
         delivered_at=at,
+    )
+
+
+def report_updated(submitted: ReportSubmitted, number: int = 1, **overrides: Any) -> ReportUpdated:
+    fields: dict[str, Any] = {
+        "update_number": number,
+        "information": "I have remembered the bicycle's frame number.",
+        "happening_now": False,
+        "someone_in_danger": False,
+    }
+    return ReportUpdated.caused_by(
+        submitted,
+        producer="intake",
+        occurred_at=NOW + timedelta(minutes=number),
+        discriminator=str(number),
+        **(fields | overrides),
+    )
+
+
+def reply_sent(
+    submitted: ReportSubmitted,
+    at: datetime = NOW,
+    channel: ContactMethod = ContactMethod.EMAIL,
+    **overrides: Any,
+) -> ReplySent:
+    by_email = channel is ContactMethod.EMAIL
+    fields: dict[str, Any] = {
+        "reply_kind": ReplyKind.ACKNOWLEDGEMENT,
+        "channel": channel,
+        "provider_message_id": f"{channel.value}-1",
+        "receipts_expected": True,
+        "subject": "Your report LP-20261130-000001-G" if by_email else None,
+        "body": "Dear Alex Example, thank you for your report LP-20261130-000001-G.",
+    }
+    fields |= overrides
+    return ReplySent.caused_by(
+        submitted,
+        producer="notifier",
+        occurred_at=at,
+        discriminator=f"{fields['reply_kind'].value}.{channel.value}",
+        **fields,
+    )
+
+
+def reply_failed(
+    submitted: ReportSubmitted,
+    at: datetime = NOW,
+    channel: ContactMethod | None = ContactMethod.SMS,
+    **overrides: Any,
+) -> ReplyFailed:
+    fields: dict[str, Any] = {
+        "reply_kind": ReplyKind.ACKNOWLEDGEMENT,
+        "channel": channel,
+        "permanent": True,
+        "final": channel is None,
+        "reason": "provider says permanent-failure",
+    }
+    where = "none" if channel is None else channel.value
+    return ReplyFailed.caused_by(
+        submitted,
+        producer="notifier",
+        occurred_at=at,
+        discriminator=f"acknowledgement.{where}.failed",
+        **(fields | overrides),
+    )
+
+
+def sla_target_set(
+    submitted: ReportSubmitted,
+    version: int = 0,
+    due_in: timedelta = timedelta(hours=24),
+    **overrides: Any,
+) -> SlaTargetSet:
+    """A target of `version`, due `due_in` after receipt, warned at half and three quarters."""
+    start = submitted.received_at
+    marks = [("50%", due_in / 2), ("75%", due_in * 3 / 4), ("breach", due_in)]
+    fields: dict[str, Any] = {
+        "started_at": start,
+        "due_at": start + due_in,
+        "grade": None if version == 0 else 3,
+        "target_version": version,
+        "thresholds": [SlaThresholdMark(name=name, at=start + after) for name, after in marks],
+        "route": None if version == 0 else "crime_bureau",
+        "force_code": submitted.force_code,
+    }
+    return SlaTargetSet.caused_by(
+        submitted,
+        producer="sla_watchdog",
+        occurred_at=start + timedelta(seconds=version),
+        discriminator=str(version),
+        **(fields | overrides),
     )
 
 

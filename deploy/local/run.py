@@ -56,13 +56,14 @@ SERVICES = (
     Service("notifier", 8003, "health at /health"),
     Service("sla_watchdog", 8005, "operations API: GET /v1/reports/{id}/sla"),
     Service("alerting", 8006, "alerts: GET /v1/alerts (Bearer local-staff-key)"),
+    Service("console", 8007, "health at /health (its read model; sign-in comes next)"),
 )
 
 
 def start_services(
     stack_: stack.Stack, port_offset: int = 0, settings: dict[str, str] | None = None
 ) -> list[Running]:
-    """Start the six services against `stack_`, each on its port plus `port_offset`."""
+    """Start the services against `stack_`, each on its port plus `port_offset`."""
     extra = settings or {}
     running = [_start(stack_, service, service.port + port_offset, extra) for service in SERVICES]
     try:

@@ -65,6 +65,14 @@ class SlaRecord:
     breached: bool
     met_at: datetime | None
     late: bool | None
+    started_at: datetime | None = None
+    target_version: int | None = None  # of the target shown (SlaTargetSet), if one came
+    thresholds: list[tuple[str, datetime]] = field(default_factory=list)  # the last: breach
+
+    @property
+    def at_risk_from(self) -> datetime | None:
+        """When the first warning threshold of the target falls (at risk from then on)."""
+        return min((at for _, at in self.thresholds[:-1]), default=None)
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,7 @@ class QueueRow:
     state: QueueState
     warnings: list[str]
     open_alerts: int
+    met_at: datetime | None = None  # when the reply came, for reply times
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from services.notifier import SERVICE
 from services.notifier.domain import (
     Addressee,
     Claim,
+    OutgoingReply,
     ReportFacts,
     addressee,
     choose_recipient,
@@ -154,8 +155,9 @@ class Notifier:
         while (recipient := choose_recipient(to.contact, supported, tried)) is not None:
             tried = (*tried, recipient.channel)
             channel = self.channels[recipient.channel]
+            reply = self.renderer.render(kind, to, recipient)
             try:
-                provider_id = await channel.send(self.renderer.render(kind, to, recipient))
+                provider_id = await channel.send(reply)
             except DeliveryError as error:
                 events.append(
                     self._failed(
@@ -167,7 +169,7 @@ class Notifier:
                     )
                 )
                 continue
-            events.extend(self._sent(to.cause, kind, channel, provider_id))
+            events.extend(self._sent(to.cause, reply, channel, provider_id))
             state = "delivered" if channel.delivered_on_acceptance else "sent"
             return Sent(state, tried, events, provider_id)
         events.append(
@@ -178,8 +180,11 @@ class Notifier:
         return Sent("failed", tried, events)
 
     def _sent(
-        self, cause: CauseRef, kind: ReplyKind, channel: ReplyChannel, provider_id: str
+        self, cause: CauseRef, reply: OutgoingReply, channel: ReplyChannel, provider_id: str
     ) -> list[Event]:
+        """The provider took `reply`: its exact words go into the event (for the console's
+        view of what the reporter was told; personal data, never logged)."""
+        kind = reply.kind
         sent = ReplySent.caused_by(
             cause,
             producer=SERVICE,
@@ -189,6 +194,8 @@ class Notifier:
             channel=channel.channel,
             provider_message_id=provider_id,
             receipts_expected=True,
+            subject=reply.subject or None,
+            body=reply.text,
         )
         if not channel.delivered_on_acceptance:
             return [sent]

@@ -22,6 +22,7 @@ from shared.events import (
     ReportClassified,
     ReportSubmitted,
     SlaMet,
+    SlaTargetSet,
 )
 from shared.guards import (
     UNGUARDED,
@@ -33,7 +34,6 @@ from shared.guards import (
     remember,
     still,
     unchanged,
-    update_once,
 )
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox
@@ -84,7 +84,7 @@ class MongoClocks:
         return None if document is None else _facts(document)
 
     async def set_target(
-        self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold]
+        self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold], told: SlaTargetSet
     ) -> None:
         version, document_id = facts.grade_sequence, str(report_id)
         # Not met, and graded as the caller read it: a newer grade retargets it instead.
@@ -95,11 +95,11 @@ class MongoClocks:
             "thresholds": [{"name": m.name, "at": m.at, "breach": m.breach} for m in marks],
         }
         if facts.clock is not None and facts.clock.target_version == version:
-            same_version = current & still("target_version", version)
-            if await update_once(self._collection, document_id, same_version, {"$set": target}):
+            same_version = (current & still("target_version", version)).on(document_id)
+            if await self.outbox.update(same_version, {"$set": target}, [told]):
                 return
         fresh = {**target, "target_version": version, "announced": []}
-        await update_once(self._collection, document_id, current, {"$set": fresh})
+        await self.outbox.update(current.on(document_id), {"$set": fresh}, [told])
 
     async def announce(self, report_id: uuid.UUID, version: int, name: str, event: Event) -> bool:
         unannounced = (

@@ -29,6 +29,8 @@ from shared.events import (
     SlaAtRisk,
     SlaBreached,
     SlaMet,
+    SlaTargetSet,
+    SlaThresholdMark,
     acknowledged_at,
 )
 from shared.schedule import Schedule
@@ -107,7 +109,8 @@ class Watchdog(AlertBoard):
             policy = self.force_policies.get(facts.force_code or "", self.policy)
             marks = thresholds(policy, started_at, facts.grade, facts.report_type)
             if facts.clock is None or not facts.clock.has_target(facts.grade_sequence, marks):
-                await self.clocks.set_target(report_id, facts, marks)
+                told = self._target_event(cause, started_at, facts, marks)
+                await self.clocks.set_target(report_id, facts, marks, told)
                 known = None
             if facts.replied_at is not None:
                 await self._stop(cause, started_at, facts.grade, marks[-1].at, facts.replied_at)
@@ -161,6 +164,28 @@ class Watchdog(AlertBoard):
             refreshed = await self.clocks.get(report_id)
             clock = refreshed or clock
         self.schedule.plan(report_id, clock.next_threshold_at())
+
+    def _target_event(
+        self, cause: CauseRef, started_at: datetime, facts: ClockFacts, marks: list[Threshold]
+    ) -> SlaTargetSet:
+        """Once per target version; a version retargeted to other times (a changed policy)
+        is told again, once per due time."""
+        version, due_at = facts.grade_sequence, marks[-1].at
+        same_version = facts.clock is not None and facts.clock.target_version == version
+        discriminator = f"{version}:{due_at.isoformat()}" if same_version else str(version)
+        return SlaTargetSet.caused_by(
+            cause,
+            producer=SERVICE,
+            occurred_at=self.clock.now(),
+            discriminator=discriminator,
+            started_at=started_at,
+            due_at=due_at,
+            grade=facts.grade,
+            target_version=version,
+            thresholds=[SlaThresholdMark(name=m.name, at=m.at) for m in marks],
+            route=facts.route,
+            force_code=facts.force_code,
+        )
 
     def _threshold_event(
         self, cause: CauseRef, facts: ClockFacts, clock: SlaClock, threshold: Threshold

@@ -20,6 +20,7 @@ from shared.events import (
     ReportClassified,
     ReportSubmitted,
     SlaMet,
+    SlaTargetSet,
 )
 
 
@@ -56,10 +57,10 @@ class Clocks(Protocol):
     async def facts(self, report_id: uuid.UUID) -> ClockFacts | None: ...
 
     async def set_target(
-        self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold]
+        self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold], told: SlaTargetSet
     ) -> None:
-        """Start or retarget a running clock (unless its facts changed meanwhile); a new
-        target starts its thresholds afresh."""
+        """Start or retarget a running clock (unless its facts changed meanwhile), with
+        `told` in the same write; a new target starts its thresholds afresh."""
 
     async def announce(self, report_id: uuid.UUID, version: int, name: str, event: Event) -> bool:
         """Record a threshold of a target version as announced, with its event, once."""

@@ -16,6 +16,7 @@ from shared.events import (
     SlaAtRisk,
     SlaBreached,
     SlaMet,
+    SlaTargetSet,
 )
 from shared.routes import RoutingTable, on
 
@@ -31,5 +32,5 @@ ROUTES = RoutingTable[Watchdog](
         on(AlertAcknowledged, Watchdog.show_acknowledgement),
         on(AlertResolved, Watchdog.show_resolution),
     ],
-    emits=(SlaAtRisk, SlaBreached, SlaMet),
+    emits=(SlaTargetSet, SlaAtRisk, SlaBreached, SlaMet),
 )

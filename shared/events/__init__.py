@@ -32,7 +32,7 @@ from shared.events.reports import (
     UpdateGiver,
     UpdateRole,
 )
-from shared.events.sla import SlaAtRisk, SlaBreached, SlaMet
+from shared.events.sla import SlaAtRisk, SlaBreached, SlaMet, SlaTargetSet, SlaThresholdMark
 
 __all__ = [
     "AccessKind",
@@ -62,6 +62,8 @@ __all__ = [
     "SlaAtRisk",
     "SlaBreached",
     "SlaMet",
+    "SlaTargetSet",
+    "SlaThresholdMark",
     "ThriveDimension",
     "UpdateGiver",
     "UpdateRole",

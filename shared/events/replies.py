@@ -30,6 +30,17 @@ class ReplySent(Event):
     receipts_expected: bool = Field(
         description="Whether a delivery receipt will follow; if not, sent counts as replied."
     )
+    subject: str | None = Field(
+        default=None,
+        description="The email's subject as sent; none for a text message. Personal data.",
+    )
+    body: str | None = Field(
+        default=None,
+        description=(
+            "The exact text sent: the email's plain-text body or the text message."
+            " Personal data (it names the reporter): never logged."
+        ),
+    )
 
 
 class ReplyDelivered(Event):

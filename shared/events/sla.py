@@ -4,9 +4,40 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.events.envelope import Event
+
+
+class SlaThresholdMark(BaseModel):
+    """One warning threshold of a target, or its breach."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(description="The threshold, e.g. '50%', '30m' or 'breach'.")
+    at: AwareDatetime = Field(description="When it falls.")
+
+
+class SlaTargetSet(Event):
+    """The watchdog set a report's clock to a target, or retargeted it (a new grade): once
+    per target version. The watchdog keeps the clocks; others only show them."""
+
+    event_type: Literal["SlaTargetSet"] = Field(
+        default="SlaTargetSet", description='Always "SlaTargetSet".'
+    )
+    started_at: AwareDatetime = Field(description="When the clock started (report received).")
+    due_at: AwareDatetime = Field(description="When the promise breaks.")
+    grade: int | None = Field(
+        default=None, ge=1, le=4, description="Grade the target is for; none until graded."
+    )
+    target_version: int = Field(
+        ge=0, description="The assessment the target follows (0 before any); highest wins."
+    )
+    thresholds: list[SlaThresholdMark] = Field(
+        default_factory=list, description="The warning thresholds and the breach, in order."
+    )
+    route: str | None = Field(default=None, description="The team the report is routed to.")
+    force_code: str | None = Field(default=None, description="The force the report is for.")
 
 
 class SlaAtRisk(Event):

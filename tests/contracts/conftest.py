@@ -43,6 +43,8 @@ class Store(Generic[P]):
 
     port: P
     emitted: Callable[[], list[str]]
+    #: The events published, as the JSON that went to Kafka.
+    published: Callable[[], list[str]] = field(default=lambda: [])
 
     async def run(self, work: Awaitable[T]) -> T:
         """One unit of work, as the runtime runs it: then what it stored is published."""
@@ -60,14 +62,20 @@ class Backend:
     publisher: RecordingPublisher = field(default_factory=RecordingPublisher)
 
     def of_fake(self, fake: P, log: EventLog) -> Store[P]:
-        return Store(fake, lambda: [str(event.event_id) for event in log.published])
+        return Store(
+            fake,
+            lambda: [str(event.event_id) for event in log.published],
+            lambda: [event.model_dump_json() for event in log.published],
+        )
 
     def of_adapter(self, adapter: P) -> Store[P]:
         # Each event once, in the order first published: units of work that race on one
         # document may both publish its pending events (delivery is at least once, and
         # consumers absorb the repeat), but never an event that was not stored.
         return Store(
-            adapter, lambda: list(dict.fromkeys(m["event_id"] for m in self.publisher.messages))
+            adapter,
+            lambda: list(dict.fromkeys(m["event_id"] for m in self.publisher.messages)),
+            lambda: [m["value"] for m in self.publisher.messages],
         )
 
 

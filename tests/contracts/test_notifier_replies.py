@@ -41,6 +41,8 @@ def _sent(submitted: ReportSubmitted) -> Sent:
         channel=EMAIL,
         provider_message_id="email-1",
         receipts_expected=True,
+        subject="Your report REF-1",
+        body="Dear Alex Example,\nthank you for your report REF-1.",
     )
     return Sent("sent", (EMAIL,), [sent], provider_id="email-1")
 
@@ -160,3 +162,21 @@ async def test_a_sent_reply_is_settled_once_and_a_retry_can_be_claimed_again(
     assert facts is not None
     assert facts.replies == {"acknowledgement": ReplyRecord("sending", (EMAIL,))}
     assert replies.emitted() == ids(*outcome.events, delivered)
+
+
+async def test_the_words_of_a_sent_reply_are_published_as_they_were_sent(
+    replies: Store[Replies],
+) -> None:
+    submitted = factories.report_submitted()
+    outcome = _sent(submitted)
+    await replies.port.remember_submission(submitted)
+    await replies.port.claim(submitted.report_id, ACK, NOW)
+
+    await replies.run(replies.port.finish(submitted.report_id, ACK, outcome))
+
+    (published,) = [ReplySent.model_validate_json(value) for value in replies.published()]
+    assert published == outcome.events[0]
+    assert (published.subject, published.body) == (
+        "Your report REF-1",
+        "Dear Alex Example,\nthank you for your report REF-1.",
+    )

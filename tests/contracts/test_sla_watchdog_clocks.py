@@ -14,7 +14,7 @@ from services.sla_watchdog.adapters import MongoClocks
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.policy import Threshold
 from services.sla_watchdog.ports import ClockFacts, Clocks
-from shared.events import ReportSubmitted, SlaAtRisk, SlaMet
+from shared.events import ReportSubmitted, SlaAtRisk, SlaMet, SlaTargetSet, SlaThresholdMark
 from tests import factories
 from tests.contracts.conftest import Backend, Store, ids
 from tests.factories import NOW
@@ -40,10 +40,31 @@ async def clocks(backend: Backend) -> Store[Clocks]:
     return backend.of_adapter(adapter)
 
 
+def _told(
+    submitted: ReportSubmitted, version: int, marks: list[Threshold], again: bool = False
+) -> SlaTargetSet:
+    return SlaTargetSet.caused_by(
+        submitted,
+        producer="sla_watchdog",
+        occurred_at=NOW,
+        discriminator=f"{version}:{marks[-1].at.isoformat()}" if again else str(version),
+        started_at=NOW,
+        due_at=marks[-1].at,
+        target_version=version,
+        thresholds=[SlaThresholdMark(name=m.name, at=m.at) for m in marks],
+    )
+
+
+async def _target(
+    clocks: Store[Clocks], facts: ClockFacts, marks: list[Threshold], told: SlaTargetSet
+) -> None:
+    await clocks.run(clocks.port.set_target(told.report_id, facts, marks, told))
+
+
 async def _started(clocks: Store[Clocks], submitted: ReportSubmitted) -> ClockFacts:
     facts = await clocks.port.remember_start(submitted)
     assert facts is not None
-    await clocks.port.set_target(submitted.report_id, facts, MARKS)
+    await _target(clocks, facts, MARKS, _told(submitted, 0, MARKS))
     clock = await clocks.port.get(submitted.report_id)
     assert clock is not None
     return replace(facts, clock=clock)
@@ -128,13 +149,14 @@ async def test_each_threshold_of_a_target_is_announced_once(clocks: Store[Clocks
     first = await clocks.run(clocks.port.announce(report_id, 0, "50%", warning))
     again = await clocks.run(clocks.port.announce(report_id, 0, "50%", warning))
     other_version = await clocks.run(clocks.port.announce(report_id, 1, "breach", warning))
-    await clocks.port.set_target(report_id, facts, MARKS)  # the same target again
+    same_again = _told(submitted, 0, MARKS, again=True)
+    await _target(clocks, facts, MARKS, same_again)  # the same target again
     clock = await clocks.port.get(report_id)
 
     assert (first, again, other_version) == (True, False, False)
     assert clock is not None
     assert clock.announced == frozenset({"50%"})
-    assert clocks.emitted() == ids(warning)
+    assert clocks.emitted() == ids(_told(submitted, 0, MARKS), warning, same_again)
     assert await clocks.port.running() == [(report_id, MARKS[-1].at)]
 
 
@@ -148,9 +170,10 @@ async def test_a_new_grade_retargets_afresh_and_stale_facts_set_no_target(
     graded = await clocks.port.remember_grade(factories.report_classified(submitted, grade=1))
     assert graded is not None
 
-    await clocks.port.set_target(report_id, stale, RETARGETED)  # read before the grade: refused
+    refused = _told(submitted, 0, RETARGETED, again=True)
+    await _target(clocks, stale, RETARGETED, refused)  # read before the grade: refused
     unchanged = await clocks.port.get(report_id)
-    await clocks.port.set_target(report_id, graded, RETARGETED)
+    await _target(clocks, graded, RETARGETED, _told(submitted, 1, RETARGETED))
     retargeted = await clocks.port.get(report_id)
     old_version = await clocks.run(
         clocks.port.announce(report_id, 0, "breach", _at_risk(submitted, 0, "breach"))
@@ -163,6 +186,11 @@ async def test_a_new_grade_retargets_afresh_and_stale_facts_set_no_target(
     assert (retargeted.target_version, retargeted.grade) == (1, 1)
     assert (retargeted.due_at, retargeted.announced) == (RETARGETED[-1].at, frozenset())
     assert old_version is False
+    assert str(refused.event_id) not in clocks.emitted()
+    assert clocks.emitted()[-1] == str(_told(submitted, 1, RETARGETED).event_id)
+    told = SlaTargetSet.model_validate_json(clocks.published()[-1])
+    assert told == _told(submitted, 1, RETARGETED)
+    assert [(m.name, m.at) for m in told.thresholds] == [(m.name, m.at) for m in RETARGETED]
 
 
 async def test_a_clock_stops_once_and_then_changes_no_more(clocks: Store[Clocks]) -> None:
@@ -174,7 +202,7 @@ async def test_a_clock_stops_once_and_then_changes_no_more(clocks: Store[Clocks]
 
     await clocks.run(clocks.port.stop(report_id, stopped, met))
     await clocks.run(clocks.port.stop(report_id, later, met_again))
-    await clocks.port.set_target(report_id, facts, RETARGETED)
+    await _target(clocks, facts, RETARGETED, _told(submitted, 0, RETARGETED, again=True))
     announced = await clocks.run(
         clocks.port.announce(report_id, 0, "50%", _at_risk(submitted, 0, "50%"))
     )
@@ -188,7 +216,7 @@ async def test_a_clock_stops_once_and_then_changes_no_more(clocks: Store[Clocks]
     )
     assert (clock.due_at, clock.thresholds) == (MARKS[-1].at, tuple(MARKS))
     assert announced is False
-    assert clocks.emitted() == ids(met)
+    assert clocks.emitted() == ids(_told(submitted, 0, MARKS), met)
     assert await clocks.port.running() == []
 
 
@@ -200,7 +228,7 @@ async def test_nothing_is_targeted_announced_or_stopped_for_an_unknown_report(
     facts = ClockFacts(None, NOW, None, None, None, 0, None, None, False, None)
     stopped, met = _met(submitted, timedelta(hours=1))
 
-    await clocks.port.set_target(report_id, facts, MARKS)
+    await _target(clocks, facts, MARKS, _told(submitted, 0, MARKS))
     announced = await clocks.run(
         clocks.port.announce(report_id, 0, "50%", _at_risk(submitted, 0, "50%"))
     )

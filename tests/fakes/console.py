@@ -1,5 +1,6 @@
-"""The console's ports, faked: the read model (records and queue rows kept in memory), the
-access log (entries in a list) and an authenticator that vouches for a given member of staff."""
+"""The console's ports, faked: the read model (events folded as `MongoReportViews` folds
+them, or records given by the test), the access log and an authenticator that vouches for
+a given member of staff."""
 
 from __future__ import annotations
 
@@ -12,14 +13,94 @@ from fastapi import Request
 
 from services.console.audit import AccessAction, AccessEntry
 from services.console.audit_trail import access_recorded, to_milliseconds
+from services.console.domain import fold, queue_row, shown_grade
 from services.console.ports import MAX_ROWS
 from services.console.records import QueueFilter, QueueRow, QueueState, ReportRecord
+from services.console.reporting import queue_order
 from services.console.roles import Staff
 from shared.events import Event
 from tests.fakes import EventLog
 
 
 class FakeReportViews:
+    """`ReportViews` in memory, with the rules of `MongoReportViews`."""
+
+    def __init__(self) -> None:
+        self.events: dict[uuid.UUID, dict[uuid.UUID, Event]] = {}
+
+    async def apply(self, event: Event) -> bool:
+        known = self.events.setdefault(event.report_id, {})
+        if event.event_id in known:
+            return False
+        known[event.event_id] = event
+        return True
+
+    def _records(self) -> list[ReportRecord]:
+        return [fold(events.values()) for _, events in sorted(self.events.items())]
+
+    async def report(self, report_id: uuid.UUID) -> ReportRecord | None:
+        events = self.events.get(report_id)
+        return None if not events else fold(events.values())
+
+    async def by_reference(self, reference: str) -> ReportRecord | None:
+        return next((r for r in self._records() if r.reference == reference), None)
+
+    async def existing_references(self, candidates: Sequence[str]) -> list[str]:
+        known = {record.reference for record in self._records()}
+        return [candidate for candidate in candidates if candidate in known]
+
+    async def by_contact(self, email: str | None, phone: str | None) -> list[ReportRecord]:
+        def matches(record: ReportRecord) -> bool:
+            contact = record.contact or {}
+            given = {str(contact.get(f) or "").lower() for f in ("email", "phone")} - {""}
+            return any(value and value.lower() in given for value in (email, phone))
+
+        return [record for record in self._records() if matches(record)][:MAX_ROWS]
+
+    async def queue(self, filters: QueueFilter, now: datetime, limit: int) -> list[QueueRow]:
+        rows = [queue_row(record, now) for record in self._records() if _kept(record, filters)]
+        if filters.states is not None:
+            rows = [row for row in rows if row.state in filters.states]
+            return sorted(rows, key=_stored_order)[:limit]
+        rows = [row for row in rows if row.state not in {"met", "met_late"}]
+        return queue_order(rows, now)[:limit]
+
+    async def received_between(
+        self, since: datetime, until: datetime, limit: int
+    ) -> list[QueueRow]:
+        rows = [
+            queue_row(record, until)
+            for record in self._records()
+            if record.received_at is not None and since <= record.received_at < until
+        ]
+        return sorted(rows, key=lambda row: (row.received_at, str(row.report_id)))[:limit]
+
+
+def _kept(record: ReportRecord, filters: QueueFilter) -> bool:
+    routes = filters.teams
+    if filters.routes is not None:
+        routes = filters.routes if routes is None else routes & filters.routes
+    wanted = (
+        (routes, record.route),
+        (filters.grades, shown_grade(record)),
+        (filters.report_types, record.report_type),
+        (filters.channels, record.channel),
+    )
+    return all(values is None or value in values for values, value in wanted)
+
+
+def _stored_order(row: QueueRow) -> tuple[int, str, str, str]:
+    group = {"new": 1, "no_clock": 2}.get(row.state, 0)
+    due = "" if row.due_at is None else row.due_at.isoformat()
+    received = "" if row.received_at is None else row.received_at.isoformat()
+    return (group, due, received, str(row.report_id))
+
+
+class GivenRecords:
+    """A read model that answers with the records a test gives it, in the queue states the
+    test names: for API tests that choose what the console holds without folding events
+    (`FakeReportViews` folds them, with the rules of `MongoReportViews`)."""
+
     def __init__(self) -> None:
         self.records: dict[uuid.UUID, ReportRecord] = {}
         self.rows: dict[uuid.UUID, QueueRow] = {}
@@ -70,7 +151,7 @@ class FakeReportViews:
 
     async def queue(self, filters: QueueFilter, now: datetime, limit: int) -> list[QueueRow]:
         open_rows = [r for r in self.rows.values() if r.state not in ("met", "met_late")]
-        return [r for r in open_rows if _passes(r, filters)][:limit]
+        return [r for r in open_rows if _given_passes(r, filters)][:limit]
 
     async def received_between(
         self, since: datetime, until: datetime, limit: int
@@ -79,7 +160,7 @@ class FakeReportViews:
         return [r for r in rows if r.received_at and since <= r.received_at < until][:limit]
 
 
-def _passes(row: QueueRow, filters: QueueFilter) -> bool:
+def _given_passes(row: QueueRow, filters: QueueFilter) -> bool:
     wanted = (
         (filters.teams, row.route),
         (filters.routes, row.route),

@@ -21,6 +21,7 @@ from shared.events import (
     ReportClassified,
     ReportSubmitted,
     SlaMet,
+    SlaTargetSet,
 )
 from tests.fakes import EventLog
 
@@ -87,7 +88,7 @@ class FakeClocks(EventLog):
         )
 
     async def set_target(
-        self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold]
+        self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold], told: SlaTargetSet
     ) -> None:
         record = self.records.get(report_id)
         version = facts.grade_sequence
@@ -111,6 +112,7 @@ class FakeClocks(EventLog):
             announced=clock.announced if same and clock is not None else frozenset(),
             target_version=version,
         )
+        self.add_pending(report_id, [told])
 
     def _running(self, report_id: uuid.UUID, version: int | None = None) -> SlaClock | None:
         record = self.records.get(report_id)

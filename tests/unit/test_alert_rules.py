@@ -188,13 +188,13 @@ def test_rules_match_label_values_the_alerting_service_sets(
     assert _matched_values(rules, "outcome") <= set(PAGE_OUTCOMES)
 
 
-def test_a_service_down_pages_for_each_of_the_six_services_only(
+def test_a_service_down_pages_for_each_of_the_seven_services_only(
     rules: dict[str, dict[str, Any]],
 ) -> None:
     (selector,) = _selectors(rules["ServiceDown"]["expr"])
     (job,) = [m for m in selector.matchers.matchers if m.name == "job"]
 
-    assert len(JOBS) == 6
+    assert len(JOBS) == 7
     assert all(re.fullmatch(job.value, name) for name in JOBS)
     assert not re.fullmatch(job.value, "prometheus")
     assert rules["ServiceDown"]["labels"]["severity"] == "critical"

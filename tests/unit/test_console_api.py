@@ -27,7 +27,7 @@ from shared.http_limits import install_error_handlers
 from tests.console_factories import DESCRIPTION, REPLY_BODY, reference, report_record, staff
 from tests.factories import NOW
 from tests.fakes import FrozenClock
-from tests.fakes.console import FakeAccessLog, FakeAuthenticator, FakeReportViews
+from tests.fakes.console import FakeAccessLog, FakeAuthenticator, GivenRecords
 
 KEY = "a-digest-key-of-at-least-thirty-two-bytes"
 OPERATOR = staff(Role.OPERATOR, teams=("crime_bureau",), user="op")
@@ -40,7 +40,7 @@ PERSONAL = (DESCRIPTION, REPLY_BODY, "Alex Example", "alex@example.co.uk", "7700
 
 @dataclass
 class Console:
-    views: FakeReportViews
+    views: GivenRecords
     log: FakeAccessLog
     auth: FakeAuthenticator
     client: httpx.AsyncClient
@@ -53,7 +53,7 @@ class Console:
         return [entry.action for entry in self.log.recorded]
 
 
-def routers(views: FakeReportViews, log: FakeAccessLog) -> list[APIRouter]:
+def routers(views: GivenRecords, log: FakeAccessLog) -> list[APIRouter]:
     clock = FrozenClock(NOW)
     return [
         queues_router(views, log, clock),
@@ -63,7 +63,7 @@ def routers(views: FakeReportViews, log: FakeAccessLog) -> list[APIRouter]:
     ]
 
 
-def build_app(views: FakeReportViews, log: FakeAccessLog, auth: FakeAuthenticator) -> FastAPI:
+def build_app(views: GivenRecords, log: FakeAccessLog, auth: FakeAuthenticator) -> FastAPI:
     app = FastAPI()
     app.state.authenticator = auth
     install_error_handlers(app)
@@ -74,7 +74,7 @@ def build_app(views: FakeReportViews, log: FakeAccessLog, auth: FakeAuthenticato
 
 @pytest.fixture
 async def console() -> AsyncIterator[Console]:
-    views, log, auth = FakeReportViews(), FakeAccessLog(), FakeAuthenticator(OPERATOR)
+    views, log, auth = GivenRecords(), FakeAccessLog(), FakeAuthenticator(OPERATOR)
     transport = httpx.ASGITransport(app=build_app(views, log, auth))
     async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         yield Console(views, log, auth, client)
@@ -473,7 +473,7 @@ async def test_the_static_files_are_public_and_only_those_listed(console: Consol
 
 def test_every_route_names_who_may_call_it() -> None:
     every = [
-        route for router in routers(FakeReportViews(), FakeAccessLog()) for route in router.routes
+        route for router in routers(GivenRecords(), FakeAccessLog()) for route in router.routes
     ]
     routes = [r for r in every if isinstance(r, APIRoute)]
 

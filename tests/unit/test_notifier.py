@@ -17,7 +17,7 @@ from services.notifier.ports import (
 )
 from services.notifier.templates import ReplyRenderer
 from shared.errors import ConflictingFactError, TransientError
-from shared.events import ContactMethod, ReplyKind, SlaBreached
+from shared.events import ContactMethod, ReplyKind, ReplySent, SlaBreached
 from shared.references import format_reference
 from tests import factories
 from tests.factories import NOW
@@ -260,3 +260,21 @@ async def test_finding_1_a_second_different_reference_or_submission_is_refused()
         await notifier.record_submission(forged_submission)
 
     assert len(replies.published) == sent  # nothing more was sent
+
+
+async def test_reply_sent_carries_the_exact_words_sent_by_email_and_by_text() -> None:
+    email = FakeReplyChannel()
+    sms = FakeReplyChannel(channel=ContactMethod.SMS, delivered_on_acceptance=False)
+    by_email, email_replies = _notifier(email)
+    by_text, text_replies = _notifier(sms)
+
+    await _deliver_all(by_email)
+    await _deliver_all(by_text, contact=factories.contact(preferred_channel=ContactMethod.SMS))
+
+    (mail,), (text,) = email.sent, sms.sent
+    (mail_sent,) = [e for e in email_replies.published if isinstance(e, ReplySent)]
+    (text_sent,) = [e for e in text_replies.published if isinstance(e, ReplySent)]
+    assert (mail_sent.subject, mail_sent.body) == (mail.subject, mail.text)
+    assert REFERENCE in (mail_sent.body or "")
+    assert (text_sent.subject, text_sent.body) == (None, text.text)
+    assert REFERENCE in (text_sent.body or "")

@@ -7,7 +7,7 @@ from datetime import timedelta
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.handlers import Watchdog
 from services.sla_watchdog.policy import Policy, Threshold, thresholds
-from shared.events import ContactMethod, ReplyFailed, ReplyKind
+from shared.events import ContactMethod, ReplyFailed, ReplyKind, SlaTargetSet
 from shared.schedule import Schedule
 from tests import factories
 from tests.factories import NOW
@@ -94,7 +94,8 @@ async def test_the_delivered_acknowledgement_stops_the_clock_once_and_nothing_fo
     await watchdog.resync()
     await watchdog.tick()
 
-    (met,) = clocks.published
+    target, met = clocks.published
+    assert target.event_type == "SlaTargetSet"
     assert met.event_type == "SlaMet"
     assert met.model_dump()["elapsed_seconds"] == 300
     assert met.model_dump()["late"] is False
@@ -159,3 +160,34 @@ def test_a_clock_knows_its_target_to_the_stored_millisecond() -> None:
     later = thresholds(Policy(), NOW + timedelta(seconds=1), 3, "crime")
     assert not clock.has_target(0, later)
     assert not clock.has_target(0, marks[:-1])
+
+
+async def test_each_target_version_is_told_once_with_its_thresholds() -> None:
+    watchdog, clocks, _ = _watchdog()
+    submitted = factories.report_submitted()
+    classified = factories.report_classified(submitted, grade=1)
+
+    for _ in range(2):
+        await watchdog.start_clock(submitted)
+        await watchdog.retarget_clock(classified)
+
+    told = [e for e in clocks.published if isinstance(e, SlaTargetSet)]
+    assert [(e.target_version, e.grade, e.route) for e in told] == [
+        (0, None, None),
+        (1, 1, "crime_bureau"),
+    ]
+    assert told[1].due_at == NOW + timedelta(minutes=15)
+    assert [m.name for m in told[1].thresholds] == ["50%", "75%", "90%", "breach"]
+    assert told[1].started_at == submitted.received_at
+    assert (
+        told[1].event_id
+        == SlaTargetSet.caused_by(
+            submitted,
+            producer="sla_watchdog",
+            occurred_at=NOW,
+            discriminator="1",
+            started_at=NOW,
+            due_at=NOW,
+            target_version=1,
+        ).event_id
+    )

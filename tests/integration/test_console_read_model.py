@@ -1,0 +1,83 @@
+"""The console's read model on the real servers: a report's events published to their
+topics out of order and twice each are folded, once each, into the record staff see."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from aiokafka import AIOKafkaProducer
+from pymongo import AsyncMongoClient
+
+from services.console.adapters import MongoReportViews
+from services.console.app import create_app
+from services.console.records import QueueFilter
+from services.console.settings import ConsoleSettings
+from shared.events import Event
+from shared.mongo import Document
+from shared.settings import KafkaSettings, MongoSettings
+from shared.topics import topic_for
+from tests import factories
+from tests.conftest import Servers
+from tests.factories import NOW
+from tests.integration.conftest import consumed_by, publish, running
+
+pytestmark = pytest.mark.integration
+
+REFERENCE = "LP-20261130-000042-C"
+
+
+def _journey() -> list[Event]:
+    submitted = factories.report_submitted()
+    return [
+        factories.reply_delivered(submitted, at=NOW + timedelta(minutes=3)),
+        factories.sla_target_set(submitted, version=1, due_in=timedelta(hours=1), grade=2),
+        factories.reference_issued(submitted, REFERENCE),
+        factories.reply_sent(submitted, at=NOW + timedelta(minutes=3)),
+        factories.report_classified(submitted, grade=2, route="crime_bureau"),
+        factories.sla_target_set(submitted, version=0),
+        submitted,
+    ]
+
+
+async def test_a_reports_events_out_of_order_and_twice_fold_once_each(
+    kafka_settings: KafkaSettings,
+    mongo_settings: MongoSettings,
+    database_name: str,
+    producer: AIOKafkaProducer,
+    mongo: AsyncMongoClient[Document],
+    servers: Servers,
+) -> None:
+    settings = ConsoleSettings(kafka=kafka_settings, mongo=mongo_settings, database=database_name)
+    events = _journey()
+    report_id = events[-1].report_id
+    views = MongoReportViews(mongo[database_name])
+
+    async with running(create_app(settings)):
+        for event in events:
+            await publish(producer, topic_for(event.event_type), event)
+        repeats = [
+            (topic_for(e.event_type), await publish(producer, topic_for(e.event_type), e))
+            for e in events  # each again: a redelivery
+        ]
+        for topic, sent in repeats:
+            await consumed_by(servers, "console", topic, sent.partition, sent.offset)
+        stored = await mongo[database_name]["reports"].find_one({"_id": str(report_id)})
+        record = await views.report(report_id)
+        rows = await views.queue(QueueFilter(), NOW, 100)
+
+    assert stored is not None
+    assert (len(stored["events"]), stored["version"]) == (7, 7)
+    assert record is not None
+    assert (record.reference, record.grade, record.route) == (REFERENCE, 2, "crime_bureau")
+    (reply,) = record.replies
+    assert (reply.state, reply.channel) == ("delivered", "email")
+    assert reply.subject == "Your report LP-20261130-000001-G"
+    assert reply.body is not None
+    assert reply.body.startswith("Dear Alex Example")
+    assert record.sla is not None
+    assert (record.sla.due_at, record.sla.target_version) == (NOW + timedelta(hours=1), 1)
+    assert len(record.timeline) == 7
+    (row,) = [row for row in rows if row.report_id == report_id]
+    assert (row.reference, row.state) == (REFERENCE, "running")
+    assert row.due_at == NOW + timedelta(hours=1)
