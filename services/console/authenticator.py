@@ -13,6 +13,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import parse_qs
 
 import structlog
 from fastapi import Request, Response
@@ -164,10 +165,14 @@ async def _csrf_given(request: Request) -> str | None:
     header = request.headers.get(CSRF_HEADER)
     if header:
         return header
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        value = (await request.form()).get(CSRF_FIELD)
-        return value if isinstance(value, str) else None
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        # the body is read once and kept by the request, so the route can still read it
+        try:
+            fields = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=99)
+        except ValueError:  # more fields than any form of ours has
+            return None
+        values = fields.get(CSRF_FIELD, [])
+        return values[0] if len(values) == 1 else None
     return None
 
 
