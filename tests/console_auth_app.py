@@ -17,10 +17,12 @@ from services.console.access import PUBLIC, allow
 from services.console.authenticator import ConsoleAuthenticator, SessionCookie
 from services.console.headers import SecurityHeaders, origin_of
 from services.console.oidc import SignIn, sign_in_router
+from services.console.ports import AccessLog, Sessions
 from services.console.roles import Role, Staff
 from services.console.settings import ConsoleSettings
 from services.console.signin import SessionPolicy, StaffSession
 from services.console.tokens import ClaimPaths, OidcProvider, TokenVerifier
+from shared.clock import Clock
 from shared.settings import DeploymentSettings
 from tests.fakes.console_auth import FakeAccessLog, FakeSessions
 from tests.token_issuer import CLIENT_ID, ServedProvider
@@ -62,6 +64,36 @@ def _routes(app: FastAPI) -> None:
         return PlainTextResponse("// script", media_type="text/javascript")
 
 
+def build_console(
+    settings: ConsoleSettings,
+    sessions: Sessions,
+    access_log: AccessLog,
+    clock: Clock,
+    outbound: httpx.AsyncClient,
+) -> tuple[FastAPI, ConsoleAuthenticator]:
+    """The console's sign-in wired as app.py wires it, with the test routes."""
+    oidc = OidcProvider(settings.oidc_issuer, outbound, clock)
+    authenticator = ConsoleAuthenticator(
+        sessions=sessions,
+        verifier=TokenVerifier(oidc, clock, settings.audience, settings.oidc_client_id),
+        access_log=access_log,
+        clock=clock,
+        policy=SessionPolicy(settings.session_idle, settings.session_absolute),
+        cookie=SessionCookie(secure=settings.secure_cookies),
+        claims=ClaimPaths(settings.oidc_roles_claim, settings.oidc_teams_claim),
+    )
+    app = FastAPI()
+    app.state.authenticator = authenticator
+    app.include_router(sign_in_router(SignIn(oidc, authenticator, settings)))
+    _routes(app)
+    app.add_middleware(
+        SecurityHeaders,
+        provider_origin=origin_of(settings.oidc_issuer),
+        https=settings.secure_cookies,
+    )
+    return app, authenticator
+
+
 @asynccontextmanager
 async def console_app(
     provider: ServedProvider, public_url: str = "http://console.test"
@@ -74,25 +106,7 @@ async def console_app(
     )
     sessions, access_log = FakeSessions(), FakeAccessLog()
     async with httpx.AsyncClient(timeout=5.0) as outbound:
-        oidc = OidcProvider(provider.issuer, outbound, provider.clock)
-        authenticator = ConsoleAuthenticator(
-            sessions=sessions,
-            verifier=TokenVerifier(oidc, provider.clock, settings.audience, CLIENT_ID),
-            access_log=access_log,
-            clock=provider.clock,
-            policy=SessionPolicy(settings.session_idle, settings.session_absolute),
-            cookie=SessionCookie(secure=settings.secure_cookies),
-            claims=ClaimPaths(settings.oidc_roles_claim, settings.oidc_teams_claim),
-        )
-        app = FastAPI()
-        app.state.authenticator = authenticator
-        app.include_router(sign_in_router(SignIn(oidc, authenticator, settings)))
-        _routes(app)
-        app.add_middleware(
-            SecurityHeaders,
-            provider_origin=origin_of(provider.issuer),
-            https=settings.secure_cookies,
-        )
+        app, authenticator = build_console(settings, sessions, access_log, provider.clock, outbound)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=public_url) as http:
             yield Console(http, authenticator, sessions, access_log, provider, settings)

@@ -81,6 +81,8 @@ class SignIn:
     async def complete(self, query: dict[str, str]) -> tuple[str, StaffSession, str]:
         """The new session's id, the session and where to go; or SignInFailedError."""
         login = await self._login_of(query)
+        if "iss" in query and query["iss"] != self.provider.issuer:  # RFC 9207: a mix-up
+            raise SignInFailedError("issuer", 400)
         code = query.get("code")
         if not code:
             raise SignInFailedError("no_code", 400)
