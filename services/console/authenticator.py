@@ -16,13 +16,19 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 
 import structlog
-from fastapi import Request, Response
+from fastapi import HTTPException, Request, Response
 
 from services.console.audit import AccessAction, AccessEntry
 from services.console.ports import AccessLog, Sessions
 from services.console.roles import Staff
 from services.console.signin import SessionPolicy, StaffSession, csrf_matches, session_key
-from services.console.tokens import ClaimPaths, TokenRefusedError, TokenVerifier, staff_from_claims
+from services.console.tokens import (
+    ClaimPaths,
+    ProviderError,
+    TokenRefusedError,
+    TokenVerifier,
+    staff_from_claims,
+)
 from shared.clock import Clock
 
 log = structlog.get_logger(__name__)
@@ -89,6 +95,13 @@ class ConsoleAuthenticator:
 
     async def session_of(self, request: Request) -> StaffSession | None:
         """The request's live session, if any (an ended one is removed)."""
+        if hasattr(request.state, "console_session"):  # read once per request
+            found: StaffSession | None = request.state.console_session
+            return found
+        request.state.console_session = session = await self._live_session(request)
+        return session
+
+    async def _live_session(self, request: Request) -> StaffSession | None:
         session_id = self.cookie.of(request)
         if session_id is None:
             return None
@@ -141,6 +154,9 @@ class ConsoleAuthenticator:
         except TokenRefusedError as refused:
             await self._note_refused(token, refused.reason)
             return None
+        except ProviderError as error:
+            log.warning("identity_provider_unavailable", error=str(error))
+            raise HTTPException(503, "the identity provider cannot be reached") from None
         return staff_from_claims(claims, self.claims)
 
     async def _note_refused(self, token: str, reason: str) -> None:

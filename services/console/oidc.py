@@ -130,7 +130,11 @@ def sign_in_router(sign_in: SignIn) -> APIRouter:
 
     @router.get("/login", dependencies=[PUBLIC])
     async def login(next: str | None = None) -> Response:
-        return RedirectResponse(await sign_in.login_redirect(next), status_code=303)
+        try:
+            return RedirectResponse(await sign_in.login_redirect(next), status_code=303)
+        except ProviderError:
+            log.warning("identity_provider_unavailable")
+            return HTMLResponse(_page("Sign-in is unavailable", "Try again shortly."), 502)
 
     @router.get("/callback", dependencies=[PUBLIC])
     async def callback(request: Request) -> Response:

@@ -145,3 +145,15 @@ async def test_me_tells_who_i_am_and_my_csrf_token(console: Console) -> None:
         "teams": ["crime_bureau"],
         "csrf_token": session.csrf_token,
     }
+
+
+async def test_a_provider_that_cannot_be_read_is_an_unavailable_sign_in(
+    console: Console,
+) -> None:
+    console.provider.discovery.statuses = [500]
+    page = await console.http.get("/auth/login", params={"next": "/"})
+    assert page.status_code == 502
+    assert "Sign-in is unavailable" in page.text
+    headers = {"Authorization": f"Bearer {console.provider.token()}"}
+    assert (await console.http.get("/v1/queue", headers=headers)).status_code == 503
+    assert console.access_log.recorded == []
