@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -21,9 +22,10 @@ from pymongo import AsyncMongoClient
 
 from services.console.audit import AccessAction
 from services.console.authenticator import ConsoleAuthenticator
+from services.console.roles import Role, Staff
 from services.console.sessions import MongoSessions
 from services.console.settings import ConsoleSettings
-from services.console.signin import SessionPolicy, session_key
+from services.console.signin import LoginState, SessionPolicy, StaffSession, session_key
 from shared.clock import SystemClock
 from shared.mongo import Document
 from shared.settings import DeploymentSettings
@@ -207,3 +209,27 @@ async def test_an_api_client_with_a_keycloak_access_token(console: SignedIn) -> 
         "bearer token: audience",
         "bearer token: token_type",
     }
+
+
+async def test_mongo_sessions_keep_sessions_and_give_a_login_state_once(
+    mongo: AsyncMongoClient[Document], database_name: str
+) -> None:
+    policy = SessionPolicy(timedelta(minutes=30), timedelta(hours=10))
+    sessions = MongoSessions(mongo[database_name], policy)
+    await sessions.create_indexes()
+    now = SystemClock().now().replace(microsecond=0)
+    staff = Staff("u-9", "insp.jones", frozenset({Role.SUPERVISOR}), frozenset({"control_room"}))
+    _, session = StaffSession.open(staff, "id-token", now)
+    await sessions.open(session)
+    assert await sessions.find(session.key) == session
+    await sessions.touch(session.key, now + timedelta(minutes=2))
+    await sessions.touch(session.key, now + timedelta(minutes=1))  # never moves back
+    found = await sessions.find(session.key)
+    assert found is not None
+    assert found.last_seen_at == now + timedelta(minutes=2)
+    await sessions.close(session.key)
+    assert await sessions.find(session.key) is None
+    login = LoginState.start("/queue", now)
+    await sessions.begin_login(login)
+    assert await sessions.take_login(login.state) == login
+    assert await sessions.take_login(login.state) is None

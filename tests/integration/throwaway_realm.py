@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pytest
 
 CONSOLE_CLIENT = "frontdesk-console"
 TESTS_CLIENT = "frontdesk-tests"
@@ -156,7 +157,10 @@ async def throwaway_realm(redirect_uri: str, signed_out_uri: str) -> AsyncIterat
     secret = secrets.token_urlsafe(32)
     async with httpx.AsyncClient(timeout=30.0) as http:
         admin = KeycloakAdmin(http, base_url)
-        await admin.sign_in()
+        try:
+            await admin.sign_in()
+        except httpx.ConnectError:
+            pytest.fail(f"no Keycloak at {base_url} (CONSOLE_TEST_KEYCLOAK_URL)", pytrace=False)
         await admin.create_realm(_realm(name, secret, redirect_uri, signed_out_uri))
         try:
             await admin.add_user(name, "operator", ["operator"], ["crime_bureau"])
