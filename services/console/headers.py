@@ -20,6 +20,7 @@ from services.console.signin import safe_next_path
 
 STATIC_PREFIX = "/static/"
 API_PREFIX = "/v1/"
+AUTH_PREFIX = "/auth/"
 
 
 def origin_of(url: str) -> str:
@@ -101,8 +102,9 @@ class SecurityHeaders:
 
 
 def _wants_page(scope: Scope) -> bool:
-    """A browser asking for a page (not the JSON API, not a script's fetch)."""
+    """A browser asking for a page (not the JSON API, not a script's fetch, not sign-in's
+    own pages)."""
     path: str = scope["path"]
-    if path.startswith(API_PREFIX) or path == "/auth/me":
+    if path.startswith((API_PREFIX, AUTH_PREFIX)):  # a failed sign-in must not loop to sign-in
         return False
     return "text/html" in Headers(scope=scope).get("accept", "")

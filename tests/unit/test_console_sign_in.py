@@ -66,6 +66,18 @@ async def _failure(console: Console, params: dict[str, str]) -> tuple[int, str |
     return answer.status_code, entry.detail
 
 
+async def test_a_failed_sign_in_shows_its_page_and_does_not_loop(console: Console) -> None:
+    query = await _start(console, "/")
+    answer = await console.http.get(
+        "/auth/callback",
+        params={"state": query["state"], "error": "access_denied"},
+        headers={"Accept": "text/html"},
+    )
+    assert answer.status_code == 401
+    assert "Sign-in failed" in answer.text
+    assert "http-equiv" not in answer.text
+
+
 async def test_a_callback_with_an_unknown_state_is_refused(console: Console) -> None:
     await _start(console, "/")
     assert await _failure(console, {"state": "forged", "code": "c"}) == (400, "state")
