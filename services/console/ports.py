@@ -10,6 +10,7 @@ from typing import Protocol
 
 from services.console.audit import AccessAction, AccessEntry
 from services.console.records import QueueFilter, QueueRow, ReportRecord
+from services.console.signin import LoginState, StaffSession
 from shared.events import Event
 
 #: The most rows one query returns.
@@ -63,4 +64,27 @@ class AccessLog(Protocol):
         action: AccessAction | None = None,
     ) -> list[AccessEntry]:
         """Newest first, narrowed to a user, a report or an action if given."""
+        ...
+
+
+class Sessions(Protocol):
+    """Server-side sessions, by key (the digest of the id), and the login states of
+    sign-ins under way. Storage only: whether a session is still live is `SessionPolicy`'s
+    to say, on every read."""
+
+    async def open(self, session: StaffSession) -> None: ...
+
+    async def find(self, key: str) -> StaffSession | None: ...
+
+    async def touch(self, key: str, at: datetime) -> None:
+        """Note that the session was used at `at`."""
+        ...
+
+    async def close(self, key: str) -> None: ...
+
+    async def begin_login(self, login: LoginState) -> None: ...
+
+    async def take_login(self, state: str) -> LoginState | None:
+        """The login state, removed in the same step: a second callback with the same
+        `state` finds nothing."""
         ...

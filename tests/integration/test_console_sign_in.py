@@ -1,0 +1,235 @@
+"""Sign-in to the console against a real Keycloak: the login form is driven over HTTP as a
+browser would (GET the provider's login page, POST username and password, follow the
+redirects to the callback), so the whole Authorization Code + PKCE flow runs for real; the
+sessions are in the real Mongo-wire server.
+
+The realm is a throwaway one made through Keycloak's admin REST API
+(tests/integration/throwaway_realm.py)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from pymongo import AsyncMongoClient
+
+from services.console.audit import AccessAction
+from services.console.authenticator import ConsoleAuthenticator
+from services.console.roles import Role, Staff
+from services.console.sessions import MongoSessions
+from services.console.settings import ConsoleSettings
+from services.console.signin import LoginState, SessionPolicy, StaffSession, session_key
+from shared.clock import SystemClock
+from shared.mongo import Document
+from shared.settings import DeploymentSettings
+from tests.console_auth_app import build_console
+from tests.fakes.console import FakeAccessLog
+from tests.integration.throwaway_realm import PASSWORD, TESTS_CLIENT, Realm, throwaway_realm
+
+pytestmark = pytest.mark.integration
+
+CONSOLE = "http://console.test"
+IGNORED = frozenset({"Secure", "Version=1"})
+FORM_ACTION = re.compile(r'<form[^>]*id="kc-form-login"[^>]*action="([^"]+)"')
+
+
+class LoopbackBrowser(httpx.AsyncBaseTransport):
+    """Keeps Keycloak's cookies as a browser does: a loopback address is a secure context,
+    so its Secure cookies come back over http, and the obsolete `Version=1` attribute is
+    ignored (Python's cookie jar would otherwise never send either back)."""
+
+    def __init__(self) -> None:
+        self._network = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._network.handle_async_request(request)
+        headers = [(k, v) for k, v in response.headers.multi_items() if k != "set-cookie"]
+        for cookie in response.headers.get_list("set-cookie"):
+            kept = [part for part in cookie.split(";") if part.strip() not in IGNORED]
+            headers.append(("set-cookie", ";".join(kept)))
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            stream=response.stream,
+            extensions=response.extensions,
+            request=request,
+        )
+
+    async def aclose(self) -> None:
+        await self._network.aclose()
+
+
+@dataclass
+class SignedIn:
+    browser: httpx.AsyncClient
+    authenticator: ConsoleAuthenticator
+    access_log: FakeAccessLog
+    realm: Realm
+    database: str
+
+
+@pytest.fixture
+async def console(mongo: AsyncMongoClient[Document], database_name: str) -> AsyncIterator[SignedIn]:
+    async with throwaway_realm(f"{CONSOLE}/auth/callback", f"{CONSOLE}/auth/signed-out") as realm:
+        settings = ConsoleSettings(
+            oidc_issuer=realm.issuer,
+            oidc_client_secret=SecretStr(realm.client_secret),
+            public_url=CONSOLE,
+            deployment=DeploymentSettings(environment="local"),
+        )
+        sessions = MongoSessions(
+            mongo[database_name], SessionPolicy(settings.session_idle, settings.session_absolute)
+        )
+        await sessions.create_indexes()
+        access_log = FakeAccessLog()
+        async with httpx.AsyncClient(timeout=10.0) as outbound:
+            app, authenticator = build_console(
+                settings, sessions, access_log, SystemClock(), outbound
+            )
+            mounts = {f"{CONSOLE}/": httpx.ASGITransport(app=app)}
+            browser_client = httpx.AsyncClient(
+                transport=LoopbackBrowser(), mounts=mounts, timeout=10.0
+            )
+            async with browser_client as browser:
+                yield SignedIn(browser, authenticator, access_log, realm, database_name)
+
+
+async def _sign_in(console: SignedIn, username: str, next_path: str) -> httpx.Response:
+    """As a browser: to the console's login, the provider's form, and back."""
+    browser = console.browser
+    page = await browser.get(
+        f"{CONSOLE}/auth/login", params={"next": next_path}, follow_redirects=True
+    )
+    assert page.status_code == 200, page.text
+    action = FORM_ACTION.search(page.text)
+    assert action is not None, "no login form on the provider's page"
+    return await browser.post(
+        html.unescape(action.group(1)),
+        data={"username": username, "password": PASSWORD, "credentialId": ""},
+        follow_redirects=True,
+    )
+
+
+def _callback_of(landed: httpx.Response) -> httpx.Response:
+    return next(r for r in landed.history if r.url.path == "/auth/callback")
+
+
+async def test_an_operator_signs_in_with_pkce_and_lands_where_they_were_going(
+    console: SignedIn, mongo: AsyncMongoClient[Document]
+) -> None:
+    landed = await _sign_in(console, "operator", "/queue?grade=2")
+    assert landed.status_code == 200, landed.text
+    assert str(landed.url) == f"{CONSOLE}/queue?grade=2"
+    assert landed.text == "queue of operator"
+    callback = _callback_of(landed)
+    cookie = callback.headers["set-cookie"]
+    assert cookie.startswith("frontdesk_session=")
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Max-Age" not in cookie
+    session_id = cookie.split(";")[0].split("=", 1)[1]
+    stored = await mongo[console.database]["sessions"].find_one({"_id": session_key(session_id)})
+    assert stored is not None
+    assert session_id not in str(stored)
+    assert stored["staff"]["roles"] == ["operator"]
+    assert stored["staff"]["teams"] == ["crime_bureau"]
+    (entry,) = console.access_log.recorded
+    assert (entry.action, entry.username, entry.roles) == (
+        AccessAction.SIGN_IN,
+        "operator",
+        ["operator"],
+    )
+
+
+async def test_me_then_sign_out_at_the_provider(console: SignedIn) -> None:
+    await _sign_in(console, "supervisor", "/")
+    me = (await console.browser.get(f"{CONSOLE}/auth/me")).json()
+    assert (me["username"], me["roles"]) == ("supervisor", ["auditor", "supervisor"])
+    answer = await console.browser.post(
+        f"{CONSOLE}/auth/logout", data={"csrf_token": me["csrf_token"]}
+    )
+    assert answer.status_code == 303
+    end_session = urlsplit(answer.headers["location"])
+    assert answer.headers["location"].startswith(console.realm.issuer + "/protocol/openid-connect")
+    assert "id_token_hint" in parse_qs(end_session.query)
+    landed = await console.browser.get(answer.headers["location"], follow_redirects=True)
+    assert str(landed.url) == f"{CONSOLE}/auth/signed-out"
+    assert "You are signed out" in landed.text
+    assert (await console.browser.get(f"{CONSOLE}/auth/me")).status_code == 401
+    assert [e.action for e in console.access_log.recorded] == [
+        AccessAction.SIGN_IN,
+        AccessAction.SIGN_OUT,
+    ]
+
+
+async def test_someone_with_no_console_role_signs_in_to_nothing(console: SignedIn) -> None:
+    landed = await _sign_in(console, "stranger", "/queue")
+    assert landed.status_code == 403
+    assert [e.action for e in console.access_log.recorded] == [
+        AccessAction.SIGN_IN,
+        AccessAction.DENIED,
+    ]
+
+
+async def test_a_replayed_callback_opens_no_second_session(console: SignedIn) -> None:
+    landed = await _sign_in(console, "operator", "/queue")
+    replay = await console.browser.get(str(_callback_of(landed).url))
+    assert replay.status_code == 400
+    assert console.access_log.recorded[-1].detail == "state"
+
+
+async def test_an_api_client_with_a_keycloak_access_token(console: SignedIn) -> None:
+    grant = await console.browser.post(
+        f"{console.realm.issuer}/protocol/openid-connect/token",
+        data={
+            "grant_type": "password",
+            "client_id": TESTS_CLIENT,
+            "username": "operator",
+            "password": PASSWORD,
+            "scope": "openid",
+        },
+    )
+    grant.raise_for_status()
+    tokens = grant.json()
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    answer = await console.browser.post(f"{CONSOLE}/v1/notes", headers=bearer)
+    assert answer.status_code == 200
+    assert answer.json() == {"username": "operator"}
+    id_as_access = {"Authorization": f"Bearer {tokens['id_token']}"}
+    refused = await console.browser.get(f"{CONSOLE}/v1/queue", headers=id_as_access)
+    assert refused.status_code == 401
+    assert console.access_log.recorded[-1].detail in {
+        "bearer token: audience",
+        "bearer token: token_type",
+    }
+
+
+async def test_mongo_sessions_keep_sessions_and_give_a_login_state_once(
+    mongo: AsyncMongoClient[Document], database_name: str
+) -> None:
+    policy = SessionPolicy(timedelta(minutes=30), timedelta(hours=10))
+    sessions = MongoSessions(mongo[database_name], policy)
+    await sessions.create_indexes()
+    now = SystemClock().now().replace(microsecond=0)
+    staff = Staff("u-9", "insp.jones", frozenset({Role.SUPERVISOR}), frozenset({"control_room"}))
+    _, session = StaffSession.open(staff, "id-token", now)
+    await sessions.open(session)
+    assert await sessions.find(session.key) == session
+    await sessions.touch(session.key, now + timedelta(minutes=2))
+    await sessions.touch(session.key, now + timedelta(minutes=1))  # never moves back
+    found = await sessions.find(session.key)
+    assert found is not None
+    assert found.last_seen_at == now + timedelta(minutes=2)
+    await sessions.close(session.key)
+    assert await sessions.find(session.key) is None
+    login = LoginState.start("/queue", now)
+    await sessions.begin_login(login)
+    assert await sessions.take_login(login.state) == login
+    assert await sessions.take_login(login.state) is None
