@@ -46,8 +46,9 @@ $(JARS_STAMP): deploy/local/pom.xml
 
 jars: $(JARS_STAMP)
 
-# Through Maven, so ~/.m2 keeps the 164 MB archive for the next clone. Its first start
-# (`kc.sh start-dev`) adds Quarkus' dev-mode build, kept in the distribution's lib/quarkus.
+# Through Maven, so ~/.m2 keeps the 164 MB archive for the next clone. Then one start of
+# it makes the seed the stacks start from (deploy/local/keycloak.py; again only when the
+# realm file changed) and Quarkus' dev-mode build, kept in the distribution's lib/quarkus.
 $(KEYCLOAK_STAMP):
 	rm -rf $(KEYCLOAK)
 	mvn --quiet --batch-mode org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
@@ -58,7 +59,8 @@ $(KEYCLOAK_STAMP):
 	rm $(KEYCLOAK)/keycloak-quarkus-dist-$(KEYCLOAK_VERSION).tar.gz
 	touch $@
 
-keycloak: $(KEYCLOAK_STAMP)
+keycloak: install $(KEYCLOAK_STAMP)
+	$(PY) deploy/local/keycloak.py seed
 
 # Debian's chromium for the dashboard's browser test (Playwright's own download does not
 # work on these machines).

@@ -5,14 +5,27 @@ demo user per role).
 
 Each stack keeps Keycloak's database (H2 in a file) and transaction log under its own
 `.local` folder, so the `run` and `test` stacks share nothing but the distribution, and a
-fresh start imports the realm file again (a realm that exists is kept as it is).
+fresh start begins from the realm file again (a realm that exists is kept as it is).
+
+Two things keep the start short (measured in the branch's report): a *seed*, the database
+of one start that imported the realm file (`python deploy/local/keycloak.py seed`, made by
+`make keycloak`, remade whenever the realm file changes), copied into a stack's empty data
+folder instead of creating the schema and importing again; and a class-data-sharing
+archive (the classes that start loaded), written by the seed's JVM as it exits, which the
+stacks' JVMs map read-only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +52,11 @@ def installed() -> bool:
     return (DIST / "bin" / "kc.sh").exists()
 
 
+SEEDS = ROOT / ".local" / "keycloak" / "seeds"
+CLASS_ARCHIVE = SEEDS / "classes.jsa"
+DATABASE = Path("data") / "h2" / "keycloakdb.mv.db"
+
+
 def data_dir(stack: Stack) -> Path:
     return stack.home / "keycloak"
 
@@ -46,7 +64,10 @@ def data_dir(stack: Stack) -> Path:
 def command(stack: Stack) -> list[str]:
     """`kc.sh start-dev` on the loopback interface only, its URLs fixed to 127.0.0.1 and the
     stack's port (so every token's issuer is the one the console is told)."""
-    port = _port(stack)
+    return _command(_port(stack))
+
+
+def _command(port: int) -> list[str]:
     return [
         str(DIST / "bin" / "kc.sh"),
         "start-dev",
@@ -62,16 +83,33 @@ def process_environment(stack: Stack) -> dict[str, str]:
     """What `kc.sh` reads besides its options: the JDK, the heap, and where the stack's
     database (`kc.db-url-path`, under which dev-file keeps data/h2) and the transaction
     manager's object store go instead of the distribution's own data/ folder."""
-    data = data_dir(stack)
+    sharing = [f"-XX:SharedArchiveFile={CLASS_ARCHIVE}"] if CLASS_ARCHIVE.exists() else []
+    return _environment(data_dir(stack), sharing)
+
+
+def _environment(data: Path, class_sharing: list[str]) -> dict[str, str]:
     object_store = data / "transaction-logs"
+    options = [
+        f"-Dquarkus.transaction-manager.object-store.directory={object_store}",
+        *class_sharing,
+        JAVA_OPTIONS,
+    ]
     return {
         "JAVA_HOME": os.environ.get("KEYCLOAK_JAVA_HOME", str(JAVA_HOME)),
         "KC_DB_URL_PATH": str(data),
         "JAVA_OPTS_KC_HEAP": HEAP,
-        "JAVA_OPTS_APPEND": (
-            f"-Dquarkus.transaction-manager.object-store.directory={object_store} {JAVA_OPTIONS}"
-        ),
+        "JAVA_OPTS_APPEND": " ".join(options),
     }
+
+
+def prepare(stack: Stack) -> None:
+    """Before a start: the realm file where `--import-realm` reads it, and the seed's
+    database in a data folder that has none yet."""
+    install_realm()
+    database = data_dir(stack) / DATABASE
+    if not database.exists() and _seed_file().exists():
+        database.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_seed_file(), database)
 
 
 def install_realm() -> None:
@@ -82,15 +120,69 @@ def install_realm() -> None:
     shutil.copyfile(REALM_FILE, folder / REALM_FILE.name)
 
 
+def _seed_file() -> Path:
+    """The seed of the realm file as it is now (its digest names it)."""
+    digest = hashlib.sha256(REALM_FILE.read_bytes()).hexdigest()[:16]
+    return SEEDS / f"{digest}.mv.db"
+
+
+def seed(timeout_s: float = READY_TIMEOUT_S) -> None:
+    """Start Keycloak once on an empty database, on a free port, until the realm is
+    served; stop it and keep its database as the seed of this realm file."""
+    if _seed_file().exists():
+        return
+    work = SEEDS / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    CLASS_ARCHIVE.unlink(missing_ok=True)
+    archive_at_exit = [f"-XX:ArchiveClassesAtExit={CLASS_ARCHIVE}"]
+    install_realm()
+    port = _free_port()
+    issuer = f"http://127.0.0.1:{port}/realms/frontdesk"
+    with (SEEDS / "seed.log").open("wb") as log:
+        process = subprocess.Popen(
+            _command(port),
+            env={**os.environ, **_environment(work, archive_at_exit)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_for(issuer, process, timeout_s)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=120)  # the JVM writes the class archive as it exits
+    for old in SEEDS.glob("*.mv.db"):
+        old.unlink()
+    (work / DATABASE).rename(_seed_file())
+    shutil.rmtree(work)
+    print(f"keycloak seed made: {_seed_file().name}")
+
+
+def _wait_for(issuer: str, process: subprocess.Popen[bytes], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not issuer_answers(issuer):
+        if process.poll() is not None or time.monotonic() > deadline:
+            sys.exit(f"keycloak did not start; see {SEEDS / 'seed.log'}")
+        time.sleep(0.5)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 def discovery_url(issuer: str) -> str:
     return f"{issuer}/.well-known/openid-configuration"
 
 
 def answers(stack: Stack) -> bool:
     """Whether the realm is imported and served: its discovery document names our issuer."""
-    issuer = stack.oidc_issuer
-    if issuer is None:
-        return False
+    return stack.oidc_issuer is not None and issuer_answers(stack.oidc_issuer)
+
+
+def issuer_answers(issuer: str) -> bool:
     try:
         with urllib.request.urlopen(discovery_url(issuer), timeout=2) as answer:  # noqa: S310
             if answer.status != HTTP_OK:
@@ -105,3 +197,10 @@ def _port(stack: Stack) -> int:
         message = f"the {stack.name} stack has no OpenID Connect provider"
         raise ValueError(message)
     return stack.keycloak_port
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["seed"]:
+        sys.exit("usage: keycloak.py seed")
+    SEEDS.mkdir(parents=True, exist_ok=True)
+    seed()

@@ -213,7 +213,7 @@ READINESS: dict[str, Callable[[Stack], bool]] = {
 
 def _launch(stack: Stack, server: str) -> None:
     if server == "keycloak":
-        keycloak.install_realm()
+        keycloak.prepare(stack)
         _spawn(stack, server, keycloak.command(stack), keycloak.process_environment(stack))
     else:
         _spawn(stack, server, _command(stack, server))
