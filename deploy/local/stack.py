@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 import kafka_server  # noqa: E402
 import keycloak  # noqa: E402
 from stacks import (  # noqa: E402 - re-exported: callers name them `stack.<name>`
+    DEMO_PASSWORDS,
     NOTIFY_API_KEY,
     RECEIPT_TOKEN,
     STACKS,
@@ -41,7 +42,15 @@ from stacks import (  # noqa: E402 - re-exported: callers name them `stack.<name
     Stack,
 )
 
-__all__ = ["NOTIFY_API_KEY", "RECEIPT_TOKEN", "ROOT", "STACKS", "WEBHOOK_SECRET", "Stack"]
+__all__ = [
+    "DEMO_PASSWORDS",
+    "NOTIFY_API_KEY",
+    "RECEIPT_TOKEN",
+    "ROOT",
+    "STACKS",
+    "WEBHOOK_SECRET",
+    "Stack",
+]
 
 JARS = ROOT / ".local" / "jars"
 LAUNCHER = ROOT / "deploy" / "local" / "MongoWireServer.java"
