@@ -1,5 +1,6 @@
 # One command surface. `make run` and `make test` work on a fresh machine: they install
-# uv (from PyPI), the locked Python packages, and the Kafka and Mongo-wire jars (Maven).
+# uv (from PyPI), the locked Python packages, the Kafka and Mongo-wire jars and the
+# Keycloak distribution (Maven).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -9,9 +10,13 @@ UV := $(BOOTSTRAP)/bin/uv
 PY := .venv/bin/python
 JARS := .local/jars
 JARS_STAMP := $(JARS)/.complete
+# The local OpenID Connect provider (deploy/local/keycloak.py runs it on Temurin 25).
+KEYCLOAK_VERSION := 26.5.6
+KEYCLOAK := .local/keycloak
+KEYCLOAK_STAMP := $(KEYCLOAK)/.complete-$(KEYCLOAK_VERSION)
 PYTEST_ARGS ?=
 
-.PHONY: help install jars browser run test unit lint typecheck fmt stop clean eval-classifier train-classifier bench
+.PHONY: help install jars keycloak browser run test unit lint typecheck fmt stop clean eval-classifier train-classifier bench
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 help:
@@ -41,18 +46,34 @@ $(JARS_STAMP): deploy/local/pom.xml
 
 jars: $(JARS_STAMP)
 
+# Through Maven, so ~/.m2 keeps the 164 MB archive for the next clone. Then one start of
+# it makes the seed the stacks start from (deploy/local/keycloak.py; again only when the
+# realm file changed) and Quarkus' dev-mode build, kept in the distribution's lib/quarkus.
+$(KEYCLOAK_STAMP):
+	rm -rf $(KEYCLOAK)
+	mvn --quiet --batch-mode org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+		-Dartifact=org.keycloak:keycloak-quarkus-dist:$(KEYCLOAK_VERSION):tar.gz \
+		-DoutputDirectory=$(CURDIR)/$(KEYCLOAK)
+	mkdir -p $(KEYCLOAK)/dist
+	tar -xzf $(KEYCLOAK)/keycloak-quarkus-dist-$(KEYCLOAK_VERSION).tar.gz -C $(KEYCLOAK)/dist --strip-components=1
+	rm $(KEYCLOAK)/keycloak-quarkus-dist-$(KEYCLOAK_VERSION).tar.gz
+	touch $@
+
+keycloak: install $(KEYCLOAK_STAMP)
+	$(PY) deploy/local/keycloak.py seed
+
 # Debian's chromium for the dashboard's browser test (Playwright's own download does not
 # work on these machines).
 browser:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
 
-run: install jars
+run: install jars keycloak
 	$(PY) deploy/local/run.py
 
 # The fault suite restarts the servers, so it gets a fresh stack of its own, after the rest.
 # tests/triage runs `frontdesk triage evaluate` on the held-out file with the network cut off.
-test: install jars browser lint typecheck
+test: install jars keycloak browser lint typecheck
 	$(PY) deploy/local/stack.py exec test --fresh -- $(PY) -m pytest --ignore=tests/faults $(PYTEST_ARGS)
 	$(PY) deploy/local/stack.py exec test --fresh -- $(PY) -m pytest tests/faults $(PYTEST_ARGS)
 

@@ -1,7 +1,7 @@
 """Where the real servers are (docs/architecture.md#testing-tiers), never skipped silently.
 
 1. `KAFKA_BOOTSTRAP_SERVERS` and `MONGODB_URI` from the environment (`make test` sets them
-   to the local test stack it started);
+   to the local test stack it started, with `CONSOLE_OIDC_ISSUER`, its Keycloak);
 2. otherwise, if a Docker engine answers, testcontainers starts Kafka and MongoDB;
 3. otherwise the tests that need servers fail, saying how to get them.
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from services.system import SYSTEM
@@ -35,6 +36,8 @@ class Servers:
     mongo_uri: str
     smtp_port: int | None
     mail_dir: Path | None
+    #: The local OpenID Connect provider's realm (Keycloak); None under testcontainers.
+    oidc_issuer: str | None = None
 
     def kafka_options(self) -> dict[str, Any]:
         """Connection options for the tests' own Kafka clients: the operator principal of
@@ -49,7 +52,11 @@ def _from_environment() -> Servers | None:
     smtp_port = os.environ.get("SMTP_PORT")
     mail_dir = os.environ.get("FRONTDESK_MAIL_DIR")
     return Servers(
-        kafka, mongo, int(smtp_port) if smtp_port else None, Path(mail_dir) if mail_dir else None
+        kafka,
+        mongo,
+        int(smtp_port) if smtp_port else None,
+        Path(mail_dir) if mail_dir else None,
+        os.environ.get("CONSOLE_OIDC_ISSUER") or None,
     )
 
 
@@ -79,3 +86,34 @@ def servers() -> Iterator[Servers]:
         plain = KafkaSettings(bootstrap_servers=kafka.get_bootstrap_server())
         asyncio.run(provision(plain, SYSTEM, {}, with_acls=False))
         yield Servers(kafka.get_bootstrap_server(), mongo.get_connection_url(), None, None)
+
+
+def demo_password(username: str) -> str:
+    """A demo user's password on the local realm (`stack.py exec` exports them)."""
+    return os.environ[f"FRONTDESK_OIDC_DEMO_PASSWORD_{username.upper()}"]
+
+
+def password_grant(servers: Servers, username: str, password: str | None = None) -> httpx.Response:
+    """The provider's answer to a password grant by the tests' own client (`frontdesk-tests`,
+    which exists only in the local realm), as `username` with their demo password unless
+    another is given."""
+    if servers.oidc_issuer is None:
+        pytest.fail("no OpenID Connect provider: run the tests on the local stack", pytrace=False)
+    discovery = f"{servers.oidc_issuer}/.well-known/openid-configuration"
+    token_endpoint = httpx.get(discovery, timeout=10).raise_for_status().json()["token_endpoint"]
+    form = {
+        "grant_type": "password",
+        "client_id": os.environ["FRONTDESK_OIDC_TEST_CLIENT_ID"],
+        "client_secret": os.environ["FRONTDESK_OIDC_TEST_CLIENT_SECRET"],
+        "username": username,
+        "password": demo_password(username) if password is None else password,
+        "scope": "openid",
+    }
+    return httpx.post(token_endpoint, data=form, timeout=10)
+
+
+def demo_access_token(servers: Servers, username: str) -> str:
+    """A bearer access token (audience `frontdesk-console`) for a demo user."""
+    answer = password_grant(servers, username).raise_for_status()
+    token: str = answer.json()["access_token"]
+    return token

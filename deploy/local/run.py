@@ -1,6 +1,6 @@
 """`make run`: the whole system on this machine, until Ctrl-C.
 
-Starts the `run` stack (Kafka, the Mongo-wire server, the SMTP and webhook sinks), then
+Starts the `run` stack (Kafka, the Mongo-wire server, the SMTP and webhook sinks, Keycloak), then
 the six services as processes, waits until each answers `/health`, prints where everything
 listens, and on Ctrl-C (or SIGTERM) stops the services gracefully, then the servers.
 """
@@ -181,6 +181,8 @@ def _print_where(running: list[Running]) -> None:
     print(f"  {'smtp sink':<17} 127.0.0.1:{STACK.smtp_port}, mail in {STACK.mail_dir}")
     webhook = f"http://127.0.0.1:{STACK.webhook_port}"
     print(f"  {'webhook sink':<17} {webhook}, calls in {STACK.webhook_dir}")
+    users = ", ".join(f"{user}/{password}" for user, password in stack.DEMO_PASSWORDS.items())
+    print(f"  {'keycloak (oidc)':<17} {STACK.oidc_issuer}  demo users {users}")
     print(f"  logs in {STACK.home / 'logs'}")
 
 

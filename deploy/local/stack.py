@@ -1,8 +1,9 @@
 """Start and stop the local servers frontdesk needs, as plain processes (no Docker).
 
 A *stack* is Kafka (KRaft, broker and controller in one process), the mongo-java-server
-launcher, the local SMTP sink, the GOV.UK Notify stand-in and the webhook sink, each with
-its own ports, data and logs under `.local/`.
+launcher, the local SMTP sink, the GOV.UK Notify stand-in, the webhook sink and (`run` and
+`test`) Keycloak, the OpenID Connect provider, each with its own ports, data and logs
+under `.local/`.
 `make run` uses the `run` stack, `make test` the `test` stack and `make bench` the `bench`
 stack, so all can be up at once.
 
@@ -31,7 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import kafka_server  # noqa: E402
+import keycloak  # noqa: E402
 from stacks import (  # noqa: E402 - re-exported: callers name them `stack.<name>`
+    DEMO_PASSWORDS,
     NOTIFY_API_KEY,
     RECEIPT_TOKEN,
     STACKS,
@@ -39,7 +42,15 @@ from stacks import (  # noqa: E402 - re-exported: callers name them `stack.<name
     Stack,
 )
 
-__all__ = ["NOTIFY_API_KEY", "RECEIPT_TOKEN", "ROOT", "STACKS", "WEBHOOK_SECRET", "Stack"]
+__all__ = [
+    "DEMO_PASSWORDS",
+    "NOTIFY_API_KEY",
+    "RECEIPT_TOKEN",
+    "ROOT",
+    "STACKS",
+    "WEBHOOK_SECRET",
+    "Stack",
+]
 
 JARS = ROOT / ".local" / "jars"
 LAUNCHER = ROOT / "deploy" / "local" / "MongoWireServer.java"
@@ -80,7 +91,9 @@ def _format_kafka(stack: Stack) -> Path:
     return config
 
 
-def _spawn(stack: Stack, server: str, command: list[str]) -> None:
+def _spawn(
+    stack: Stack, server: str, command: list[str], environment: dict[str, str] | None = None
+) -> None:
     pid_file = stack.pid_file(server)
     if _running_pid(pid_file) is not None:
         print(f"{server} already running ({stack.name})")
@@ -90,7 +103,12 @@ def _spawn(stack: Stack, server: str, command: list[str]) -> None:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         process = subprocess.Popen(
-            command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env={**os.environ, **environment} if environment else None,
+            start_new_session=True,
         )
     pid_file.write_text(str(process.pid))
 
@@ -112,7 +130,8 @@ def _running_pid(pid_file: Path) -> int | None:
 
 
 def _wait_until(stack: Stack, server: str, answers: Callable[[Stack], bool]) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
+    timeout_s = keycloak.READY_TIMEOUT_S if server == "keycloak" else READY_TIMEOUT_S
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if answers(stack):
             print(f"{server} ready ({stack.name})")
@@ -120,7 +139,7 @@ def _wait_until(stack: Stack, server: str, answers: Callable[[Stack], bool]) -> 
         if _running_pid(stack.pid_file(server)) is None:
             sys.exit(f"{server} exited during start; see {stack.log_file(server)}")
         time.sleep(0.5)
-    sys.exit(f"{server} did not answer within {READY_TIMEOUT_S:.0f}s; see {stack.log_file(server)}")
+    sys.exit(f"{server} did not answer within {timeout_s:.0f}s; see {stack.log_file(server)}")
 
 
 def _port_taken(port: int) -> bool:
@@ -139,18 +158,26 @@ def _ports_free(stack: Stack) -> None:
         "smtp": stack.smtp_port,
         "notify": stack.notify_port,
         "webhook": stack.webhook_port,
+        "keycloak": stack.keycloak_port,
     }
-    taken = [f"{name} {port}" for name, port in ports.items() if _port_taken(port)]
+    taken = [f"{name} {port}" for name, port in ports.items() if port and _port_taken(port)]
     if taken:
         sys.exit(f"ports in use by another process: {', '.join(taken)}; stop it first")
 
 
-SERVERS = ("kafka", "mongo", "smtp", "notify", "webhook")
+SERVERS = ("kafka", "mongo", "smtp", "notify", "webhook", "keycloak")
+
+
+def servers_of(stack: Stack) -> tuple[str, ...]:
+    """The stack's servers: all, but Keycloak only where the stack has a port for it."""
+    return tuple(s for s in SERVERS if s != "keycloak" or stack.keycloak_port is not None)
 
 
 def _command(stack: Stack, server: str) -> list[str]:
     if server == "kafka":
         return _java(["kafka.Kafka", str(_format_kafka(stack))], "768m")
+    if server == "keycloak":
+        return keycloak.command(stack)
     if server == "mongo":
         return _java([str(LAUNCHER), str(stack.mongo_port), str(stack.home / "mongo")], "512m")
     if server == "smtp":
@@ -189,12 +216,21 @@ READINESS: dict[str, Callable[[Stack], bool]] = {
     "notify": lambda stack: readiness.notify_answers(stack.notify_port),
     "webhook": lambda stack: readiness.webhook_answers(stack.webhook_port),
     "kafka": lambda stack: readiness.kafka_answers(kafka_server.admin(stack)),
+    "keycloak": keycloak.answers,
 }
+
+
+def _launch(stack: Stack, server: str) -> None:
+    if server == "keycloak":
+        keycloak.prepare(stack)
+        _spawn(stack, server, keycloak.command(stack), keycloak.process_environment(stack))
+    else:
+        _spawn(stack, server, _command(stack, server))
 
 
 def start_server(stack: Stack, server: str) -> None:
     """Start one server of the stack (e.g. after a fault test stopped it) and wait for it."""
-    _spawn(stack, server, _command(stack, server))
+    _launch(stack, server)
     _wait_until(stack, server, READINESS[server])
     if server == "kafka":
         kafka_server.provision(stack)
@@ -203,13 +239,17 @@ def start_server(stack: Stack, server: str) -> None:
 def start(stack: Stack) -> None:
     if not any(JARS.glob("kafka_2.13-*.jar")):
         sys.exit("Kafka jars missing: run `make jars` first")
-    if all(_running_pid(stack.pid_file(s)) is None for s in SERVERS):
+    if stack.keycloak_port is not None and not keycloak.installed():
+        sys.exit("Keycloak missing: run `make keycloak` first")
+    if all(_running_pid(stack.pid_file(s)) is None for s in servers_of(stack)):
         _ports_free(stack)
-    for server in SERVERS:
-        _spawn(stack, server, _command(stack, server))
+    for server in servers_of(stack):  # all at once: Keycloak boots while Kafka provisions
+        _launch(stack, server)
     for server in ("mongo", "smtp", "notify", "webhook", "kafka"):
         _wait_until(stack, server, READINESS[server])
     kafka_server.provision(stack)
+    if stack.keycloak_port is not None:
+        _wait_until(stack, "keycloak", READINESS["keycloak"])
 
 
 def stop_server(stack: Stack, server: str) -> None:
@@ -228,14 +268,14 @@ def stop_server(stack: Stack, server: str) -> None:
 
 
 def stop(stack: Stack) -> None:
-    for server in reversed(SERVERS):
+    for server in reversed(servers_of(stack)):
         stop_server(stack, server)
 
 
 def wipe(stack: Stack) -> None:
     """Forget a stopped stack's data, so the next start is from nothing."""
     folders = (stack.home / "kafka", stack.home / "mongo", stack.mail_dir, stack.sms_dir)
-    for folder in (*folders, stack.webhook_dir):
+    for folder in (*folders, stack.webhook_dir, keycloak.data_dir(stack)):
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -23,6 +23,16 @@ NOTIFY_API_KEY = (
 )
 RECEIPT_TOKEN = "local-only-receipt-token"  # noqa: S105 - local stacks only
 WEBHOOK_SECRET = "local-only-alerting-webhook-secret"  # noqa: S105 - local stacks only
+#: The local OpenID Connect provider's (Keycloak, deploy/local/keycloak.py) client secrets
+#: and demo users' passwords; deploy/local/keycloak/frontdesk-realm.json holds the same.
+OIDC_REALM = "frontdesk"
+CONSOLE_OIDC_CLIENT_ID = "frontdesk-console"
+CONSOLE_OIDC_CLIENT_SECRET = "local-only-console-oidc-client-secret"  # noqa: S105
+#: Password grant, for tests and scripts: a client of the local realm only.
+OIDC_TEST_CLIENT_ID = "frontdesk-tests"
+OIDC_TEST_CLIENT_SECRET = "local-only-tests-oidc-client-secret"  # noqa: S105
+DEMO_USERS = ("viewer", "operator", "operator2", "supervisor", "auditor")
+DEMO_PASSWORDS = {user: f"local-only-{user}-password" for user in DEMO_USERS}
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,8 @@ class Stack:
     notifier_port: int
     webhook_port: int
     webhook_dir: Path
+    #: The OpenID Connect provider; the bench stack has none (it signs nobody in).
+    keycloak_port: int | None = None
 
     @property
     def home(self) -> Path:
@@ -77,6 +89,28 @@ class Stack:
     def log_file(self, server: str) -> Path:
         return self.home / "logs" / f"{server}.log"
 
+    @property
+    def oidc_issuer(self) -> str | None:
+        if self.keycloak_port is None:
+            return None
+        return f"http://127.0.0.1:{self.keycloak_port}/realms/{OIDC_REALM}"
+
+    def oidc_environment(self) -> dict[str, str]:
+        """Where the console signs staff in, and the tests' client and demo passwords."""
+        if self.oidc_issuer is None:
+            return {}
+        return {
+            "CONSOLE_OIDC_ISSUER": self.oidc_issuer,
+            "CONSOLE_OIDC_CLIENT_ID": CONSOLE_OIDC_CLIENT_ID,
+            "CONSOLE_OIDC_CLIENT_SECRET": CONSOLE_OIDC_CLIENT_SECRET,
+            "FRONTDESK_OIDC_TEST_CLIENT_ID": OIDC_TEST_CLIENT_ID,
+            "FRONTDESK_OIDC_TEST_CLIENT_SECRET": OIDC_TEST_CLIENT_SECRET,
+            **{
+                f"FRONTDESK_OIDC_DEMO_PASSWORD_{user.upper()}": password
+                for user, password in DEMO_PASSWORDS.items()
+            },
+        }
+
     def environment(self) -> dict[str, str]:
         return {
             "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{self.kafka_port}",
@@ -91,6 +125,7 @@ class Stack:
             "FRONTDESK_WEBHOOK_DIR": str(self.webhook_dir),
             "ALERTING_LOCAL_WEBHOOK_URL": f"http://127.0.0.1:{self.webhook_port}/alerts",
             "ALERTING_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            **self.oidc_environment(),
         }
 
     @property
@@ -103,11 +138,13 @@ STACKS = {
         *("run", 9092, 9093, 27017, 1025, ROOT / ".local" / "mail", 8090, 8003),
         webhook_port=8091,
         webhook_dir=ROOT / ".local" / "webhooks",
+        keycloak_port=8180,
     ),
     "test": Stack(
         *("test", 19092, 19093, 37017, 11025, ROOT / ".local" / "test" / "mail", 18090, 18003),
         webhook_port=18091,
         webhook_dir=ROOT / ".local" / "test" / "webhooks",
+        keycloak_port=18180,
     ),
     "bench": Stack(
         *("bench", 29092, 29093, 47017, 21025, ROOT / ".local" / "bench" / "mail", 28090, 28003),

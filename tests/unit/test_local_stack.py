@@ -34,6 +34,7 @@ def _ports(stack_: stack.Stack) -> list[int]:
         stack_.notify_port,
         stack_.notifier_port,
         stack_.webhook_port,
+        *([stack_.keycloak_port] if stack_.keycloak_port else []),
     ]
 
 
