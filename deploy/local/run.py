@@ -45,6 +45,7 @@ LOCAL_ONLY_SETTINGS = {
     "ALERTING_POLICY_FILE": str(stack.ROOT / "deploy" / "local" / "alerts.toml"),
     "ALERTING_LINK_SECRET": "local-only-alert-link-secret",
     "ALERTING_STAFF_KEYS": json.dumps({"local-staff-key": "Local duty officer"}),
+    "CONSOLE_AUDIT_DIGEST_KEY": "local-only-console-access-log-digest-key",
     # Allows the secrets above, refused anywhere else (shared/secret_guard.py).
     "FRONTDESK_ENVIRONMENT": "local",
 }
@@ -56,7 +57,7 @@ SERVICES = (
     Service("notifier", 8003, "health at /health"),
     Service("sla_watchdog", 8005, "operations API: GET /v1/reports/{id}/sla"),
     Service("alerting", 8006, "alerts: GET /v1/alerts (Bearer local-staff-key)"),
-    Service("console", 8007, "health at /health (its read model; sign-in comes next)"),
+    Service("console", 8007, "the operations console: sign in at / (demo users in the README)"),
 )
 
 
@@ -112,8 +113,15 @@ def launch_service(
     return _start(stack_, service, service.port + port_offset, settings or {})
 
 
+def _public_url(service: Service, port: int) -> dict[str, str]:
+    """Where the browser reaches the console: its sign-in callback is there."""
+    if service.name != "console":
+        return {}
+    return {"CONSOLE_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+
+
 def _start(stack_: stack.Stack, service: Service, port: int, extra: dict[str, str]) -> Running:
-    port_setting = {f"{service.name.upper()}_HTTP_PORT": str(port)}
+    port_setting = {f"{service.name.upper()}_HTTP_PORT": str(port), **_public_url(service, port)}
     login = stack_.kafka_login(service.name)  # its own principal: only what its ACLs allow
     env = {
         **LOCAL_ONLY_SETTINGS,

@@ -5,8 +5,6 @@ was sought, never the query itself. And the call handlers' reference lookup."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import uuid
 from typing import Literal
 
@@ -16,6 +14,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from services.console.access import allow
 from services.console.audit import AccessAction
+from services.console.audit_trail import query_digest
 from services.console.lookup import check_reference, nearest_references
 from services.console.ports import AccessLog, ReportViews
 from services.console.records import ReportRecord
@@ -106,13 +105,6 @@ def normal_contact(email: str | None, phone: str | None) -> tuple[str | None, st
     return None, f"+{digits}"
 
 
-def contact_digest(key: str, email: str | None, phone: str | None) -> str:
-    """A keyed digest of a contact search: the same query gives the same digest, so an
-    auditor can match searches, and the log alone does not reveal what was sought."""
-    query = f"email:{email}" if email is not None else f"phone:{phone}"
-    return hmac.new(key.encode(), query.encode(), hashlib.sha256).hexdigest()
-
-
 class Finder:
     """The searches, each written to the access log."""
 
@@ -169,7 +161,7 @@ class Finder:
             staff,
             AccessAction.SEARCH_CONTACT,
             self.clock.now(),
-            query_digest=contact_digest(self.key, email, phone),
+            query_digest=query_digest(self.key.encode(), email=email, phone=phone),
             matches=len(records),
         )
         await self.access_log.record(entry)

@@ -43,6 +43,14 @@ class ConsoleSettings(ServiceSettings):
     oidc_timeout_s: float = Field(default=5.0, gt=0, description="Per call to the provider.")
     session_idle_minutes: float = Field(default=30.0, gt=0)
     session_absolute_hours: float = Field(default=10.0, gt=0)
+    clock_offset_s: float = Field(
+        default=0.0, description="Rehearses a clock that jumped (as the SLA watchdog's)."
+    )
+    audit_digest_key: SecretStr | None = Field(
+        default=None,
+        description="Keys the access log's digest of a search by email or phone (at least "
+        "32 characters): the log shows that a person was searched for, never who.",
+    )
 
     @model_validator(mode="after")
     def _https_outside_local(self) -> Self:
@@ -90,4 +98,12 @@ class ConsoleSettings(ServiceSettings):
             SecretSetting(
                 "CONSOLE_OIDC_CLIENT_SECRET", secret_values(self.oidc_client_secret), True
             ),
+            SecretSetting("CONSOLE_AUDIT_DIGEST_KEY", secret_values(self.audit_digest_key), True),
         ]
+
+    def digest_key(self) -> str:
+        """The access log's digest key; the console does not start without one."""
+        key = self.audit_digest_key
+        if key is None or len(key.get_secret_value()) < 32:  # noqa: PLR2004 - 256 bits
+            raise ValueError("CONSOLE_AUDIT_DIGEST_KEY (32 characters or more) is needed")
+        return key.get_secret_value()

@@ -55,6 +55,7 @@ def test_production_refuses_to_start_without_a_proper_client_secret() -> None:
             oidc_issuer="https://idp.example/r",
             public_url="https://c.example",
             oidc_client_secret=None if secret is None else SecretStr(secret),
+            audit_digest_key=SecretStr("k" * 40),
         )
 
     with pytest.raises(UnsafeSecretsError, match="CONSOLE_OIDC_CLIENT_SECRET is not set"):
@@ -62,3 +63,6 @@ def test_production_refuses_to_start_without_a_proper_client_secret() -> None:
     with pytest.raises(UnsafeSecretsError, match="shorter than 32 bytes"):
         refuse_unsafe_secrets(production("x" * 8))
     refuse_unsafe_secrets(production("s" * 40))
+    no_digest_key = production("s" * 40).model_copy(update={"audit_digest_key": None})
+    with pytest.raises(UnsafeSecretsError, match="CONSOLE_AUDIT_DIGEST_KEY is not set"):
+        refuse_unsafe_secrets(no_digest_key)

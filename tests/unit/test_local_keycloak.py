@@ -68,7 +68,9 @@ def test_the_stack_tells_the_console_and_the_tests_where_the_provider_is() -> No
     assert environment["CONSOLE_OIDC_CLIENT_SECRET"] == stacks.CONSOLE_OIDC_CLIENT_SECRET
     assert environment["FRONTDESK_OIDC_TEST_CLIENT_ID"] == "frontdesk-tests"
     assert environment["FRONTDESK_OIDC_DEMO_PASSWORD_OPERATOR2"] == "local-only-operator2-password"
-    assert not any("OIDC" in key for key in stack.STACKS["bench"].environment())
+    bench = stack.STACKS["bench"].environment()
+    assert [key for key in bench if "OIDC" in key] == ["CONSOLE_OIDC_ISSUER"]  # nobody signs in
+    assert bench["CONSOLE_OIDC_ISSUER"].startswith("http://127.0.0.1:9/")
 
 
 def test_the_realm_file_holds_the_stacks_secrets_and_passwords() -> None:
