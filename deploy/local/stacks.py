@@ -31,7 +31,7 @@ CONSOLE_OIDC_CLIENT_SECRET = "local-only-console-oidc-client-secret"  # noqa: S1
 #: Password grant, for tests and scripts: a client of the local realm only.
 OIDC_TEST_CLIENT_ID = "frontdesk-tests"
 OIDC_TEST_CLIENT_SECRET = "local-only-tests-oidc-client-secret"  # noqa: S105
-DEMO_USERS = ("viewer", "operator", "operator2", "supervisor", "auditor")
+DEMO_USERS = ("viewer", "operator", "operator2", "supervisor", "auditor", "newstarter")
 DEMO_PASSWORDS = {user: f"local-only-{user}-password" for user in DEMO_USERS}
 
 

@@ -3,12 +3,13 @@ browser would (GET the provider's login page, POST username and password, follow
 redirects to the callback), so the whole Authorization Code + PKCE flow runs for real; the
 sessions are in the real Mongo-wire server.
 
-The realm is a throwaway one made through Keycloak's admin REST API
-(tests/integration/throwaway_realm.py)."""
+The provider is the test stack's Keycloak with its realm `frontdesk` and demo users
+(deploy/local/keycloak/frontdesk-realm.json)."""
 
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -29,13 +30,14 @@ from services.console.signin import LoginState, SessionPolicy, StaffSession, ses
 from shared.clock import SystemClock
 from shared.mongo import Document
 from shared.settings import DeploymentSettings
+from tests.conftest import Servers, demo_password, password_grant
 from tests.console_auth_app import build_console
 from tests.fakes.console import FakeAccessLog
-from tests.integration.throwaway_realm import PASSWORD, TESTS_CLIENT, Realm, throwaway_realm
 
 pytestmark = pytest.mark.integration
 
-CONSOLE = "http://console.test"
+#: A loopback address: the realm's redirect URIs allow any port of 127.0.0.1 (RFC 8252).
+CONSOLE = "http://127.0.0.1:18999"
 IGNORED = frozenset({"Secure", "Version=1"})
 FORM_ACTION = re.compile(r'<form[^>]*id="kc-form-login"[^>]*action="([^"]+)"')
 
@@ -71,34 +73,32 @@ class SignedIn:
     browser: httpx.AsyncClient
     authenticator: ConsoleAuthenticator
     access_log: FakeAccessLog
-    realm: Realm
+    issuer: str
     database: str
 
 
 @pytest.fixture
-async def console(mongo: AsyncMongoClient[Document], database_name: str) -> AsyncIterator[SignedIn]:
-    async with throwaway_realm(f"{CONSOLE}/auth/callback", f"{CONSOLE}/auth/signed-out") as realm:
-        settings = ConsoleSettings(
-            oidc_issuer=realm.issuer,
-            oidc_client_secret=SecretStr(realm.client_secret),
-            public_url=CONSOLE,
-            deployment=DeploymentSettings(environment="local"),
-        )
-        sessions = MongoSessions(
-            mongo[database_name], SessionPolicy(settings.session_idle, settings.session_absolute)
-        )
-        await sessions.create_indexes()
-        access_log = FakeAccessLog()
-        async with httpx.AsyncClient(timeout=10.0) as outbound:
-            app, authenticator = build_console(
-                settings, sessions, access_log, SystemClock(), outbound
-            )
-            mounts = {f"{CONSOLE}/": httpx.ASGITransport(app=app)}
-            browser_client = httpx.AsyncClient(
-                transport=LoopbackBrowser(), mounts=mounts, timeout=10.0
-            )
-            async with browser_client as browser:
-                yield SignedIn(browser, authenticator, access_log, realm, database_name)
+async def console(
+    servers: Servers, mongo: AsyncMongoClient[Document], database_name: str
+) -> AsyncIterator[SignedIn]:
+    if servers.oidc_issuer is None:
+        pytest.fail("CONSOLE_OIDC_ISSUER is not set: run on the local test stack", pytrace=False)
+    settings = ConsoleSettings(
+        oidc_issuer=servers.oidc_issuer,
+        oidc_client_secret=SecretStr(os.environ["CONSOLE_OIDC_CLIENT_SECRET"]),
+        public_url=CONSOLE,
+        deployment=DeploymentSettings(environment="local"),
+    )
+    policy = SessionPolicy(settings.session_idle, settings.session_absolute)
+    sessions = MongoSessions(mongo[database_name], policy)
+    await sessions.create_indexes()
+    access_log = FakeAccessLog()
+    async with httpx.AsyncClient(timeout=10.0) as outbound:
+        app, authenticator = build_console(settings, sessions, access_log, SystemClock(), outbound)
+        mounts = {f"{CONSOLE}/": httpx.ASGITransport(app=app)}
+        browser_client = httpx.AsyncClient(transport=LoopbackBrowser(), mounts=mounts, timeout=10.0)
+        async with browser_client as browser:
+            yield SignedIn(browser, authenticator, access_log, servers.oidc_issuer, database_name)
 
 
 async def _sign_in(console: SignedIn, username: str, next_path: str) -> httpx.Response:
@@ -112,7 +112,7 @@ async def _sign_in(console: SignedIn, username: str, next_path: str) -> httpx.Re
     assert action is not None, "no login form on the provider's page"
     return await browser.post(
         html.unescape(action.group(1)),
-        data={"username": username, "password": PASSWORD, "credentialId": ""},
+        data={"username": username, "password": demo_password(username), "credentialId": ""},
         follow_redirects=True,
     )
 
@@ -139,7 +139,7 @@ async def test_an_operator_signs_in_with_pkce_and_lands_where_they_were_going(
     assert stored is not None
     assert session_id not in str(stored)
     assert stored["staff"]["roles"] == ["operator"]
-    assert stored["staff"]["teams"] == ["crime_bureau"]
+    assert sorted(stored["staff"]["teams"]) == ["crime_bureau", "lost_property"]
     (entry,) = console.access_log.recorded
     assert (entry.action, entry.username, entry.roles) == (
         AccessAction.SIGN_IN,
@@ -151,13 +151,13 @@ async def test_an_operator_signs_in_with_pkce_and_lands_where_they_were_going(
 async def test_me_then_sign_out_at_the_provider(console: SignedIn) -> None:
     await _sign_in(console, "supervisor", "/")
     me = (await console.browser.get(f"{CONSOLE}/auth/me")).json()
-    assert (me["username"], me["roles"]) == ("supervisor", ["auditor", "supervisor"])
+    assert (me["username"], me["roles"]) == ("supervisor", ["supervisor"])
     answer = await console.browser.post(
         f"{CONSOLE}/auth/logout", data={"csrf_token": me["csrf_token"]}
     )
     assert answer.status_code == 303
     end_session = urlsplit(answer.headers["location"])
-    assert answer.headers["location"].startswith(console.realm.issuer + "/protocol/openid-connect")
+    assert answer.headers["location"].startswith(console.issuer + "/protocol/openid-connect")
     assert "id_token_hint" in parse_qs(end_session.query)
     landed = await console.browser.get(answer.headers["location"], follow_redirects=True)
     assert str(landed.url) == f"{CONSOLE}/auth/signed-out"
@@ -170,7 +170,7 @@ async def test_me_then_sign_out_at_the_provider(console: SignedIn) -> None:
 
 
 async def test_someone_with_no_console_role_signs_in_to_nothing(console: SignedIn) -> None:
-    landed = await _sign_in(console, "stranger", "/queue")
+    landed = await _sign_in(console, "newstarter", "/queue")
     assert landed.status_code == 403
     assert [e.action for e in console.access_log.recorded] == [
         AccessAction.SIGN_IN,
@@ -185,17 +185,10 @@ async def test_a_replayed_callback_opens_no_second_session(console: SignedIn) ->
     assert console.access_log.recorded[-1].detail == "state"
 
 
-async def test_an_api_client_with_a_keycloak_access_token(console: SignedIn) -> None:
-    grant = await console.browser.post(
-        f"{console.realm.issuer}/protocol/openid-connect/token",
-        data={
-            "grant_type": "password",
-            "client_id": TESTS_CLIENT,
-            "username": "operator",
-            "password": PASSWORD,
-            "scope": "openid",
-        },
-    )
+async def test_an_api_client_with_a_keycloak_access_token(
+    console: SignedIn, servers: Servers
+) -> None:
+    grant = password_grant(servers, "operator")
     grant.raise_for_status()
     tokens = grant.json()
     bearer = {"Authorization": f"Bearer {tokens['access_token']}"}

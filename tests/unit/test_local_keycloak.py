@@ -96,6 +96,7 @@ def test_demo_users_sign_in_without_any_page_between_and_hold_their_roles_and_te
         "operator2": ["operator"],
         "supervisor": ["supervisor"],
         "auditor": ["auditor"],
+        "newstarter": [],
     }
     assert users["operator"]["groups"] == ["/crime_bureau", "/lost_property"]
     assert users["operator2"]["groups"] == ["/road_policing"]
