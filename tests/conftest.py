@@ -17,10 +17,12 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
+from services.console.settings import ConsoleSettings
 from services.system import SYSTEM
 from shared.kafka_access import provision
-from shared.settings import KafkaSettings
+from shared.settings import DeploymentSettings, KafkaSettings, MongoSettings
 
 NO_SERVERS = (
     "No Kafka or MongoDB-wire server: KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI are not set "
@@ -117,3 +119,23 @@ def demo_access_token(servers: Servers, username: str) -> str:
     answer = password_grant(servers, username).raise_for_status()
     token: str = answer.json()["access_token"]
     return token
+
+
+#: The access log's digest key in tests (the local stacks use their own local-only key).
+CONSOLE_TEST_DIGEST_KEY = "tests-only-console-access-log-digest-key"
+
+
+def console_settings(servers: Servers, database: str, **extra: Any) -> ConsoleSettings:
+    """Settings of a console on the local stack's servers and provider, in `database`."""
+    if servers.oidc_issuer is None:
+        pytest.fail("no OpenID Connect provider: run the tests on the local stack", pytrace=False)
+    values: dict[str, Any] = {
+        "kafka": KafkaSettings(bootstrap_servers=servers.kafka_bootstrap),
+        "mongo": MongoSettings(uri=servers.mongo_uri),
+        "database": database,
+        "oidc_issuer": servers.oidc_issuer,
+        "oidc_client_secret": SecretStr(os.environ["CONSOLE_OIDC_CLIENT_SECRET"]),
+        "audit_digest_key": SecretStr(CONSOLE_TEST_DIGEST_KEY),
+        "deployment": DeploymentSettings(environment="local"),
+    }
+    return ConsoleSettings(**(values | extra))

@@ -12,13 +12,12 @@ from pymongo import AsyncMongoClient
 from services.console.adapters import MongoReportViews
 from services.console.app import create_app
 from services.console.records import QueueFilter
-from services.console.settings import ConsoleSettings
 from shared.events import Event
 from shared.mongo import Document
 from shared.settings import KafkaSettings, MongoSettings
 from shared.topics import topic_for
 from tests import factories
-from tests.conftest import Servers
+from tests.conftest import Servers, console_settings
 from tests.factories import NOW
 from tests.integration.conftest import consumed_by, publish, running
 
@@ -48,7 +47,7 @@ async def test_a_reports_events_out_of_order_and_twice_fold_once_each(
     mongo: AsyncMongoClient[Document],
     servers: Servers,
 ) -> None:
-    settings = ConsoleSettings(kafka=kafka_settings, mongo=mongo_settings, database=database_name)
+    settings = console_settings(servers, database_name)
     events = _journey()
     report_id = events[-1].report_id
     views = MongoReportViews(mongo[database_name])
