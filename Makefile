@@ -23,6 +23,7 @@ help:
 	@echo "make run        set everything up and run the whole system (Ctrl-C stops it)"
 	@echo "make test       set everything up, start test servers, run lint, types and all tests"
 	@echo "make unit       unit tests only (no servers)"
+	@echo "make keycloak   fetch Keycloak (the local sign-in provider) and make its seed"
 	@echo "make eval-classifier  triage (rules and model) on the held-out reports"
 	@echo "make train-classifier retrain the triage model on tests/data/triage/train.jsonl"
 	@echo "make bench      throughput and latency against the raw Kafka ceiling (about 8 min)"

@@ -221,11 +221,11 @@ READINESS: dict[str, Callable[[Stack], bool]] = {
 
 
 def _launch(stack: Stack, server: str) -> None:
+    environment = None
     if server == "keycloak":
         keycloak.prepare(stack)
-        _spawn(stack, server, keycloak.command(stack), keycloak.process_environment(stack))
-    else:
-        _spawn(stack, server, _command(stack, server))
+        environment = keycloak.process_environment(stack)
+    _spawn(stack, server, _command(stack, server), environment)
 
 
 def start_server(stack: Stack, server: str) -> None:

@@ -17,6 +17,9 @@ import keycloak
 import stack
 import stacks
 
+from shared.secret_guard import problem_with
+from shared.settings import SecretSetting
+
 TEST_STACK = stack.STACKS["test"]
 
 
@@ -84,6 +87,15 @@ def test_the_realm_file_holds_the_stacks_secrets_and_passwords() -> None:
             {"type": "password", "value": password, "temporary": False}
         ]
         assert password.startswith("local-only-")
+
+
+@pytest.mark.parametrize(
+    "secret", [stacks.CONSOLE_OIDC_CLIENT_SECRET, stacks.OIDC_TEST_CLIENT_SECRET]
+)
+def test_the_local_client_secrets_are_refused_outside_the_local_stacks(secret: str) -> None:
+    setting = SecretSetting("CONSOLE_OIDC_CLIENT_SECRET", (secret,), required=True)
+
+    assert problem_with(setting) == "CONSOLE_OIDC_CLIENT_SECRET is a local-stack default"
 
 
 def test_demo_users_sign_in_without_any_page_between_and_hold_their_roles_and_teams() -> None:
