@@ -164,6 +164,11 @@ async def consumed_by(
         await checker.stop()
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    return _free_port()
+
+
 def _free_port() -> int:
     with socket.socket() as probe_socket:
         probe_socket.bind(("127.0.0.1", 0))
@@ -172,13 +177,14 @@ def _free_port() -> int:
 
 @asynccontextmanager
 async def served_on_free_port(
-    app: FastAPI, settings: ServiceSettings | None = None
+    app: FastAPI, settings: ServiceSettings | None = None, port: int | None = None
 ) -> AsyncIterator[int]:
-    """Run an app (lifespan included) under uvicorn on a free port; yields the port.
+    """Run an app (lifespan included) under uvicorn on a free port (or `port`, from
+    `free_port()`, for an app that must know its address first); yields the port.
 
     With `settings`, uvicorn is configured as `make run` configures it (read deadlines,
     trusted proxies): the same `server_config`."""
-    port = _free_port()
+    port = port or _free_port()
     config = (
         uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None)
         if settings is None

@@ -10,7 +10,7 @@
     const params = new URLSearchParams();
     new FormData(form).forEach((value, name) => { if (String(value).trim()) params.append(name, String(value).trim()); });
     try {
-      const entries = await getJson(`/v1/access-log?${params}`);
+      const { entries } = await getJson(`/v1/access-log?${params}`);
       fillTable("entries", entries.map((e) => row([
         when(e.at), words(e.action), e.username, (e.roles || []).join(", "), e.report_id, e.reference,
         (e.shown || []).join(", "), e.matches, e.detail,
