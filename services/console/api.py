@@ -23,6 +23,7 @@ from services.console.queues import (
     compliance_of,
     queue_item,
     scoped,
+    teams_in_view,
 )
 from services.console.records import QueueFilter, QueueState, ReportRecord
 from services.console.responses import NO_STORE, CsvResponse, invalid, no_store, refused
@@ -127,10 +128,13 @@ def queues_router(views: ReportViews, access_log: AccessLog, clock: Clock) -> AP
         staff: Staff = SEES_QUEUE,
     ) -> ComplianceView:
         """Reports received in [since, until); by default the `window_hours` up to now.
-        Both dates lie in 2000-2199 (422 otherwise), `since` before `until`."""
+        Both dates lie in 2000-2199 (422 otherwise), `since` before `until`. An operator's
+        figures are their own teams', as their queue is."""
         since, until = _window(since, until, timedelta(hours=window_hours), clock.now())
         rows = await views.received_between(since, until, MAX_ROWS * 20)
-        return compliance_of(rows, since, until)
+        teams = teams_in_view(staff)
+        in_view = [row for row in rows if teams is None or row.route in teams]
+        return compliance_of(in_view, since, until)
 
     @router.get("/alerts", response_model=list[BoardAlert])
     async def alerts(staff: Staff = SEES_QUEUE) -> list[BoardAlert]:

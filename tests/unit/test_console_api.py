@@ -201,6 +201,24 @@ async def test_breaches_compliance_and_the_alerts_board(console: Console) -> Non
     assert (await console.as_(OTHER_TEAM).client.get("/v1/alerts")).json() == []
 
 
+async def test_an_operators_figures_are_their_own_teams_as_their_queue_is(
+    console: Console,
+) -> None:
+    console.views.add(_routed("crime_bureau", 1), state="breached")
+    console.views.add(_routed("road_policing", 2), state="breached")
+    console.views.add(_routed("road_policing", 3), state="met")
+
+    def overdue_and_on_time(figures: dict[str, int]) -> tuple[int, int]:
+        return figures["open_overdue"], figures["on_time"]
+
+    mine = (await console.as_(OPERATOR).client.get("/v1/compliance")).json()
+    everyone = (await console.as_(VIEWER).client.get("/v1/compliance")).json()
+    my_breaches = (await console.as_(OPERATOR).client.get("/v1/breaches")).json()
+
+    assert overdue_and_on_time(mine) == (1, 0) == (len(my_breaches), 0)
+    assert overdue_and_on_time(everyone) == (2, 1)
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
