@@ -113,8 +113,10 @@ async def test_alert_events_out_of_order_and_twice_end_as_the_alerting_service_m
     views = MongoReportViews(mongo[database_name])
 
     async with running(create_app(settings)):
-        sent = [(topic_for(e.event_type), await publish(producer, topic_for(e.event_type), e))
-                for e in events]
+        sent = [
+            (topic_for(e.event_type), await publish(producer, topic_for(e.event_type), e))
+            for e in events
+        ]
         for topic, metadata in sent:
             await consumed_by(servers, "console", topic, metadata.partition, metadata.offset)
         record = await views.report(report.report_id)
