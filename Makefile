@@ -63,7 +63,7 @@ $(KEYCLOAK_STAMP):
 keycloak: install $(KEYCLOAK_STAMP)
 	$(PY) deploy/local/keycloak.py seed
 
-# Debian's chromium for the dashboard's browser test (Playwright's own download does not
+# Debian's chromium for the console's browser tests (Playwright's own download does not
 # work on these machines).
 browser:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \

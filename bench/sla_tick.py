@@ -24,7 +24,7 @@ from services.sla_watchdog.policy import Policy
 from tests import factories
 from tests.factories import NOW
 from tests.fakes import FrozenClock
-from tests.fakes.sla_watchdog import FakeAlerts, FakeClocks
+from tests.fakes.sla_watchdog import FakeClocks
 
 DUE_PER_TICK = 10
 TICKS = 15
@@ -37,7 +37,7 @@ async def _open_clocks(watchdog: Watchdog, count: int) -> None:
 
 async def _tick_cost(open_clocks: int) -> float:
     clock = FrozenClock(NOW)
-    watchdog = Watchdog(FakeClocks(), Policy(), clock, alerts=FakeAlerts())
+    watchdog = Watchdog(FakeClocks(), Policy(), clock)
     await _open_clocks(watchdog, open_clocks)
     costs = []
     for tick in range(TICKS):

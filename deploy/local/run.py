@@ -39,7 +39,6 @@ class Service:
 LOCAL_KEYS = {"local-web-key": "web", "local-phone-key": "phone", "local-partner-key": "partner"}
 LOCAL_ONLY_SETTINGS = {
     "INTAKE_API_KEYS": json.dumps(LOCAL_KEYS),
-    "REFERENCE_ISSUER_API_KEYS": json.dumps({"local-phone-key": "phone"}),
     "INTAKE_STATUS_TOKEN_SECRET": "local-only-status-token-secret",
     "METRICS_TOKEN": "local-only-metrics-token",
     "ALERTING_POLICY_FILE": str(stack.ROOT / "deploy" / "local" / "alerts.toml"),
@@ -55,7 +54,7 @@ SERVICES = (
     Service("classifier", 8001, "health at /health"),
     Service("reference_issuer", 8002, "health at /health"),
     Service("notifier", 8003, "health at /health"),
-    Service("sla_watchdog", 8005, "operations API: GET /v1/reports/{id}/sla"),
+    Service("sla_watchdog", 8005, "health at /health (operations: the console)"),
     Service("alerting", 8006, "alerts: GET /v1/alerts (Bearer local-staff-key)"),
     Service("console", 8007, "the operations console: sign in at / (demo users in the README)"),
 )

@@ -34,8 +34,8 @@ class AlertingSettings(ServiceSettings):
         default="http://127.0.0.1:8006", description="Where acknowledgement links point."
     )
     report_link: str = Field(
-        default="http://127.0.0.1:8005/v1/reports/{report_id}/sla",
-        description="The report in the operations view; {report_id} is filled in.",
+        default="http://127.0.0.1:8007/reports/{report_id}",
+        description="The report's page on the console; {report_id} is filled in.",
     )
     link_secret: SecretStr | None = Field(default=None, description="Signs acknowledge links.")
     link_valid_hours: float = Field(default=24.0, gt=0)

@@ -26,7 +26,15 @@ from services.console.queues import (
     teams_in_view,
 )
 from services.console.records import QueueFilter, QueueState, ReportRecord
-from services.console.responses import NO_STORE, CsvResponse, invalid, no_store, refused
+from services.console.responses import (
+    NO_STORE,
+    SIGNED_IN,
+    CsvResponse,
+    errors,
+    invalid,
+    no_store,
+    refused,
+)
 from services.console.roles import READS_REPORTS as READS_REPORTS_ROLES
 from services.console.roles import SEES_QUEUES, Role, Staff
 from services.console.views import (
@@ -93,7 +101,9 @@ def _window(
 
 def queues_router(views: ReportViews, access_log: AccessLog, clock: Clock) -> APIRouter:
     """The queues, figures and board of alerts: no personal data."""
-    router = APIRouter(prefix="/v1", tags=["console"], dependencies=[Depends(no_store)])
+    router = APIRouter(
+        prefix="/v1", tags=["console"], dependencies=[Depends(no_store)], responses=SIGNED_IN
+    )
 
     async def items(filters: QueueFilter, staff: Staff) -> list[QueueItem]:
         now = clock.now()
@@ -150,7 +160,9 @@ def queues_router(views: ReportViews, access_log: AccessLog, clock: Clock) -> AP
 
 def reports_router(views: ReportViews, access_log: AccessLog, clock: Clock) -> APIRouter:
     """A report, and its contact details: for its team's operators and supervisors."""
-    router = APIRouter(prefix="/v1", tags=["console"], dependencies=[Depends(no_store)])
+    router = APIRouter(
+        prefix="/v1", tags=["console"], dependencies=[Depends(no_store)], responses=SIGNED_IN
+    )
 
     async def openable(report_id: uuid.UUID, staff: Staff, now: datetime) -> ReportRecord:
         record = await views.report(report_id)
@@ -164,7 +176,7 @@ def reports_router(views: ReportViews, access_log: AccessLog, clock: Clock) -> A
             raise refused(403, "the report is not one of your teams'")
         return record
 
-    @router.get("/reports/{report_id}", response_model=ReportView)
+    @router.get("/reports/{report_id}", response_model=ReportView, responses=errors(404))
     async def report(report_id: uuid.UUID, staff: Staff = READS_REPORTS) -> ReportView:
         """Everything known of a report, its contact details masked: a consultation."""
         now = clock.now()
@@ -184,7 +196,7 @@ def reports_router(views: ReportViews, access_log: AccessLog, clock: Clock) -> A
         await access_log.record(entry)
         return view
 
-    @router.get("/reports/{report_id}/contact", response_model=ContactView)
+    @router.get("/reports/{report_id}/contact", response_model=ContactView, responses=errors(404))
     async def contact(report_id: uuid.UUID, staff: Staff = READS_REPORTS) -> ContactView:
         """The reporter's contact details in full: a disclosure."""
         now = clock.now()

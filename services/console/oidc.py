@@ -125,10 +125,11 @@ class SignIn:
 
 
 def sign_in_router(sign_in: SignIn) -> APIRouter:
-    """The `/auth` routes."""
+    """The `/auth` routes. The browser's (redirects and pages) are left out of the OpenAPI,
+    as the pages are; `/auth/me` is an API and stays in it."""
     router = APIRouter(prefix="/auth")
 
-    @router.get("/login", dependencies=[PUBLIC])
+    @router.get("/login", dependencies=[PUBLIC], include_in_schema=False)
     async def login(next: str | None = None) -> Response:
         try:
             return RedirectResponse(await sign_in.login_redirect(next), status_code=303)
@@ -136,15 +137,15 @@ def sign_in_router(sign_in: SignIn) -> APIRouter:
             log.warning("identity_provider_unavailable")
             return HTMLResponse(_page("Sign-in is unavailable", "Try again shortly."), 502)
 
-    @router.get("/callback", dependencies=[PUBLIC])
+    @router.get("/callback", dependencies=[PUBLIC], include_in_schema=False)
     async def callback(request: Request) -> Response:
         return await _callback(sign_in, request)
 
-    @router.post("/logout", dependencies=[PUBLIC])
+    @router.post("/logout", dependencies=[PUBLIC], include_in_schema=False)
     async def logout(request: Request) -> Response:
         return await _logout(sign_in, request)
 
-    @router.get("/signed-out", dependencies=[PUBLIC])
+    @router.get("/signed-out", dependencies=[PUBLIC], include_in_schema=False)
     async def signed_out() -> Response:
         return HTMLResponse(_page("You are signed out", "Close the browser on a shared computer."))
 

@@ -3,11 +3,24 @@ browser's or proxy's cache), and a 422 that names the field at fault."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import HTTPException, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 
+from shared.answers import ErrorAnswer
+
 NO_STORE = {"Cache-Control": "no-store"}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers a route documents in the OpenAPI (`{"detail": ...}` each)."""
+    return {status: {"model": ErrorAnswer} for status in statuses}
+
+
+#: Every signed-in route: not signed in, or a role (or team) that may not.
+SIGNED_IN = errors(401, 403)
 
 
 async def no_store(response: Response) -> None:

@@ -18,7 +18,7 @@ from services.console.audit_trail import query_digest
 from services.console.lookup import check_reference, nearest_references
 from services.console.ports import AccessLog, ReportViews
 from services.console.records import ReportRecord
-from services.console.responses import NO_STORE, invalid, no_store, refused
+from services.console.responses import NO_STORE, SIGNED_IN, errors, invalid, no_store, refused
 from services.console.roles import READS_REPORTS, Role, Staff
 from services.console.views import access_entry
 from shared.clock import Clock
@@ -194,7 +194,9 @@ def search_router(
     `/v1/references/{reference}`. `contact_digest_key` keys the digest of a contact search
     written to the access log (a secret of the settings)."""
     finder = Finder(views, access_log, clock, contact_digest_key)
-    router = APIRouter(prefix="/v1", tags=["console"], dependencies=[Depends(no_store)])
+    router = APIRouter(
+        prefix="/v1", tags=["console"], dependencies=[Depends(no_store)], responses=SIGNED_IN
+    )
 
     @router.get("/search", response_model=Found, responses={404: {}, 422: {}})
     async def search(
@@ -216,7 +218,7 @@ def search_router(
         """Reports whose reporter gave this email or phone: a search of personal data."""
         return await finder.by_contact(email, phone, staff)
 
-    @router.get("/references/{reference}", response_model=ReferenceView)
+    @router.get("/references/{reference}", response_model=ReferenceView, responses=errors(400, 404))
     async def get_reference(reference: str, staff: Staff = FINDS_REPORTS) -> ReferenceView:
         """Where the report with this reference stands (for call handlers)."""
         return await finder.look_up(reference, staff)

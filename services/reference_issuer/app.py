@@ -8,14 +8,11 @@ from fastapi import FastAPI
 
 from services.reference_issuer import SERVICE
 from services.reference_issuer.adapters import MongoReferences
-from services.reference_issuer.api import references_router
 from services.reference_issuer.handlers import ReferenceIssuer
 from services.reference_issuer.routes import ROUTES
 from services.reference_issuer.settings import ReferenceIssuerSettings
-from shared.api_keys import ApiKeys
 from shared.clock import Clock, SystemClock
 from shared.http_app import create_service_app
-from shared.rate_limits import RateLimiter
 from shared.runtime import ServiceRuntime
 
 
@@ -26,10 +23,4 @@ def create_app(settings: ReferenceIssuerSettings, clock: Clock | None = None) ->
     runtime.relay_outbox(references.outbox)
     issuer = ReferenceIssuer(references, clock or SystemClock(), ZoneInfo(settings.time_zone))
     runtime.route(ROUTES, issuer)
-    app = create_service_app(runtime, "frontdesk reference issuer")
-    # `failed_key_limit` bad keys at once, then one more each `window / limit` seconds.
-    per_second = settings.failed_key_limit / settings.failed_key_window_s
-    failures = RateLimiter(per_second, settings.failed_key_limit)
-    keys = ApiKeys(dict(settings.api_keys))
-    app.include_router(references_router(issuer, keys, failures))
-    return app
+    return create_service_app(runtime, "frontdesk reference issuer")

@@ -1,4 +1,4 @@
-"""`python -m services.sla_watchdog`: run the SLA watchdog and the operations API."""
+"""`python -m services.sla_watchdog`: run the SLA watchdog (health and metrics on its port)."""
 
 from services.sla_watchdog import SERVICE
 from services.sla_watchdog.app import create_app

@@ -1,4 +1,4 @@
-"""SLA watchdog's Mongo adapters: one clock document per report, one alert document per alert."""
+"""SLA watchdog's Mongo adapter: one clock document per report."""
 
 from __future__ import annotations
 
@@ -11,12 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.policy import Threshold
 from services.sla_watchdog.ports import ClockFacts
-from services.sla_watchdog.reporting import AlertRow, AlertState, ClockRow
 from shared.events import (
-    AlertAcknowledged,
-    AlertEscalated,
-    AlertRaised,
-    AlertResolved,
     CauseRef,
     Event,
     ReportClassified,
@@ -142,12 +137,12 @@ class MongoClocks:
                 agenda.append((uuid.UUID(document["_id"]), at))
         return agenda
 
-    async def rows(self, query: Document, limit: int) -> list[ClockRow]:
-        """Clocks for the operations views. On real MongoDB the (state, due_at) index serves
-        these; the local Mongo-wire server scans, which is fine for views read on demand."""
-        projection = {"outbox": 0, "thresholds": 0, "cause": 0}
-        cursor = self._collection.find({"due_at": {"$exists": True}, **query}, projection)
-        return [_row(document) async for document in cursor.limit(limit)]
+    async def open_clocks(self, limit: int) -> list[SlaClock]:
+        """On real MongoDB the (state, due_at) index serves this; the local Mongo-wire
+        server scans, which is fine for a gauge read now and then."""
+        projection = {"outbox": 0, "cause": 0}
+        cursor = self._collection.find({"state": ClockState.RUNNING.value}, projection)
+        return [clock async for document in cursor.limit(limit) if (clock := _clock(document))]
 
 
 def _facts(document: dict[str, Any]) -> ClockFacts:
@@ -166,21 +161,6 @@ def _facts(document: dict[str, Any]) -> ClockFacts:
     )
 
 
-def _row(document: dict[str, Any]) -> ClockRow:
-    return ClockRow(
-        report_id=uuid.UUID(document["_id"]),
-        report_type=document.get("report_type"),
-        channel=document.get("channel"),
-        force_code=document.get("force_code"),
-        grade=document.get("grade"),
-        route=document.get("route"),
-        started_at=document["started_at"],
-        due_at=document["due_at"],
-        stopped_at=document.get("stopped_at"),
-        announced=tuple(document.get("announced", ())),
-    )
-
-
 def _clock(document: dict[str, Any]) -> SlaClock | None:
     if "state" not in document or "due_at" not in document:
         return None
@@ -196,86 +176,4 @@ def _clock(document: dict[str, Any]) -> SlaClock | None:
         ),
         announced=frozenset(document.get("announced", [])),
         target_version=int(document.get("target_version", 0)),
-    )
-
-
-class MongoAlerts:
-    """`Alerts` and `AlertRows` in the `alerts` collection: one document per alert, keyed by
-    its id. Every write also sets the alert's kind and report (the same in all its events),
-    so whichever event comes first makes a document the board can tell apart."""
-
-    def __init__(self, database: AsyncDatabase[Document]) -> None:
-        self._collection = database["alerts"]
-
-    async def create_indexes(self) -> None:
-        await self._collection.create_index([("state", 1), ("raised_at", -1)])
-
-    async def remember_raised(self, event: AlertRaised) -> None:
-        facts = {
-            "reference": event.reference,
-            "grade": event.grade,
-            "route": event.route,
-            "force_code": event.force_code,
-            "raised_at": event.occurred_at,
-        }
-        first_step = {"step": 0, "escalates_at": event.escalates_at}
-        stored = await self._remember(event, newer_only("step", 0), {**facts, **first_step})
-        if stored is None or "raised_at" not in stored:  # a later step came first: it stands
-            await self._remember(event, UNGUARDED, facts)
-
-    async def remember_step(self, event: AlertEscalated) -> None:
-        step: Document = {"step": event.step, "escalates_at": event.escalates_at}
-        if event.reference is not None:  # issued after the alert was raised
-            step["reference"] = event.reference
-        await self._remember(event, newer_only("step", event.step), step)
-
-    async def remember_acknowledgement(self, event: AlertAcknowledged) -> None:
-        first_unresolved = not_yet("state", AlertState.RESOLVED.value) & first_stands(
-            "acknowledged_by"
-        )
-        acknowledgement = {
-            "state": AlertState.ACKNOWLEDGED.value,
-            "acknowledged_by": event.acknowledged_by,
-            "acknowledged_at": event.occurred_at,
-        }
-        await self._remember(event, first_unresolved, acknowledgement)
-
-    async def remember_resolution(self, event: AlertResolved) -> None:
-        resolution = {"state": AlertState.RESOLVED.value, "resolved_at": event.occurred_at}
-        await self._remember(event, not_yet("state", AlertState.RESOLVED.value), resolution)
-
-    async def _remember(
-        self,
-        event: AlertRaised | AlertEscalated | AlertAcknowledged | AlertResolved,
-        guard: Guard,
-        fields: Document,
-    ) -> Document | None:
-        """A guarded upsert of `fields`; a new document starts open unless they say otherwise."""
-        update: Document = {
-            "$set": {"kind": event.kind.value, "report_id": str(event.report_id), **fields}
-        }
-        if "state" not in fields:
-            update["$setOnInsert"] = {"state": AlertState.OPEN.value}
-        return await remember(self._collection, str(event.alert_id), guard, update)
-
-    async def unresolved(self, limit: int) -> list[AlertRow]:
-        query = {"state": {"$ne": AlertState.RESOLVED.value}, "raised_at": {"$exists": True}}
-        cursor = self._collection.find(query).sort("raised_at", -1).limit(limit)
-        return [_alert_row(document) async for document in cursor]
-
-
-def _alert_row(document: dict[str, Any]) -> AlertRow:
-    return AlertRow(
-        alert_id=uuid.UUID(document["_id"]),
-        report_id=uuid.UUID(document["report_id"]),
-        kind=document["kind"],
-        state=AlertState(document["state"]),
-        reference=document.get("reference"),
-        grade=document.get("grade"),
-        route=document.get("route"),
-        raised_at=document["raised_at"],
-        step=int(document.get("step", 0)),
-        escalates_at=document.get("escalates_at"),
-        acknowledged_by=document.get("acknowledged_by"),
-        acknowledged_at=document.get("acknowledged_at"),
     )

@@ -7,11 +7,9 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from services.sla_watchdog import SERVICE
-from services.sla_watchdog.adapters import MongoAlerts, MongoClocks
-from services.sla_watchdog.api import sla_router
+from services.sla_watchdog.adapters import MongoClocks
 from services.sla_watchdog.gauges import run_clock_gauges
 from services.sla_watchdog.handlers import Watchdog
-from services.sla_watchdog.ops_api import alerts_router, dashboard_router, ops_router
 from services.sla_watchdog.routes import ROUTES
 from services.sla_watchdog.settings import SlaWatchdogSettings
 from shared.clock import Clock, SystemClock
@@ -26,9 +24,7 @@ def create_app(settings: SlaWatchdogSettings, clock: Clock | None = None) -> Fas
     clocks = MongoClocks(runtime.database, runtime.publisher)
     runtime.on_startup(clocks.create_indexes)
     runtime.relay_outbox(clocks.outbox)
-    alerts = MongoAlerts(runtime.database)
-    runtime.on_startup(alerts.create_indexes)
-    watchdog = Watchdog(clocks, settings.policy, clock, settings.force_policies, alerts=alerts)
+    watchdog = Watchdog(clocks, settings.policy, clock, settings.force_policies)
     runtime.route(ROUTES, watchdog)
     runtime.add_background_job(
         lambda stopping: run_ticker(
@@ -43,9 +39,4 @@ def create_app(settings: SlaWatchdogSettings, clock: Clock | None = None) -> Fas
             clocks, open_clocks, clock, settings.resync_interval_s, stopping
         )
     )
-    app = create_service_app(runtime, "frontdesk operations")
-    app.include_router(sla_router(clocks, clock))
-    app.include_router(ops_router(clocks, clock))
-    app.include_router(alerts_router(alerts))
-    app.include_router(dashboard_router())
-    return app
+    return create_service_app(runtime, "frontdesk SLA watchdog")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Literal
 
 from services.sla_watchdog.policy import Threshold
 
@@ -15,6 +16,10 @@ STORED_PRECISION = timedelta(milliseconds=1)
 class ClockState(StrEnum):
     RUNNING = "running"
     MET = "met"
+
+
+#: Where a running clock stands, as the open-clock gauges count it.
+OpenStanding = Literal["running", "at_risk", "breached"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,12 @@ class SlaClock:
 
     def remaining(self, now: datetime) -> timedelta:
         return self.due_at - (self.stopped_at or now)
+
+    def standing(self, now: datetime) -> OpenStanding:
+        """Breached once past due; at risk once any warning (or a failed reply) was told."""
+        if now >= self.due_at:
+            return "breached"
+        return "at_risk" if self.announced else "running"
 
     def due_thresholds(self, now: datetime) -> list[Threshold]:
         """Thresholds passed by `now` and not yet announced, oldest first (a clock that

@@ -9,21 +9,24 @@ from collections import Counter
 import structlog
 from prometheus_client import Gauge
 
-from services.sla_watchdog.ports import MAX_ROWS, ClockRows
+from services.sla_watchdog.ports import Clocks
 from shared.clock import Clock, pause
 
 log = structlog.get_logger(__name__)
 
+#: The most running clocks one scan counts.
+SCAN_LIMIT = 500_000
+
 
 async def run_clock_gauges(
-    clocks: ClockRows, gauge: Gauge, clock: Clock, interval_s: float, stopping: asyncio.Event
+    clocks: Clocks, gauge: Gauge, clock: Clock, interval_s: float, stopping: asyncio.Event
 ) -> None:
     """Keep `frontdesk_open_clocks{state}` current: a scan every `interval_s`, never per tick."""
     while not stopping.is_set():
         try:
-            rows = await clocks.rows({"state": "running"}, MAX_ROWS * 100)
+            running = await clocks.open_clocks(SCAN_LIMIT)
             now = clock.now()
-            counts = Counter(row.state(now) for row in rows)
+            counts = Counter(sla_clock.standing(now) for sla_clock in running)
             for state in ("running", "at_risk", "breached"):
                 gauge.labels(state=state).set(counts.get(state, 0))
         except Exception as error:  # noqa: BLE001 - the gauges must outlive any one failure

@@ -1,6 +1,5 @@
 """SLA watchdog's use cases: learn facts from events, keep each clock's target and
-thresholds current, and announce every threshold once when the ticker finds it passed;
-and keep the operations board of alerts from the alerting service's events."""
+thresholds current, and announce every threshold once when the ticker finds it passed."""
 
 from __future__ import annotations
 
@@ -12,13 +11,9 @@ import structlog
 from services.sla_watchdog import SERVICE
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.policy import Policy, Threshold, thresholds
-from services.sla_watchdog.ports import Alerts, ClockFacts, Clocks
+from services.sla_watchdog.ports import ClockFacts, Clocks
 from shared.clock import Clock
 from shared.events import (
-    AlertAcknowledged,
-    AlertEscalated,
-    AlertRaised,
-    AlertResolved,
     CauseRef,
     Event,
     ReplyDelivered,
@@ -40,29 +35,8 @@ log = structlog.get_logger(__name__)
 REPLY_FAILED_THRESHOLD = "reply failed"
 
 
-class AlertBoard:
-    """The board of alerts operations see: a read model of the alerting service's events
-    (this service reads no other's database), which emits nothing. `Alerts` keeps each
-    write to what its event may still change, so repeats and late arrivals are harmless."""
-
-    def __init__(self, alerts: Alerts) -> None:
-        self.alerts = alerts
-
-    async def show_raised(self, event: AlertRaised) -> None:
-        await self.alerts.remember_raised(event)
-
-    async def show_escalation(self, event: AlertEscalated) -> None:
-        await self.alerts.remember_step(event)
-
-    async def show_acknowledgement(self, event: AlertAcknowledged) -> None:
-        await self.alerts.remember_acknowledgement(event)
-
-    async def show_resolution(self, event: AlertResolved) -> None:
-        await self.alerts.remember_resolution(event)
-
-
-class Watchdog(AlertBoard):
-    """The watchdog's dependencies, and its use cases (the board of alerts among them)."""
+class Watchdog:
+    """The watchdog's dependencies, and its use cases."""
 
     def __init__(
         self,
@@ -70,10 +44,7 @@ class Watchdog(AlertBoard):
         policy: Policy,
         clock: Clock,
         force_policies: dict[str, Policy] | None = None,
-        *,
-        alerts: Alerts,
     ) -> None:
-        super().__init__(alerts)
         self.clocks = clocks
         self.policy = policy
         self.force_policies = force_policies or {}

@@ -5,16 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from services.sla_watchdog.domain import SlaClock
 from services.sla_watchdog.policy import Threshold
-from services.sla_watchdog.reporting import AlertRow, ClockRow
 from shared.events import (
-    AlertAcknowledged,
-    AlertEscalated,
-    AlertRaised,
-    AlertResolved,
     CauseRef,
     Event,
     ReportClassified,
@@ -73,35 +68,5 @@ class Clocks(Protocol):
     async def running(self) -> list[tuple[uuid.UUID, datetime]]:
         """Every running clock and when its next threshold falls."""
 
-
-#: The most clocks an operations view reads at once.
-MAX_ROWS = 5_000
-
-
-class ClockRows(Protocol):
-    """Clocks as the operations views list them."""
-
-    async def rows(self, query: dict[str, Any], limit: int) -> list[ClockRow]: ...
-
-
-class Alerts(Protocol):
-    """The board of alerts: one record per alert, as the alerting service's events told it.
-    Alert events come twice and out of order (four topics): each write changes only what
-    its event may still change. The highest step told stands, with when the next falls; the
-    first acknowledgement stands; resolved is final; the raised facts fill in when they come."""
-
-    async def remember_raised(self, event: AlertRaised) -> None: ...
-
-    async def remember_step(self, event: AlertEscalated) -> None: ...
-
-    async def remember_acknowledgement(self, event: AlertAcknowledged) -> None:
-        """Acknowledged unless resolved already."""
-
-    async def remember_resolution(self, event: AlertResolved) -> None: ...
-
-
-class AlertRows(Protocol):
-    """Alerts as the operations board lists them."""
-
-    async def unresolved(self, limit: int) -> list[AlertRow]:
-        """Alerts not resolved whose AlertRaised has arrived, the newest first."""
+    async def open_clocks(self, limit: int) -> list[SlaClock]:
+        """Running clocks (up to `limit`), for the open-clock gauges."""

@@ -5,10 +5,6 @@ from __future__ import annotations
 from services.sla_watchdog import SERVICE
 from services.sla_watchdog.handlers import Watchdog
 from shared.events import (
-    AlertAcknowledged,
-    AlertEscalated,
-    AlertRaised,
-    AlertResolved,
     ReplyDelivered,
     ReplyFailed,
     ReportClassified,
@@ -27,10 +23,6 @@ ROUTES = RoutingTable[Watchdog](
         on(ReportClassified, Watchdog.retarget_clock),
         on(ReplyDelivered, Watchdog.stop_on_delivery),
         on(ReplyFailed, Watchdog.note_failure),
-        on(AlertRaised, Watchdog.show_raised),
-        on(AlertEscalated, Watchdog.show_escalation),
-        on(AlertAcknowledged, Watchdog.show_acknowledgement),
-        on(AlertResolved, Watchdog.show_resolution),
     ],
     emits=(SlaTargetSet, SlaAtRisk, SlaBreached, SlaMet),
 )

@@ -10,7 +10,7 @@ from shared.settings import ServiceSettings
 
 
 class SlaWatchdogSettings(ServiceSettings):
-    """The watchdog's port (ops API), database, SLA policies and ticker.
+    """The watchdog's port (health and metrics), database, SLA policies and ticker.
 
     Policies are JSON in the environment, e.g.
     `SLA_WATCHDOG_POLICY='{"warn_at_percent": [50, 75, 90], "business_hours_grades": [4]}'`

@@ -128,6 +128,22 @@ async def test_a_start_is_remembered_once_and_facts_join_the_newest_grade_and_fi
     assert await clocks.port.facts(uuid.uuid4()) is None
 
 
+async def test_the_running_clocks_are_listed_for_the_gauges_and_the_met_not(
+    clocks: Store[Clocks],
+) -> None:
+    running, answered = factories.report_submitted(), factories.report_submitted()
+    await _started(clocks, running)
+    await _started(clocks, answered)
+    await clocks.run(clocks.port.remember_start(factories.report_submitted()))  # no target yet
+    stopped, met = _met(answered, timedelta(hours=3))
+    await clocks.run(clocks.port.stop(answered.report_id, stopped, met))
+
+    (listed,) = await clocks.port.open_clocks(10)
+
+    assert listed == await clocks.port.get(running.report_id)
+    assert listed.state is ClockState.RUNNING
+
+
 async def test_a_target_starts_a_running_clock_on_the_agenda(clocks: Store[Clocks]) -> None:
     submitted = factories.report_submitted()
 
@@ -218,6 +234,7 @@ async def test_a_clock_stops_once_and_then_changes_no_more(clocks: Store[Clocks]
     assert announced is False
     assert clocks.emitted() == ids(_told(submitted, 0, MARKS), met)
     assert await clocks.port.running() == []
+    assert await clocks.port.open_clocks(10) == []
 
 
 async def test_nothing_is_targeted_announced_or_stopped_for_an_unknown_report(

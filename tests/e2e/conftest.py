@@ -35,7 +35,6 @@ def running_system(servers: Servers) -> Iterator[dict[str, int]]:
         settings={
             "INTAKE_RATE_LIMIT_BURST": "100000",
             "INTAKE_ADDRESS_RATE_LIMIT_BURST": "100000",
-            "REFERENCE_ISSUER_FAILED_KEY_LIMIT": "100000",
         },
     )
     try:
@@ -46,8 +45,6 @@ def running_system(servers: Servers) -> Iterator[dict[str, int]]:
 
 #: The local-only web channel key that `deploy/local/run.py` configures.
 WEB_KEY = {"Authorization": "Bearer local-web-key"}
-#: The local-only phone channel key, which the reference look-up accepts too.
-PHONE_KEY = {"Authorization": "Bearer local-phone-key"}
 #: The local-only staff key of the alerting service's operations API (`deploy/local/run.py`).
 STAFF_KEY = {"Authorization": "Bearer local-staff-key"}
 #: The local-only token Notify's delivery receipts carry (`deploy/local/stack.py`).

@@ -1,21 +1,15 @@
-"""The SLA watchdog's clock store and board of alerts, faked."""
+"""The SLA watchdog's clock store, faked."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.policy import Threshold
 from services.sla_watchdog.ports import ClockFacts
-from services.sla_watchdog.reporting import AlertRow, AlertState
 from shared.events import (
-    AlertAcknowledged,
-    AlertEscalated,
-    AlertRaised,
-    AlertResolved,
     CauseRef,
     Event,
     ReportClassified,
@@ -149,65 +143,6 @@ class FakeClocks(EventLog):
                 agenda.append((report_id, at))
         return agenda
 
-
-AlertEvent = AlertRaised | AlertEscalated | AlertAcknowledged | AlertResolved
-
-
-class FakeAlerts:
-    """`Alerts` and `AlertRows` in memory, with the guards of `MongoAlerts`."""
-
-    def __init__(self) -> None:
-        self.records: dict[uuid.UUID, dict[str, Any]] = {}
-
-    def _record(self, event: AlertEvent) -> dict[str, Any]:
-        record = self.records.setdefault(event.alert_id, {"state": AlertState.OPEN})
-        record.update(kind=event.kind.value, report_id=event.report_id)
-        return record
-
-    async def remember_raised(self, event: AlertRaised) -> None:
-        record = self._record(event)
-        record.update(reference=event.reference, grade=event.grade, route=event.route)
-        record["raised_at"] = event.occurred_at
-        if "step" not in record:  # a later step came first: it stands
-            record.update(step=0, escalates_at=event.escalates_at)
-
-    async def remember_step(self, event: AlertEscalated) -> None:
-        record = self._record(event)
-        if record.get("step", -1) < event.step:  # the step only grows
-            record.update(step=event.step, escalates_at=event.escalates_at)
-            if event.reference is not None:
-                record["reference"] = event.reference
-
-    async def remember_acknowledgement(self, event: AlertAcknowledged) -> None:
-        record = self._record(event)
-        if record["state"] is not AlertState.RESOLVED and "acknowledged_by" not in record:
-            record.update(state=AlertState.ACKNOWLEDGED, acknowledged_by=event.acknowledged_by)
-            record["acknowledged_at"] = event.occurred_at
-
-    async def remember_resolution(self, event: AlertResolved) -> None:
-        self._record(event)["state"] = AlertState.RESOLVED  # final
-
-    async def unresolved(self, limit: int) -> list[AlertRow]:
-        rows = [
-            _alert_row(alert_id, record)
-            for alert_id, record in self.records.items()
-            if record["state"] is not AlertState.RESOLVED and "raised_at" in record
-        ]
-        return sorted(rows, key=lambda row: row.raised_at, reverse=True)[:limit]
-
-
-def _alert_row(alert_id: uuid.UUID, record: dict[str, Any]) -> AlertRow:
-    return AlertRow(
-        alert_id=alert_id,
-        report_id=record["report_id"],
-        kind=record["kind"],
-        state=record["state"],
-        reference=record["reference"],
-        grade=record["grade"],
-        route=record["route"],
-        raised_at=record["raised_at"],
-        step=record["step"],
-        escalates_at=record["escalates_at"],
-        acknowledged_by=record.get("acknowledged_by"),
-        acknowledged_at=record.get("acknowledged_at"),
-    )
+    async def open_clocks(self, limit: int) -> list[SlaClock]:
+        running = [r.clock for r in self.records.values() if r.clock is not None]
+        return [clock for clock in running if clock.state is ClockState.RUNNING][:limit]

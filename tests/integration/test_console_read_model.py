@@ -1,5 +1,6 @@
 """The console's read model on the real servers: a report's events published to their
-topics out of order and twice each are folded, once each, into the record staff see."""
+topics out of order and twice each are folded, once each, into the record staff see; its
+alerts (the board once on the SLA watchdog) as the alerting service meant them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pymongo import AsyncMongoClient
 from services.console.adapters import MongoReportViews
 from services.console.app import create_app
 from services.console.records import QueueFilter
-from shared.events import Event
+from shared.events import AlertKind, Event
 from shared.mongo import Document
 from shared.settings import KafkaSettings, MongoSettings
 from shared.topics import topic_for
@@ -80,3 +81,55 @@ async def test_a_reports_events_out_of_order_and_twice_fold_once_each(
     (row,) = [row for row in rows if row.report_id == report_id]
     assert (row.reference, row.state) == (REFERENCE, "running")
     assert row.due_at == NOW + timedelta(hours=1)
+
+
+async def test_alert_events_out_of_order_and_twice_end_as_the_alerting_service_meant(
+    kafka_settings: KafkaSettings,
+    mongo_settings: MongoSettings,
+    database_name: str,
+    producer: AIOKafkaProducer,
+    mongo: AsyncMongoClient[Document],
+    servers: Servers,
+) -> None:
+    settings = console_settings(servers, database_name)
+    report = factories.report_submitted()
+    escalating = factories.alert_raised(report, AlertKind.SLA_BREACHED, NOW)
+    taken_on = factories.alert_raised(report, AlertKind.SLA_AT_RISK, NOW + timedelta(minutes=1))
+    ended = factories.alert_raised(report, AlertKind.REPLY_FAILED, NOW + timedelta(minutes=2))
+    acknowledged = factories.alert_acknowledged(taken_on, at=NOW + timedelta(minutes=4))
+    events: list[Event] = [
+        factories.alert_escalated(escalating, 2),
+        factories.alert_escalated(escalating, 1),
+        escalating,
+        escalating,
+        acknowledged,
+        taken_on,
+        acknowledged,
+        factories.alert_resolved(ended),
+        ended,
+        factories.alert_escalated(taken_on, 1),
+        report,
+    ]
+    views = MongoReportViews(mongo[database_name])
+
+    async with running(create_app(settings)):
+        sent = [
+            (topic_for(e.event_type), await publish(producer, topic_for(e.event_type), e))
+            for e in events
+        ]
+        for topic, metadata in sent:
+            await consumed_by(servers, "console", topic, metadata.partition, metadata.offset)
+        record = await views.report(report.report_id)
+
+    assert record is not None
+    alerts = {alert.alert_id: alert for alert in record.alerts}
+    assert (alerts[escalating.alert_id].state, alerts[escalating.alert_id].step) == ("open", 2)
+    taken = alerts[taken_on.alert_id]
+    assert (taken.state, taken.step, taken.acknowledged_by) == ("acknowledged", 1, "Sgt Duty")
+    assert taken.raised_at == taken_on.occurred_at
+    assert alerts[ended.alert_id].state == "resolved"
+    assert [alert.alert_id for alert in record.alerts] == [
+        escalating.alert_id,
+        taken_on.alert_id,
+        ended.alert_id,
+    ]

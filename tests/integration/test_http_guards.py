@@ -1,28 +1,24 @@
 """The HTTP guards every service shares, on the real apps and servers (findings 3, 6, 8, 13):
 trusted hosts, the scrape token, no Swagger UI, body limits, the receipt token before the
-body, 422 answers that echo nothing, bounded compliance dates, inert CSV cells, no-store
-status answers and a limit on failed reference keys."""
+body, 422 answers that echo nothing, bounded compliance dates on the console (which took
+over the operations API) and no-store status answers."""
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
-from pymongo import AsyncMongoClient
 
 from services.classifier.app import create_app as create_classifier
 from services.classifier.settings import ClassifierSettings
+from services.console.app import create_app as create_console
 from services.intake.app import create_app as create_intake
 from services.intake.settings import IntakeSettings
 from services.notifier.app import create_app as create_notifier
@@ -32,11 +28,9 @@ from services.reference_issuer.settings import ReferenceIssuerSettings
 from services.sla_watchdog.app import create_app as create_watchdog
 from services.sla_watchdog.settings import SlaWatchdogSettings
 from shared.events import Channel
-from shared.mongo import Document
 from shared.settings import DeploymentSettings, KafkaSettings, MongoSettings, ServiceSettings
 from tests import factories
-from tests.factories import NOW
-from tests.fakes import FrozenClock
+from tests.conftest import Servers, console_settings, demo_access_token
 from tests.integration.conftest import (
     SCRAPE_HEADERS,
     SCRAPING,
@@ -50,6 +44,7 @@ KEY = "a-channel-key-of-the-http-guard-tests"
 RECEIPT_TOKEN = "a-receipt-token-of-the-http-guard-tests"
 CANARY = "CANARY-7f3a-never-echoed"
 LOCAL = DeploymentSettings(environment="local")
+PRODUCTION = DeploymentSettings(environment="production")
 Connections = dict[str, Any]
 
 
@@ -60,7 +55,22 @@ def connections(
     return {"kafka": kafka_settings, "mongo": mongo_settings, "database": database_name}
 
 
-def _apps(connections: Connections, **common: Any) -> dict[str, FastAPI]:
+def _console(connections: Connections, servers: Servers, **common: Any) -> FastAPI:
+    """The console on the stack's provider; outside the local stacks its URLs are https,
+    which these guards never reach (they answer before any sign-in)."""
+    deployment = common.get("deployment", PRODUCTION)
+    urls = {}
+    if deployment.environment != "local":
+        urls = {"oidc_issuer": "https://id.example/realms/frontdesk"}
+        urls["public_url"] = "https://console.example"
+    guards = {name: common[name] for name in ("metrics",) if name in common}
+    settings = console_settings(
+        servers, connections["database"], deployment=deployment, **urls, **guards
+    )
+    return create_console(settings)
+
+
+def _apps(connections: Connections, servers: Servers, **common: Any) -> dict[str, FastAPI]:
     """Every service's real app (not started: these guards answer before any handler)."""
     settings: dict[str, tuple[Callable[..., FastAPI], ServiceSettings]] = {
         "intake": (create_intake, IntakeSettings(**connections, **common)),
@@ -69,7 +79,8 @@ def _apps(connections: Connections, **common: Any) -> dict[str, FastAPI]:
         "notifier": (create_notifier, NotifierSettings(**connections, **common)),
         "sla_watchdog": (create_watchdog, SlaWatchdogSettings(**connections, **common)),
     }
-    return {name: create(config) for name, (create, config) in settings.items()}
+    apps = {name: create(config) for name, (create, config) in settings.items()}
+    return apps | {"console": _console(connections, servers, **common)}
 
 
 @asynccontextmanager
@@ -80,9 +91,9 @@ async def _client(app: FastAPI, host: str = "localhost") -> AsyncIterator[httpx.
 
 
 async def test_finding_3_every_service_refuses_a_host_it_does_not_serve(
-    connections: Connections,
+    connections: Connections, servers: Servers
 ) -> None:
-    for name, app in _apps(connections).items():
+    for name, app in _apps(connections, servers).items():
         async with _client(app, "evil.example") as stranger, _client(app, name) as own:
             refused = await stranger.get("/metrics")
             by_compose_name = await own.get("/metrics")
@@ -92,9 +103,9 @@ async def test_finding_3_every_service_refuses_a_host_it_does_not_serve(
 
 
 async def test_finding_3_metrics_need_the_scrape_token_on_every_service(
-    connections: Connections,
+    connections: Connections, servers: Servers
 ) -> None:
-    for name, app in _apps(connections, metrics=SCRAPING).items():
+    for name, app in _apps(connections, servers, metrics=SCRAPING).items():
         async with _client(app) as client:
             anonymous = await client.get("/metrics")
             wrong = await client.get("/metrics", headers={"Authorization": "Bearer guess"})
@@ -105,9 +116,10 @@ async def test_finding_3_metrics_need_the_scrape_token_on_every_service(
 
 
 async def test_finding_3_internal_openapi_is_off_in_production_and_swagger_ui_nowhere(
-    connections: Connections,
+    connections: Connections, servers: Servers
 ) -> None:
-    production, local = _apps(connections), _apps(connections, deployment=LOCAL)
+    production = _apps(connections, servers)
+    local = _apps(connections, servers, deployment=LOCAL)
     for name, app in production.items():
         async with _client(app) as client, _client(local[name]) as local_client:
             openapi = await client.get("/openapi.json")
@@ -120,9 +132,9 @@ async def test_finding_3_internal_openapi_is_off_in_production_and_swagger_ui_no
 
 
 async def test_finding_13_no_page_loads_swagger_ui_from_a_public_cdn(
-    connections: Connections,
+    connections: Connections, servers: Servers
 ) -> None:
-    for name, app in _apps(connections, deployment=LOCAL).items():
+    for name, app in _apps(connections, servers, deployment=LOCAL).items():
         async with _client(app) as client:
             docs = await client.get("/docs")
 
@@ -131,10 +143,10 @@ async def test_finding_13_no_page_loads_swagger_ui_from_a_public_cdn(
 
 
 async def test_finding_6_every_service_refuses_an_oversized_body_unread(
-    connections: Connections,
+    connections: Connections, servers: Servers
 ) -> None:
     body = b"{" + b" " * (64 * 1024) + b"}"
-    for name, app in _apps(connections).items():
+    for name, app in _apps(connections, servers).items():
         async with _client(app) as client:
             answer = await client.post("/v1/anything", content=body)
 
@@ -195,20 +207,24 @@ async def test_finding_6_a_receipt_without_the_token_is_never_parsed(
     assert known.status_code == 422  # only the token holder gets as far as the parser
 
 
-async def test_finding_6_no_422_answer_echoes_the_input(connections: Connections) -> None:
+async def test_finding_6_no_422_answer_echoes_the_input(
+    connections: Connections, servers: Servers
+) -> None:
     apps = _apps(
         connections,
+        servers,
         deployment=LOCAL,
         api_keys={KEY: Channel.WEB},
         receipt_token=SecretStr(RECEIPT_TOKEN),
     )
     key, token = {"Authorization": f"Bearer {KEY}"}, {"Authorization": f"Bearer {RECEIPT_TOKEN}"}
+    staff = {"Authorization": f"Bearer {demo_access_token(servers, 'supervisor')}"}
     requests: list[tuple[str, str, str, dict[str, Any]]] = [
         ("intake", "POST", "/v1/reports", {"json": {"report_type": CANARY}, "headers": key}),
         ("notifier", "POST", "/v1/receipts/notify", {"json": {"id": CANARY}, "headers": token}),
-        ("sla_watchdog", "GET", "/v1/clocks", {"params": {"grade": CANARY}}),
-        ("sla_watchdog", "GET", "/v1/compliance", {"params": {"since": CANARY}}),
-        ("sla_watchdog", "GET", f"/v1/reports/{CANARY}/sla", {}),
+        ("console", "GET", "/v1/queue", {"params": {"grade": CANARY}, "headers": staff}),
+        ("console", "GET", "/v1/compliance", {"params": {"since": CANARY}, "headers": staff}),
+        ("console", "GET", f"/v1/reports/{CANARY}", {"headers": staff}),
     ]
     for name, method, path, options in requests:
         async with _client(apps[name]) as client:
@@ -220,10 +236,13 @@ async def test_finding_6_no_422_answer_echoes_the_input(connections: Connections
 
 
 @pytest.fixture
-async def watchdog(connections: Connections) -> AsyncIterator[FastAPI]:
-    app = create_watchdog(SlaWatchdogSettings(**connections), FrozenClock(NOW))
-    async with running(app):
-        yield app
+async def console(connections: Connections, servers: Servers) -> AsyncIterator[httpx.AsyncClient]:
+    """The console, and a client signed in as a supervisor with a bearer token."""
+    app = _console(connections, servers, deployment=LOCAL)
+    staff = {"Authorization": f"Bearer {demo_access_token(servers, 'supervisor')}"}
+    async with running(app), _client(app) as client:
+        client.headers.update(staff)
+        yield client
 
 
 @pytest.mark.parametrize(
@@ -236,61 +255,30 @@ async def watchdog(connections: Connections) -> AsyncIterator[FastAPI]:
     ],
 )
 async def test_finding_8_compliance_dates_at_the_calendar_edges_get_422(
-    watchdog: FastAPI, since: str | None, until: str | None
+    console: httpx.AsyncClient, since: str | None, until: str | None
 ) -> None:
     params = {name: value for name, value in (("since", since), ("until", until)) if value}
-    async with _client(watchdog) as client:
-        answer = await client.get("/v1/compliance", params=params)
+    answer = await console.get("/v1/compliance", params=params)
 
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["query", next(iter(params))]
 
 
 async def test_finding_8_compliance_answers_within_the_bounds_and_wants_since_before_until(
-    watchdog: FastAPI,
+    console: httpx.AsyncClient,
 ) -> None:
-    async with _client(watchdog) as client:
-        window = await client.get(
-            "/v1/compliance",
-            params={"since": "2000-01-01T00:00:00Z", "until": "2199-12-31T23:59:59Z"},
-        )
-        backwards = await client.get(
-            "/v1/compliance",
-            params={"since": "2026-02-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"},
-        )
+    window = await console.get(
+        "/v1/compliance",
+        params={"since": "2000-01-01T00:00:00Z", "until": "2199-12-31T23:59:59Z"},
+    )
+    backwards = await console.get(
+        "/v1/compliance",
+        params={"since": "2026-02-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"},
+    )
 
     assert window.status_code == 200
     assert backwards.status_code == 422
     assert backwards.json()["detail"][0]["loc"] == ["query", "since"]
-
-
-async def test_finding_13_clocks_csv_cells_cannot_run_as_formulas(
-    watchdog: FastAPI, mongo: AsyncMongoClient[Document], database_name: str
-) -> None:
-    formula = '=HYPERLINK("http://evil.example","Open")'
-    forged: Document = {
-        "_id": str(uuid.uuid4()),
-        "state": "running",
-        "started_at": NOW - timedelta(hours=30),
-        "due_at": NOW - timedelta(hours=6),
-        "report_type": formula,
-        "channel": "@SUM(1+1)",
-        "force_code": "+44",
-        "route": "-2+3",
-        "announced": ["\tbreach"],
-    }
-    await mongo[database_name]["clocks"].insert_one(forged)
-
-    async with _client(watchdog) as client:
-        answer = await client.get("/v1/clocks.csv")
-
-    (row,) = [
-        r for r in csv.DictReader(io.StringIO(answer.text)) if r["report_id"] == forged["_id"]
-    ]
-    for field in ("report_type", "channel", "force_code", "route", "warnings"):
-        assert row[field].startswith("'"), field
-    assert row["report_type"] == f"'{formula}"
-    assert float(row["seconds_to_breach"]) == -6 * 3600  # our numbers stay numbers
 
 
 async def test_finding_13_answers_carrying_a_status_token_are_not_stored(
@@ -314,22 +302,3 @@ async def test_finding_13_answers_carrying_a_status_token_are_not_stored(
     assert status_page.status_code == 200
     assert status_page.headers["Cache-Control"] == "no-store"
     assert "Cache-Control" not in catalogue.headers  # no token in it: cacheable as before
-
-
-async def test_finding_13_the_reference_lookup_limits_failed_keys_per_client(
-    connections: Connections,
-) -> None:
-    settings = ReferenceIssuerSettings(
-        **connections, api_keys={KEY: Channel.PHONE}, failed_key_limit=3
-    )
-    app = create_issuer(settings)
-    path = "/v1/references/LP-20260101-000001"
-    async with running(app), _client(app) as client:
-        guesses = [
-            await client.get(path, headers={"Authorization": f"Bearer guess-{n}"}) for n in range(4)
-        ]
-        right_key_now = await client.get(path, headers={"Authorization": f"Bearer {KEY}"})
-
-    assert [g.status_code for g in guesses] == [401, 401, 401, 429]
-    assert int(guesses[-1].headers["Retry-After"]) >= 1
-    assert right_key_now.status_code == 429  # the address waits, whatever it sends

@@ -63,7 +63,7 @@ PLANTS = (
     ),
     Plant(
         "a pure rule module reaches the broker through shared",
-        "services/sla_watchdog/reporting.py",
+        "services/sla_watchdog/policy.py",
         "from shared import messaging",
         frozenset({PURE, USE_CASES}),
     ),

@@ -97,18 +97,38 @@ def test_finding_1_each_service_signs_in_to_kafka_as_its_own_principal(
         assert password_variable(principal) in provision
 
 
-def test_finding_3_the_operations_port_is_published_on_loopback_only(
+def test_finding_3_the_operations_ports_are_published_on_loopback_only(
     compose: dict[str, Any],
 ) -> None:
     published = {name: service.get("ports", []) for name, service in compose["services"].items()}
 
-    assert published["sla_watchdog"] == ["127.0.0.1:8005:8005"]
+    assert published["console"] == ["127.0.0.1:8007:8007"]
+    assert published["keycloak"] == ["127.0.0.1:8080:8080"]
     assert published["alerting"] == ["127.0.0.1:8006:8006"]
     assert [name for name, ports in published.items() if ports] == [
         "intake",
-        "sla_watchdog",
         "alerting",
+        "keycloak",
+        "console",
     ]
+
+
+def test_the_console_signs_in_at_the_provider_compose_runs_from_its_realm_file(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    keycloak, console = services["keycloak"], services["console"]["environment"]
+
+    assert keycloak["image"] == "quay.io/keycloak/keycloak:26.5.6"
+    assert keycloak["command"][:2] == ["start-dev", "--import-realm"]
+    (realm,) = keycloak["volumes"]
+    assert realm.startswith(
+        "./deploy/local/keycloak/frontdesk-realm.json:/opt/keycloak/data/import/"
+    )
+    assert (ROOT / "deploy" / "local" / "keycloak" / "frontdesk-realm.json").is_file()
+    assert "http://keycloak:8080/realms/frontdesk" in console["CONSOLE_OIDC_ISSUER"]
+    assert "--hostname=http://keycloak:8080" in keycloak["command"]  # the issuer tokens name
+    assert services["console"]["depends_on"]["keycloak"] == {"condition": "service_healthy"}
 
 
 def test_finding_4_compose_refuses_to_start_without_the_production_secrets(
@@ -117,7 +137,6 @@ def test_finding_4_compose_refuses_to_start_without_the_production_secrets(
     services = compose["services"]
     required = {
         "intake": ["INTAKE_API_KEYS", "INTAKE_STATUS_TOKEN_SECRET"],
-        "reference_issuer": ["REFERENCE_ISSUER_API_KEYS"],
         "notifier": ["NOTIFIER_RECEIPT_TOKEN"],
         "alerting": [
             "ALERTING_LINK_SECRET",
@@ -125,6 +144,8 @@ def test_finding_4_compose_refuses_to_start_without_the_production_secrets(
             "ALERTING_WEBHOOK_SECRET",
             "NOTIFY_API_KEY",
         ],
+        "console": ["CONSOLE_OIDC_CLIENT_SECRET", "CONSOLE_AUDIT_DIGEST_KEY"],
+        "keycloak": ["KC_BOOTSTRAP_ADMIN_PASSWORD"],
     }
     for name, secrets in required.items():
         for secret in secrets:

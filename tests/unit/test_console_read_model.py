@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from services.console.domain import PROJECTED, fold, queue_row
 from services.console.handlers import Projection
 from services.console.routes import ROUTES
-from shared.events import AccessRecorded, ContactMethod, Event, ReplyKind
+from shared.events import AccessRecorded, AlertKind, ContactMethod, Event, ReplyKind
 from shared.routes import event_type_of
 from shared.topics import TOPIC_BY_EVENT_TYPE, topic_for
 from tests import factories
@@ -154,6 +154,31 @@ def test_a_row_counts_open_alerts_and_shows_the_targets_grade_before_the_assessm
     assert (
         queue_row(fold([submitted, raised, factories.alert_resolved(raised)]), NOW).open_alerts == 0
     )
+
+
+def test_an_alerts_step_only_grows_and_resolved_is_final_whatever_the_order() -> None:
+    """The cases the SLA watchdog's board of alerts once proved, now the console's (an
+    alert has one acknowledgement event: its id is fixed, so a second is a redelivery)."""
+    escalating = factories.alert_raised(SUBMITTED, AlertKind.SLA_BREACHED, NOW)
+    taken_on = factories.alert_raised(SUBMITTED, AlertKind.SLA_AT_RISK, NOW + timedelta(minutes=1))
+    ended = factories.alert_raised(SUBMITTED, AlertKind.REPLY_FAILED, NOW + timedelta(minutes=2))
+    events: list[Event] = [
+        factories.alert_escalated(escalating, 2),
+        factories.alert_escalated(escalating, 1),
+        escalating,
+        factories.alert_acknowledged(taken_on, "Sgt Duty", NOW + timedelta(minutes=3)),
+        taken_on,
+        factories.alert_resolved(ended),
+        factories.alert_acknowledged(ended, at=NOW + timedelta(minutes=5)),
+        factories.alert_escalated(ended, 1),
+        ended,
+    ]
+
+    for order in (events, events[::-1]):
+        first, second, third = fold(order).alerts
+        assert (first.alert_id, first.state, first.step) == (escalating.alert_id, "open", 2)
+        assert (second.state, second.acknowledged_by) == ("acknowledged", "Sgt Duty")
+        assert (third.alert_id, third.state) == (ended.alert_id, "resolved")
 
 
 def test_the_console_consumes_every_event_type_of_the_contract() -> None:

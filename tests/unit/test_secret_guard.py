@@ -50,7 +50,7 @@ def _strong(deployment: DeploymentSettings = PRODUCTION) -> list[ServiceSettings
             status_token_secret=SecretStr(STRONG),
         ),
         ClassifierSettings(deployment=deployment),
-        ReferenceIssuerSettings(deployment=deployment, api_keys={STRONG: Channel.PHONE}),
+        ReferenceIssuerSettings(deployment=deployment),
         NotifierSettings(deployment=deployment, receipt_token=SecretStr(STRONG)),
         SlaWatchdogSettings(
             deployment=deployment, metrics=MetricsSettings(token=SecretStr(STRONG))
@@ -72,12 +72,10 @@ def test_strong_secrets_start_in_production() -> None:
 def test_finding_4_missing_secrets_are_refused_in_production_naming_each() -> None:
     intake = _refusal(IntakeSettings(deployment=PRODUCTION))
     notifier = _refusal(NotifierSettings(deployment=PRODUCTION))
-    issuer = _refusal(ReferenceIssuerSettings(deployment=PRODUCTION))
 
     assert "INTAKE_API_KEYS is not set" in intake
     assert "INTAKE_STATUS_TOKEN_SECRET is not set" in intake
     assert "NOTIFIER_RECEIPT_TOKEN is not set" in notifier
-    assert "REFERENCE_ISSUER_API_KEYS is not set" in issuer
 
 
 def test_finding_4_short_secrets_are_refused_and_never_shown() -> None:

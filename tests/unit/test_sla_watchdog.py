@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from services.sla_watchdog.domain import ClockState, SlaClock
@@ -12,12 +13,12 @@ from shared.schedule import Schedule
 from tests import factories
 from tests.factories import NOW
 from tests.fakes import FrozenClock
-from tests.fakes.sla_watchdog import FakeAlerts, FakeClocks
+from tests.fakes.sla_watchdog import FakeClocks
 
 
 def _watchdog() -> tuple[Watchdog, FakeClocks, FrozenClock]:
     clocks, time = FakeClocks(), FrozenClock(NOW)
-    return Watchdog(clocks, Policy(), time, alerts=FakeAlerts()), clocks, time
+    return Watchdog(clocks, Policy(), time), clocks, time
 
 
 def _announced(clocks: FakeClocks) -> list[str]:
@@ -160,6 +161,17 @@ def test_a_clock_knows_its_target_to_the_stored_millisecond() -> None:
     later = thresholds(Policy(), NOW + timedelta(seconds=1), 3, "crime")
     assert not clock.has_target(0, later)
     assert not clock.has_target(0, marks[:-1])
+
+
+def test_a_running_clock_stands_at_risk_once_warned_and_breached_once_due() -> None:
+    clock = SlaClock(NOW, NOW + timedelta(hours=1), 3, ClockState.RUNNING)
+    warned = replace(clock, announced=frozenset({"50%"}))
+    failed = replace(clock, announced=frozenset({"reply failed"}))
+
+    assert clock.standing(NOW + timedelta(minutes=30)) == "running"
+    assert warned.standing(NOW + timedelta(minutes=30)) == "at_risk"
+    assert failed.standing(NOW) == "at_risk"
+    assert clock.standing(NOW + timedelta(hours=1)) == "breached"
 
 
 async def test_each_target_version_is_told_once_with_its_thresholds() -> None:
