@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.reference_issuer.ports import ReferenceRecord
-from shared.events import ReferenceIssued, ReportSubmitted
-from shared.guards import first_stands, insert_once, update_once
+from shared.events import ReferenceIssued
+from shared.guards import insert_once
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox
-from shared.references import Reference
 
 
 class MongoReferences:
@@ -41,13 +39,11 @@ class MongoReferences:
         assert counter is not None, "an upsert always returns the document"
         return int(counter["last"])
 
-    async def assign(self, issued: ReferenceIssued, submitted: ReportSubmitted) -> str:
+    async def assign(self, issued: ReferenceIssued) -> str:
         document = {
             "_id": str(issued.report_id),
             "reference": issued.reference,
             "force_code": issued.force_code,
-            "report_type": submitted.report_type.value,
-            "received_at": submitted.received_at,
             "issued_at": issued.issued_at,
         }
         # A collision of the reference itself (no record for this report) propagates:
@@ -56,22 +52,3 @@ class MongoReferences:
             self.outbox.insert(document, [issued]), lambda: self.issued_to(issued.report_id)
         )
         return issued.reference if existing is None else existing
-
-    async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
-        first_reply = first_stands("replied_at")
-        await update_once(
-            self._references, str(report_id), first_reply, {"$set": {"replied_at": replied_at}}
-        )
-
-    async def find(self, reference: Reference) -> ReferenceRecord | None:
-        document = await self._references.find_one({"reference": str(reference)})
-        if document is None:
-            return None
-        return ReferenceRecord(
-            reference=document["reference"],
-            report_id=uuid.UUID(document["_id"]),
-            report_type=document["report_type"],
-            received_at=document["received_at"],
-            issued_at=document["issued_at"],
-            replied_at=document.get("replied_at"),
-        )

@@ -6,15 +6,10 @@ from zoneinfo import ZoneInfo
 
 from services.reference_issuer import SERVICE
 from services.reference_issuer.domain import reference_day
-from services.reference_issuer.ports import ReferenceRecord, References
+from services.reference_issuer.ports import References
 from shared.clock import Clock
-from shared.events import (
-    ReferenceIssued,
-    ReplyDelivered,
-    ReportSubmitted,
-    acknowledged_at,
-)
-from shared.references import format_reference, validate_reference
+from shared.events import ReferenceIssued, ReportSubmitted
+from shared.references import format_reference
 
 
 class ReferenceIssuer:
@@ -40,14 +35,4 @@ class ReferenceIssuer:
             force_code=submitted.force_code,
             issued_at=self.clock.now(),
         )
-        return await self.references.assign(issued, submitted)
-
-    async def learn_delivery(self, event: ReplyDelivered) -> None:
-        """Keep when the acknowledgement reached the reporter, for reference look-ups."""
-        if (replied_at := acknowledged_at(event)) is not None:
-            await self.references.record_reply(event.report_id, replied_at)
-
-    async def look_up(self, text: str) -> ReferenceRecord | None:
-        """The report behind a reference as a person typed it; InvalidReferenceError says
-        why the text cannot be a reference."""
-        return await self.references.find(validate_reference(text))
+        return await self.references.assign(issued)

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from services.reference_issuer import SERVICE
 from services.reference_issuer.handlers import ReferenceIssuer
-from shared.events import ReferenceIssued, ReplyDelivered, ReportSubmitted
+from shared.events import ReferenceIssued, ReportSubmitted
 from shared.routes import RoutingTable, on
 
 ROUTES = RoutingTable[ReferenceIssuer](
     SERVICE,
-    [
-        on(ReportSubmitted, ReferenceIssuer.issue_reference),
-        on(ReplyDelivered, ReferenceIssuer.learn_delivery),
-    ],
+    [on(ReportSubmitted, ReferenceIssuer.issue_reference)],
     emits=(ReferenceIssued,),
 )

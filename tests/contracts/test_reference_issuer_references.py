@@ -4,18 +4,16 @@ reference (announced once), and a reference is never another report's."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import date, timedelta
 
 import pytest
 from pymongo.errors import DuplicateKeyError
 
 from services.reference_issuer.adapters import MongoReferences
-from services.reference_issuer.ports import ReferenceRecord, References
-from shared.references import format_reference, validate_reference
+from services.reference_issuer.ports import References
+from shared.references import format_reference
 from tests import factories
 from tests.contracts.conftest import Backend, Store, ids
-from tests.factories import NOW
 from tests.fakes.reference_issuer import FakeReferences
 
 DAY = date(2026, 11, 30)
@@ -52,48 +50,23 @@ async def test_a_report_keeps_its_first_reference_announced_once(
     first = factories.reference_issued(submitted, FIRST)
     second = factories.reference_issued(submitted, SECOND)
 
-    kept = await references.run(references.port.assign(first, submitted))
-    again = await references.run(references.port.assign(first, submitted))
-    other = await references.run(references.port.assign(second, submitted))
+    kept = await references.run(references.port.assign(first))
+    again = await references.run(references.port.assign(first))
+    other = await references.run(references.port.assign(second))
 
     assert (kept, again, other) == (FIRST, FIRST, FIRST)
     assert await references.port.issued_to(submitted.report_id) == FIRST
-    assert await references.port.find(validate_reference(SECOND)) is None
     assert references.emitted() == ids(first)
 
 
 async def test_a_reference_is_never_another_reports(references: Store[References]) -> None:
     submitted, other = factories.report_submitted(), factories.report_submitted()
-    await references.run(
-        references.port.assign(factories.reference_issued(submitted, FIRST), submitted)
-    )
+    await references.run(references.port.assign(factories.reference_issued(submitted, FIRST)))
     taken = factories.reference_issued(other, FIRST)
 
     with pytest.raises(DuplicateKeyError):
-        await references.run(references.port.assign(taken, other))
+        await references.run(references.port.assign(taken))
 
     assert await references.port.issued_to(other.report_id) is None
-    record = await references.port.find(validate_reference(FIRST))
-    assert record is not None
-    assert record.report_id == submitted.report_id
+    assert await references.port.issued_to(submitted.report_id) == FIRST
     assert len(references.emitted()) == 1
-
-
-async def test_a_reference_is_found_with_its_first_reply(references: Store[References]) -> None:
-    submitted = factories.report_submitted()
-    await references.run(
-        references.port.assign(factories.reference_issued(submitted, FIRST), submitted)
-    )
-
-    await references.port.record_reply(submitted.report_id, NOW)
-    await references.port.record_reply(submitted.report_id, NOW + timedelta(hours=1))
-    await references.port.record_reply(uuid.uuid4(), NOW)  # an unknown report: nothing
-
-    assert await references.port.find(validate_reference(FIRST)) == ReferenceRecord(
-        reference=FIRST,
-        report_id=submitted.report_id,
-        report_type="crime",
-        received_at=submitted.received_at,
-        issued_at=NOW,
-        replied_at=NOW,
-    )
