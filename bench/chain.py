@@ -42,7 +42,7 @@ class Stage:
 STAGES = {
     "intake": Stage((REFERENCE, SENT, DELIVERED), {}),
     "classifier": Stage((SUBMITTED,), {SUBMITTED: (CLASSIFIED,)}),
-    "reference_issuer": Stage((SUBMITTED, SENT, DELIVERED), {SUBMITTED: (REFERENCE,)}),
+    "reference_issuer": Stage((SUBMITTED,), {SUBMITTED: (REFERENCE,)}),
     "notifier": Stage(
         (SUBMITTED, CLASSIFIED, REFERENCE),
         dict.fromkeys((SUBMITTED, CLASSIFIED, REFERENCE), (SENT, DELIVERED)),
