@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from services.reference_issuer.domain import reference_day
 from services.reference_issuer.handlers import ReferenceIssuer
+from services.reference_issuer.routes import ROUTES
+from shared import topics
 from shared.references import validate_reference
 from tests import factories
 from tests.fakes import FrozenClock
@@ -44,3 +46,8 @@ async def test_reports_of_one_day_get_consecutive_numbers() -> None:
     ]
 
     assert [validate_reference(r).sequence for r in issued] == [1, 2, 3]
+
+
+def test_the_issuer_reads_only_submissions_and_writes_only_references() -> None:
+    assert ROUTES.topics.consumes == (topics.REPORT_SUBMITTED,)
+    assert ROUTES.topics.produces == (topics.REFERENCE_ISSUED,)
