@@ -15,13 +15,14 @@ query decides the state at `now`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from services.console.audit_trail import normalised_email, normalised_phone
 from services.console.domain import (
     event_from_json,
     fold,
@@ -42,6 +43,27 @@ from shared.mongo import Document
 APPLY_ATTEMPTS = 20
 #: The queue's fields of a report (what a queue row needs, with no personal data).
 ROW_FIELDS = {"events": 0, "contact_email": 0, "contact_phone": 0}
+#: What the compliance figures read of a report (no personal data, no events).
+FIGURE_FIELDS = dict.fromkeys(
+    [
+        "reference",
+        "route",
+        "grade",
+        "report_type",
+        "channel",
+        "force_code",
+        "received_at",
+        "due_at",
+        "at_risk_from",
+        "warnings",
+        "warned",
+        "breached",
+        "met_at",
+        "phase",
+        "open_alerts",
+    ],
+    1,
+)
 
 
 def queue_fields(record: ReportRecord) -> Document:
@@ -66,14 +88,22 @@ def queue_fields(record: ReportRecord) -> Document:
         "phase": where,
         "group": queue_group(where),
         "open": where not in {"met", "met_late"},
-        "contact_email": _lower(contact.get("email")),
-        "contact_phone": _lower(contact.get("phone")),
+        "contact_email": searchable(contact.get("email"), normalised_email),
+        "contact_phone": searchable(contact.get("phone"), normalised_phone),
         "open_alerts": open_alerts(record),
     }
 
 
-def _lower(value: Any) -> str | None:
-    return value.lower() if isinstance(value, str) else None
+def searchable(value: Any, normalised: Callable[[str], str]) -> str | None:
+    """A contact detail as the search normalises what it is asked (`normal_contact`), so
+    the search finds it; lower case should the normaliser refuse it (events carry emails
+    with ASCII domains and E.164 phones, which it never refuses)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return normalised(value)
+    except ValueError:
+        return value.lower()
 
 
 def state_at(document: Document, now: datetime) -> QueueState:
@@ -197,7 +227,7 @@ class MongoReportViews:
 
     async def by_contact(self, email: str | None, phone: str | None) -> list[ReportRecord]:
         wanted = [
-            {field: value.lower()}
+            {field: value}  # normalised by the caller as `queue_fields` stores it
             for field, value in (("contact_email", email), ("contact_phone", phone))
             if value
         ]
@@ -212,12 +242,17 @@ class MongoReportViews:
         return queue_order(rows, now) if filters.states is None else rows
 
     async def received_between(
-        self, since: datetime, until: datetime, limit: int
-    ) -> list[QueueRow]:
-        query = {"received_at": {"$gte": since, "$lt": until}}
-        cursor = self._collection.find(query, ROW_FIELDS).sort([("received_at", 1), ("_id", 1)])
-        # The figures are for the window's end: a report open then is judged at `until`.
-        return [_row(document, until) async for document in cursor.limit(min(limit, MAX_ROWS))]
+        self, since: datetime, until: datetime, teams: frozenset[str] | None
+    ) -> AsyncIterator[QueueRow]:
+        query: Document = {"received_at": {"$gte": since, "$lt": until}}
+        if teams is not None:
+            query["route"] = {"$in": sorted(teams)}
+        order = [("received_at", 1), ("_id", 1)]
+        # Every row of the window, streamed in batches; no cap, or the figures would lie.
+        cursor = self._collection.find(query, FIGURE_FIELDS).sort(order).batch_size(500)
+        async for document in cursor:
+            # The figures are for the window's end: a report open then is judged at `until`.
+            yield _row(document, until)
 
 
 def _record(document: Document) -> ReportRecord:

@@ -40,3 +40,6 @@ class AccessEntry:
     matches: int | None = None  # for a search: how many reports it found
     query_digest: str | None = None  # for a search of personal data: a keyed digest only
     detail: str | None = None  # why a sign-in failed or access was denied; no personal data
+    #: For a search: the reports it found (a contact search may find several), so an
+    #: auditor asking about a report sees every search that surfaced it.
+    report_ids: list[uuid.UUID] = field(default_factory=list)

@@ -37,6 +37,9 @@ class AccessEntryView(BaseModel):
     username: str | None
     roles: list[str]
     report_id: uuid.UUID | None
+    report_ids: list[uuid.UUID] = Field(
+        description="For a search: the reports it found (a contact search may find several)."
+    )
     reference: str | None
     shown: list[str] = Field(description="Names of the parts shown, never their content.")
     matches: int | None = Field(description="For a search: how many reports it found.")
@@ -59,6 +62,7 @@ def view(entry: AccessEntry) -> AccessEntryView:
         username=entry.username,
         roles=entry.roles,
         report_id=entry.report_id,
+        report_ids=entry.report_ids,
         reference=entry.reference,
         shown=entry.shown,
         matches=entry.matches,
@@ -92,7 +96,8 @@ def access_log_router(log: AccessLog, clock: Clock) -> APIRouter:
             str | None, Query(pattern=USER_ID_PATTERN, description="Only this user's entries.")
         ] = None,
         report_id: Annotated[
-            uuid.UUID | None, Query(description="Only the entries about this report.")
+            uuid.UUID | None,
+            Query(description="Only the entries about this report, or searches that found it."),
         ] = None,
         action: Annotated[AccessAction | None, Query(description="Only this action.")] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_ROWS)] = DEFAULT_LIMIT,

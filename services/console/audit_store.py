@@ -37,6 +37,7 @@ class MongoAccessLog:
     async def create_indexes(self) -> None:
         await self._entries.create_index([("user_id", 1), ("at", DESCENDING)])
         await self._entries.create_index([("report_id", 1), ("at", DESCENDING)])
+        await self._entries.create_index([("report_ids", 1), ("at", DESCENDING)])
         await self._entries.create_index([("at", DESCENDING)])
 
     async def relay(self, interval_s: float, stopping: asyncio.Event) -> None:
@@ -64,8 +65,9 @@ class MongoAccessLog:
         query: Document = {}
         if user_id is not None:
             query["user_id"] = user_id
-        if report_id is not None:
-            query["report_id"] = str(report_id)
+        if report_id is not None:  # the entries about it, and the searches that found it
+            about = str(report_id)
+            query["$or"] = [{"report_id": about}, {"report_ids": about}]
         if action is not None:
             query["action"] = action.value
         cursor = self._entries.find(query, {"outbox": 0})
@@ -87,6 +89,7 @@ def _document(entry: AccessEntry) -> Document:
         "matches": entry.matches,
         "query_digest": entry.query_digest,
         "detail": entry.detail,
+        "report_ids": [str(each) for each in entry.report_ids],
     }
 
 
@@ -105,4 +108,5 @@ def _entry(document: dict[str, Any]) -> AccessEntry:
         matches=document.get("matches"),
         query_digest=document.get("query_digest"),
         detail=document.get("detail"),
+        report_ids=[uuid.UUID(each) for each in document.get("report_ids", [])],
     )

@@ -41,6 +41,7 @@ def access_recorded(entry: AccessEntry) -> AccessRecorded:
         matches=entry.matches,
         query_digest=entry.query_digest,
         detail=entry.detail,
+        report_ids=list(entry.report_ids),
     )
 
 
@@ -75,29 +76,44 @@ def _digest(key: bytes, label: str, value: str) -> str:
 
 
 def _digests(key: bytes, email: str | None, phone: str | None) -> list[str]:
+    """The digests of contact details already normalised."""
     if not key:
         raise ValueError("the digest key is empty")
     digests = []
     if email is not None:
-        digests.append(_digest(key, "email", normalised_email(email)))
+        digests.append(_digest(key, "email", email))
     if phone is not None:
-        digests.append(_digest(key, "phone", normalised_phone(phone)))
+        digests.append(_digest(key, "phone", phone))
     return digests
 
 
-def query_digest(key: bytes, *, email: str | None = None, phone: str | None = None) -> str:
-    """What the access log keeps of a search by contact details: the hex digest of each
-    part searched for (email first), space-separated."""
+def _normalised(email: str | None, phone: str | None) -> tuple[str | None, str | None]:
+    return (
+        None if email is None else normalised_email(email),
+        None if phone is None else normalised_phone(phone),
+    )
+
+
+def normal_query_digest(key: bytes, *, email: str | None = None, phone: str | None = None) -> str:
+    """`query_digest` of contact details already normalised by `normalised_email` and
+    `normalised_phone` (as the search has them: normalised once, before querying)."""
     digests = _digests(key, email, phone)
     if not digests:
         raise ValueError("a search by contact details names an email or a phone")
     return " ".join(digests)
 
 
+def query_digest(key: bytes, *, email: str | None = None, phone: str | None = None) -> str:
+    """What the access log keeps of a search by contact details: the hex digest of each
+    part searched for (email first), space-separated. ValueError if one is no address."""
+    email, phone = _normalised(email, phone)
+    return normal_query_digest(key, email=email, phone=phone)
+
+
 def was_searched(
     key: bytes, digest: str | None, *, email: str | None = None, phone: str | None = None
 ) -> bool:
     """Whether an entry's `query_digest` covers every part given (for an auditor)."""
-    wanted = _digests(key, email, phone)
+    wanted = _digests(key, *_normalised(email, phone))
     held = set((digest or "").split())
     return bool(wanted) and all(part in held for part in wanted)

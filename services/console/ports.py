@@ -4,7 +4,7 @@ log and its sessions."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -34,17 +34,19 @@ class ReportViews(Protocol):
         ...
 
     async def by_contact(self, email: str | None, phone: str | None) -> list[ReportRecord]:
-        """Reports whose reporter gave this email or phone (a search of personal data)."""
+        """Reports whose reporter gave this email or phone (a search of personal data),
+        each as `normalised_email` / `normalised_phone` make it (the caller normalises)."""
         ...
 
     async def queue(self, filters: QueueFilter, now: datetime, limit: int) -> list[QueueRow]:
         """Open reports, soonest to breach first (breached ones first of all)."""
         ...
 
-    async def received_between(
-        self, since: datetime, until: datetime, limit: int
-    ) -> list[QueueRow]:
-        """Reports received in a window, open or not, for compliance figures."""
+    def received_between(
+        self, since: datetime, until: datetime, teams: frozenset[str] | None
+    ) -> AsyncIterator[QueueRow]:
+        """Every report received in [since, until), open or not, routed to one of `teams`
+        (None: any), for compliance figures: streamed, never capped at `MAX_ROWS`."""
         ...
 
 

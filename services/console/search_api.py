@@ -14,7 +14,11 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from services.console.access import allow
 from services.console.audit import AccessAction
-from services.console.audit_trail import query_digest
+from services.console.audit_trail import (
+    normal_query_digest,
+    normalised_email,
+    normalised_phone,
+)
 from services.console.lookup import check_reference, nearest_references
 from services.console.ports import AccessLog, ReportViews
 from services.console.records import ReportRecord
@@ -26,7 +30,6 @@ from shared.clock import Clock
 FINDS_REPORTS = allow(*READS_REPORTS)
 SUPERVISES = allow(Role.SUPERVISOR)
 LONGEST_EMAIL = 254
-PHONE_DIGITS = range(8, 16)
 
 
 class Found(BaseModel):
@@ -86,23 +89,23 @@ def reference_view(record: ReportRecord) -> ReferenceView | None:
 
 
 def normal_contact(email: str | None, phone: str | None) -> tuple[str | None, str | None]:
-    """The query as the read model holds contact details (email lower case, phone E.164);
-    a 422 naming the field when it is neither, or both are given."""
+    """The query as the read model holds contact details, by the access log's own
+    normalisers (email lower case with its domain in ASCII form, phone E.164): normalised
+    once, before any query. A 422 naming the field, never quoting it, when the value is
+    neither, or when both or none are given."""
     if (email is None) == (phone is None):
         raise invalid("email", "give exactly one of email or phone")
-    if email is not None:
-        email = email.strip().lower()
-        if "@" not in email or len(email) > LONGEST_EMAIL:
-            raise invalid("email", "must be an email address")
-        return email, None
-    assert phone is not None
-    digits = "".join(c for c in phone if c.isdigit())
-    if phone.strip().startswith("0") and not phone.strip().startswith("00"):
-        digits = "44" + digits[1:]  # a UK number as dialled at home
-    digits = digits.removeprefix("00")
-    if len(digits) not in PHONE_DIGITS:
-        raise invalid("phone", "must be a phone number")
-    return None, f"+{digits}"
+    try:
+        if email is not None:
+            if len(email) > LONGEST_EMAIL:
+                raise ValueError("too long")
+            return normalised_email(email), None
+        assert phone is not None
+        return None, normalised_phone(phone)
+    except ValueError:
+        field = "email" if email is not None else "phone"
+        problem = "must be an email address" if email is not None else "must be a phone number"
+        raise invalid(field, problem) from None
 
 
 class Finder:
@@ -128,6 +131,7 @@ class Finder:
             reference=checked.typed,
             report_id=record.report_id if record else None,
             matches=int(record is not None),
+            report_ids=[record.report_id] if record else [],
         )
         await self.access_log.record(entry)
         if record is not None:
@@ -148,6 +152,7 @@ class Finder:
             self.clock.now(),
             report_id=report_id,
             matches=int(record is not None),
+            report_ids=[report_id] if record else [],
         )
         await self.access_log.record(entry)
         if record is None:
@@ -161,8 +166,9 @@ class Finder:
             staff,
             AccessAction.SEARCH_CONTACT,
             self.clock.now(),
-            query_digest=query_digest(self.key.encode(), email=email, phone=phone),
+            query_digest=normal_query_digest(self.key.encode(), email=email, phone=phone),
             matches=len(records),
+            report_ids=[record.report_id for record in records],
         )
         await self.access_log.record(entry)
         return [found(record) for record in records]
@@ -180,6 +186,7 @@ class Finder:
             reference=checked.reference,
             report_id=None if record is None else record.report_id,
             matches=int(view is not None),
+            report_ids=[] if record is None else [record.report_id],
         )
         await self.access_log.record(entry)
         if view is None:

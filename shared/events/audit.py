@@ -86,6 +86,14 @@ class AccessRecorded(Event):
     detail: str | None = Field(
         description="Why a sign-in failed or access was denied; no personal data."
     )
+    report_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        description=(
+            "For a search: the reports it found (a search by contact details may find"
+            " several; subject_report_id names one only when the search was for one report)."
+            " Empty for anything else, and in events from before the field existed."
+        ),
+    )
 
     @classmethod
     def recorded(

@@ -118,3 +118,35 @@ async def test_nothing_is_listed_for_a_user_or_report_with_no_entries(
     assert await access_log.port.entries("kc-nobody", None, 10) == []
     assert await access_log.port.entries(None, uuid.uuid4(), 10) == []
     assert await access_log.port.entries(None, None, 0) == []
+
+
+async def test_the_entries_about_a_report_include_the_searches_that_found_it(
+    access_log: Store[AccessLog],
+) -> None:
+    report_a, report_b = uuid.uuid4(), uuid.uuid4()
+    viewed_a = entry(AccessAction.VIEW_REPORT, report_id=report_a, minutes=0)
+    found_both = entry(
+        AccessAction.SEARCH_CONTACT,
+        SUPERVISOR,
+        minutes=1,
+        matches=2,
+        query_digest="cd34",
+        report_ids=[report_b, report_a],
+    )
+    found_b = entry(
+        AccessAction.SEARCH_REFERENCE, report_id=report_b, minutes=2, report_ids=[report_b]
+    )
+    for each in (viewed_a, found_both, found_b):
+        await access_log.run(access_log.port.record(each))
+
+    about_a = await access_log.port.entries(None, report_a, 100)
+    about_b = await access_log.port.entries(None, report_b, 100)
+    supervisor_on_a = await access_log.port.entries("kc-supervisor-1", report_a, 100)
+
+    assert [each.entry_id for each in about_a] == [found_both.entry_id, viewed_a.entry_id]
+    assert [each.entry_id for each in about_b] == [found_b.entry_id, found_both.entry_id]
+    assert [each.entry_id for each in supervisor_on_a] == [found_both.entry_id]
+    assert about_a[0].report_ids == [report_b, report_a]
+    assert about_a[1].report_ids == []
+    recorded = (viewed_a, found_both, found_b)
+    assert access_log.emitted() == ids(*(access_recorded(each) for each in recorded))

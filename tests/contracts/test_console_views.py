@@ -10,7 +10,9 @@ from datetime import timedelta
 
 import pytest
 
+from services.console import adapters, ports
 from services.console.adapters import MongoReportViews
+from services.console.audit_trail import normalised_email, normalised_phone
 from services.console.domain import fold
 from services.console.ports import ReportViews
 from services.console.records import QueueFilter
@@ -18,6 +20,7 @@ from shared.events import Event, ReportSubmitted
 from tests import factories
 from tests.contracts.conftest import Backend
 from tests.factories import NOW
+from tests.fakes import console as fakes
 from tests.fakes.console import FakeReportViews
 
 
@@ -85,19 +88,22 @@ async def test_a_record_is_found_by_reference_and_by_contact_in_any_case(
     submitted = factories.report_submitted(
         contact=factories.contact(email="Alex.Example@Example.org", phone="+447700900123")
     )
-    other = factories.report_submitted(contact=factories.contact(email="sam@example.net"))
+    other = factories.report_submitted(contact=factories.contact(email="sam@bücher.example"))
     await _apply(views, _journey(submitted, "LP-20261130-000003-J", timedelta(hours=1)))
     await _apply(views, [other])
 
     by_reference = await views.by_reference("LP-20261130-000003-J")
-    by_email = await views.by_contact("alex.example@example.ORG", None)
-    by_phone = await views.by_contact(None, "+447700900123")
+    # The search asks with what `normal_contact` makes of what was typed.
+    by_email = await views.by_contact(normalised_email("alex.example@example.ORG"), None)
+    by_phone = await views.by_contact(None, normalised_phone("07700 900123"))
+    by_idna = await views.by_contact(normalised_email("Sam@BÜCHER.example"), None)
 
     assert by_reference is not None
     assert by_reference.report_id == submitted.report_id
     assert await views.by_reference("LP-20261130-000009-X") is None
     assert [r.report_id for r in by_email] == [submitted.report_id]
     assert {r.report_id for r in by_phone} == {submitted.report_id, other.report_id}
+    assert [r.report_id for r in by_idna] == [other.report_id]
     assert await views.by_contact(None, None) == []
     assert await views.existing_references(["LP-20261130-000009-X", "LP-20261130-000003-J"]) == [
         "LP-20261130-000003-J"
@@ -163,7 +169,30 @@ async def test_reports_received_in_a_window_open_or_not(views: ReportViews) -> N
     inside = factories.report_submitted()
     await _apply(views, [early, inside, factories.sla_met(inside, late=True)])
 
-    rows = await views.received_between(NOW - timedelta(hours=1), NOW + timedelta(hours=1), 10)
+    window = (NOW - timedelta(hours=1), NOW + timedelta(hours=1))
+    rows = [row async for row in views.received_between(*window, None)]
 
     assert [(row.report_id, row.state) for row in rows] == [(inside.report_id, "met_late")]
     assert rows[0].met_at == NOW
+
+
+async def test_every_report_of_the_window_in_the_teams_asked_past_max_rows(
+    views: ReportViews, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for module in (adapters, fakes, ports):
+        monkeypatch.setattr(module, "MAX_ROWS", 2)  # the window holds more than that
+    crime = [factories.report_submitted() for _ in range(3)]
+    roads = factories.report_submitted()
+    for submitted in crime:
+        await _apply(views, [submitted, factories.report_classified(submitted)])
+    await _apply(views, [roads, factories.report_classified(roads, route="road_policing")])
+    window = (NOW - timedelta(hours=1), NOW + timedelta(hours=1))
+
+    every = [row.report_id async for row in views.received_between(*window, None)]
+    of_crime = [r async for r in views.received_between(*window, frozenset({"crime_bureau"}))]
+    of_none = [row async for row in views.received_between(*window, frozenset())]
+
+    assert set(every) == {roads.report_id, *(s.report_id for s in crime)}
+    assert {row.report_id for row in of_crime} == {s.report_id for s in crime}
+    assert {row.route for row in of_crime} == {"crime_bureau"}
+    assert of_none == []

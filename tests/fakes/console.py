@@ -5,12 +5,13 @@ a given member of staff."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from fastapi import Request
 
+from services.console.adapters import queue_fields
 from services.console.audit import AccessAction, AccessEntry
 from services.console.audit_trail import access_recorded, to_milliseconds
 from services.console.domain import fold, queue_row, shown_grade
@@ -51,9 +52,10 @@ class FakeReportViews:
 
     async def by_contact(self, email: str | None, phone: str | None) -> list[ReportRecord]:
         def matches(record: ReportRecord) -> bool:
-            contact = record.contact or {}
-            given = {str(contact.get(f) or "").lower() for f in ("email", "phone")} - {""}
-            return any(value and value.lower() in given for value in (email, phone))
+            fields = queue_fields(record)  # the stored fields, normalised as the search is
+            return (email is not None and fields["contact_email"] == email) or (
+                phone is not None and fields["contact_phone"] == phone
+            )
 
         return [record for record in self._records() if matches(record)][:MAX_ROWS]
 
@@ -66,14 +68,17 @@ class FakeReportViews:
         return queue_order(rows, now)[:limit]
 
     async def received_between(
-        self, since: datetime, until: datetime, limit: int
-    ) -> list[QueueRow]:
+        self, since: datetime, until: datetime, teams: frozenset[str] | None
+    ) -> AsyncIterator[QueueRow]:
         rows = [
             queue_row(record, until)
             for record in self._records()
-            if record.received_at is not None and since <= record.received_at < until
+            if record.received_at is not None
+            and since <= record.received_at < until
+            and (teams is None or record.route in teams)
         ]
-        return sorted(rows, key=lambda row: (row.received_at, str(row.report_id)))[:limit]
+        for row in sorted(rows, key=lambda row: (row.received_at, str(row.report_id))):
+            yield row
 
 
 def _kept(record: ReportRecord, filters: QueueFilter) -> bool:
@@ -105,6 +110,7 @@ class GivenRecords:
         self.records: dict[uuid.UUID, ReportRecord] = {}
         self.rows: dict[uuid.UUID, QueueRow] = {}
         self.reference_queries: list[list[str]] = []
+        self.contact_queries: list[tuple[str | None, str | None]] = []
 
     def add(
         self, record: ReportRecord, state: QueueState = "running", open_alerts: int = 0
@@ -141,6 +147,8 @@ class GivenRecords:
         return [c for c in candidates if c in known]
 
     async def by_contact(self, email: str | None, phone: str | None) -> list[ReportRecord]:
+        self.contact_queries.append((email, phone))
+
         def matches(record: ReportRecord) -> bool:
             contact = record.contact or {}
             return (email is not None and contact.get("email") == email) or (
@@ -154,10 +162,12 @@ class GivenRecords:
         return [r for r in open_rows if _given_passes(r, filters)][:limit]
 
     async def received_between(
-        self, since: datetime, until: datetime, limit: int
-    ) -> list[QueueRow]:
-        rows = self.rows.values()
-        return [r for r in rows if r.received_at and since <= r.received_at < until][:limit]
+        self, since: datetime, until: datetime, teams: frozenset[str] | None
+    ) -> AsyncIterator[QueueRow]:
+        for row in list(self.rows.values()):
+            received = row.received_at
+            if received and since <= received < until and (teams is None or row.route in teams):
+                yield row
 
 
 def _given_passes(row: QueueRow, filters: QueueFilter) -> bool:
@@ -199,7 +209,7 @@ class FakeAccessLog(EventLog):
             entry
             for entry in self.stored.values()
             if (user_id is None or entry.user_id == user_id)
-            and (report_id is None or entry.report_id == report_id)
+            and (report_id is None or report_id in (entry.report_id, *entry.report_ids))
             and (action is None or entry.action is action)
         ]
         found.sort(key=lambda entry: (entry.at, str(entry.entry_id)), reverse=True)

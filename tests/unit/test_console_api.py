@@ -399,6 +399,98 @@ async def test_a_contact_search_is_logged_as_a_digest_and_a_count(console: Conso
     assert "alex" not in json.dumps(vars(first), default=str).lower()
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("email", "a@b"),
+        ("email", "@@"),
+        ("email", "x@y..z"),
+        ("email", "a" * 250 + "@example.org"),
+        ("phone", "+99912345678"),
+        ("phone", "not a number"),
+    ],
+)
+async def test_a_contact_search_for_no_address_or_number_is_422_before_any_query(
+    console: Console, field: str, value: str
+) -> None:
+    answer = await console.as_(SUPERVISOR).client.get("/v1/search/contact", params={field: value})
+
+    assert answer.status_code == 422, answer.text
+    assert [p["loc"] for p in answer.json()["detail"]] == [["query", field]]
+    assert value not in answer.text
+    assert console.views.contact_queries == []
+    assert console.log.recorded == []
+
+
+async def test_a_contact_search_queries_and_digests_the_value_normalised_once(
+    console: Console,
+) -> None:
+    client = console.as_(SUPERVISOR).client
+
+    await client.get("/v1/search/contact", params={"email": " Alex@BÜCHER.example "})
+    await client.get("/v1/search/contact", params={"phone": "+44 (0)7700 900123"})
+    zeros = await client.get("/v1/search/contact", params={"phone": "0000000000"})
+
+    assert zeros.json() == []  # a possible UK number, though none is stored: no 500
+    assert console.views.contact_queries == [
+        ("alex@xn--bcher-kva.example", None),
+        (None, "+447700900123"),
+        (None, "+44000000000"),
+    ]
+    by_email, by_phone, _ = console.log.recorded
+    assert by_email.query_digest == query_digest(KEY.encode(), email="alex@bücher.example")
+    assert by_phone.query_digest == query_digest(KEY.encode(), phone="07700900123")
+
+
+async def test_each_search_names_the_reports_it_found_in_its_entry(console: Console) -> None:
+    record, same_reporter = report_record(), _routed("road_policing", 7)
+    console.views.add(record)
+    console.views.add(replace(same_reporter, contact=record.contact))
+    client = console.as_(SUPERVISOR).client
+
+    await client.get("/v1/search/contact?email=alex@example.co.uk")
+    await client.get(f"/v1/search?reference={record.reference}")
+    await client.get(f"/v1/search?report_id={record.report_id}")
+    await client.get(f"/v1/references/{record.reference}")
+    await client.get("/v1/search/contact?email=nobody@example.org")
+
+    contact, by_reference, by_id, looked_up, nothing = console.log.recorded
+    assert set(contact.report_ids) == {record.report_id, same_reporter.report_id}
+    assert contact.report_id is None
+    assert by_reference.report_ids == by_id.report_ids == looked_up.report_ids
+    assert by_id.report_ids == [record.report_id]
+    assert nothing.report_ids == []
+
+
+async def test_any_teams_operator_finds_a_report_but_sees_no_personal_data(
+    console: Console,
+) -> None:
+    record = report_record()  # crime_bureau's
+    console.views.add(record)
+    client = console.as_(OTHER_TEAM).client
+
+    by_reference = await client.get(f"/v1/search?reference={record.reference}")
+    by_id = await client.get(f"/v1/search?report_id={record.report_id}")
+    looked_up = await client.get(f"/v1/references/{record.reference}")
+    opened = await client.get(f"/v1/reports/{record.report_id}")
+
+    assert (by_reference.status_code, by_id.status_code, looked_up.status_code) == (200, 200, 200)
+    fields = {"report_id", "reference", "report_type", "route", "received_at"}
+    assert set(by_reference.json()) == set(by_id.json()) == fields
+    assert set(looked_up.json()) == {
+        "reference",
+        "report_id",
+        "report_type",
+        "status",
+        "received_at",
+        "issued_at",
+        "replied_at",
+    }
+    for answer in (by_reference, by_id, looked_up):
+        assert not any(words in answer.text for words in PERSONAL)
+    assert opened.status_code == 403
+
+
 async def test_the_reference_lookup_answers_as_the_reference_issuer_did(console: Console) -> None:
     record = report_record()
     console.views.add(record)

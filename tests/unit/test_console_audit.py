@@ -125,6 +125,21 @@ def test_an_entry_about_no_report_is_keyed_by_its_user_or_as_anonymous() -> None
     assert signed_in.event_id != signed_out.event_id
 
 
+def test_a_search_event_names_every_report_found_and_older_events_still_read() -> None:
+    found = [uuid.uuid4(), uuid.uuid4()]
+    searched = _entry(AccessAction.SEARCH_CONTACT, matches=2, report_ids=found)
+
+    event = access_recorded(searched)
+    before_the_field = event.model_dump(mode="json")
+    del before_the_field["report_ids"]
+
+    assert event.report_ids == found
+    assert event.subject_report_id is None  # keyed by its user, as before
+    assert AccessRecorded.model_validate_json(event.model_dump_json()) == event
+    assert AccessRecorded.model_validate(before_the_field).report_ids == []
+    assert AccessRecorded.model_fields["report_ids"].description
+
+
 def test_the_event_goes_to_the_audit_topic_and_knows_every_action() -> None:
     assert topic_for("AccessRecorded") == "audit.access.v1"
     check_belongs("audit.access.v1", "AccessRecorded")
@@ -197,6 +212,23 @@ async def test_the_auditor_filters_the_log_by_user_and_by_report(
     (about,) = by_report.json()["entries"]
     assert (about["entry_id"], about["report_id"]) == (str(viewed.entry_id), str(report_id))
     assert [e["entry_id"] for e in by_action.json()["entries"]] == [str(other.entry_id)]
+
+
+async def test_the_filter_by_report_finds_the_searches_that_surfaced_it(
+    client: httpx.AsyncClient, access_log: FakeAccessLog
+) -> None:
+    report_id, other = uuid.uuid4(), uuid.uuid4()
+    searched = _entry(AccessAction.SEARCH_CONTACT, matches=2, report_ids=[other, report_id])
+    missed = _entry(AccessAction.SEARCH_CONTACT, matches=1, report_ids=[other])
+    viewed = _entry(AccessAction.VIEW_REPORT, report_id=report_id, at=NOW + timedelta(minutes=1))
+    await _recorded(access_log, searched, missed, viewed)
+
+    answer = await client.get("/v1/access-log", params={"report_id": str(report_id)})
+
+    entries = answer.json()["entries"]
+    assert [e["entry_id"] for e in entries] == [str(viewed.entry_id), str(searched.entry_id)]
+    assert entries[1]["report_ids"] == [str(other), str(report_id)]
+    assert entries[0]["report_ids"] == []
 
 
 async def test_each_look_at_the_log_is_itself_recorded(
