@@ -9,7 +9,8 @@ The caller is found by the app's `Authenticator` (`app.state.authenticator`): a 
 cookie from the browser sign-in, or a bearer access token from an API client. A request
 that changes state and comes with a session cookie must carry the session's CSRF token
 (header `X-CSRF-Token` or form field `csrf_token`); bearer requests carry no ambient
-credential, so they need none.
+credential, so they need none. A cookie-borne API request (`/v1/`, any method, GETs too:
+they write the access log) sent by another site, by its `Sec-Fetch-Site`, is refused.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ class Authenticator(Protocol):
     async def csrf_valid(self, request: Request) -> bool:
         """Whether a state-changing request carries its session's CSRF token (always
         True for a bearer-token request)."""
+        ...
+
+    async def cross_site(self, request: Request) -> bool:
+        """Whether a request authenticated by the session cookie to the API (`/v1/`) was
+        sent by another site (`Sec-Fetch-Site`), any method: refused."""
         ...
 
     async def denied(self, request: Request, staff: Staff, why: str) -> None:
@@ -63,6 +69,9 @@ class RoleCheck:
         staff = await authenticator.staff_of(request)
         if staff is None:
             raise NotSignedInError
+        if await authenticator.cross_site(request):
+            await authenticator.denied(request, staff, "cross-site")
+            raise HTTPException(403, "a request from another site")
         if not staff.holds(*self.roles):
             await authenticator.denied(request, staff, "role")
             raise HTTPException(403, f"needs the role {' or '.join(sorted(self.roles))}")

@@ -21,7 +21,13 @@ from fastapi import HTTPException, Request, Response
 from services.console.audit import AccessAction, AccessEntry
 from services.console.ports import AccessLog, Sessions
 from services.console.roles import Staff
-from services.console.signin import SessionPolicy, StaffSession, csrf_matches, session_key
+from services.console.signin import (
+    LOGIN_STATE_TTL,
+    SessionPolicy,
+    StaffSession,
+    csrf_matches,
+    session_key,
+)
 from services.console.tokens import (
     ClaimPaths,
     ProviderError,
@@ -37,6 +43,10 @@ CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 FAILURE_NOTED_EVERY = timedelta(minutes=1)
 MAX_FAILURES_REMEMBERED = 10_000
+#: The header the pages' background polls send: a poll does not keep a session alive.
+POLL_HEADER = "x-console-poll"
+#: `Sec-Fetch-Site` values of a request the console's own pages (or the user) made.
+OWN_SITE = frozenset({"same-origin", "none"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,39 @@ class SessionCookie:
     def clear(self, response: Response) -> None:
         response.delete_cookie(
             self.name, path="/", secure=self.secure, httponly=True, samesite="lax"
+        )
+
+    def of(self, request: Request) -> str | None:
+        return request.cookies.get(self.name) or None
+
+
+@dataclass(frozen=True)
+class LoginCookie:
+    """The cookie that binds a sign-in to the browser that began it: a random value, its
+    digest in the login state. HttpOnly, SameSite=Lax (the provider's redirect back is a
+    top-level GET), Path=/auth, no longer than a login state lives; on https Secure, and so
+    `__Secure-` (`__Host-` would need Path=/)."""
+
+    secure: bool
+
+    @property
+    def name(self) -> str:
+        return "__Secure-frontdesk_login" if self.secure else "frontdesk_login"
+
+    def set(self, response: Response, binding: str) -> None:
+        response.set_cookie(
+            self.name,
+            binding,
+            max_age=int(LOGIN_STATE_TTL.total_seconds()),
+            path="/auth",
+            secure=self.secure,
+            httponly=True,
+            samesite="lax",
+        )
+
+    def clear(self, response: Response) -> None:
+        response.delete_cookie(
+            self.name, path="/auth", secure=self.secure, httponly=True, samesite="lax"
         )
 
     def of(self, request: Request) -> str | None:
@@ -112,7 +155,7 @@ class ConsoleAuthenticator:
         if not self.policy.live(session, now):
             await self.sessions.close(session.key)
             return None
-        if self.policy.due_touch(session, now):
+        if self.policy.due_touch(session, now) and not _is_poll(request):
             await self.sessions.touch(session.key, now)
             session = session.seen(now)
         return session
@@ -130,7 +173,23 @@ class ConsoleAuthenticator:
         session = await self.session_of(request)
         if session is None:
             return False
+        return await self.session_csrf_valid(request, session)
+
+    @staticmethod
+    async def session_csrf_valid(request: Request, session: StaffSession) -> bool:
+        """Whether the request carries `session`'s CSRF token, whatever other credential
+        it has (sign-out acts on the cookie's session, so a bearer header excuses nothing)."""
         return csrf_matches(session.csrf_token, await _csrf_given(request))
+
+    async def cross_site(self, request: Request) -> bool:
+        """Whether a cookie-borne API request came from another site: SameSite=Lax sends
+        the cookie on a top-level cross-site GET, and a GET of ours may write the access
+        log. Browsers name the initiator in `Sec-Fetch-Site`; bearer requests carry no
+        ambient credential, and pages are navigations, so neither is refused."""
+        if not request.url.path.startswith("/v1/") or bearer_token(request) is not None:
+            return False
+        site = request.headers.get("sec-fetch-site")
+        return site is not None and site.lower() not in OWN_SITE
 
     async def denied(self, request: Request, staff: Staff, why: str) -> None:
         await self.access_log.record(
@@ -175,6 +234,10 @@ class ConsoleAuthenticator:
         self._failures_noted[digest] = now
         detail = f"bearer token: {reason}"
         await self.access_log.record(self.entry(AccessAction.SIGN_IN_FAILED, None, detail))
+
+
+def _is_poll(request: Request) -> bool:
+    return request.headers.get(POLL_HEADER) == "1"
 
 
 async def _csrf_given(request: Request) -> str | None:

@@ -86,6 +86,10 @@ class Sessions(Protocol):
 
     async def begin_login(self, login: LoginState) -> None: ...
 
+    async def find_login(self, state: str) -> LoginState | None:
+        """The login state, left in place (to check its browser binding before taking it)."""
+        ...
+
     async def take_login(self, state: str) -> LoginState | None:
         """The login state, removed in the same step: a second callback with the same
         `state` finds nothing."""

@@ -56,20 +56,28 @@ class MongoSessions:
                 "code_verifier": login.code_verifier,
                 "next_path": login.next_path,
                 "created_at": login.created_at,
+                "binding_digest": login.binding_digest,
             }
         )
 
+    async def find_login(self, state: str) -> LoginState | None:
+        document = await self._logins.find_one({"_id": state})
+        return None if document is None else _login_of(document)
+
     async def take_login(self, state: str) -> LoginState | None:
         document = await self._logins.find_one_and_delete({"_id": state})
-        if document is None:
-            return None
-        return LoginState(
-            state=document["_id"],
-            nonce=document["nonce"],
-            code_verifier=document["code_verifier"],
-            next_path=document["next_path"],
-            created_at=document["created_at"],
-        )
+        return None if document is None else _login_of(document)
+
+
+def _login_of(document: Document) -> LoginState:
+    return LoginState(
+        state=document["_id"],
+        nonce=document["nonce"],
+        code_verifier=document["code_verifier"],
+        next_path=document["next_path"],
+        created_at=document["created_at"],
+        binding_digest=document.get("binding_digest", ""),  # none: bound to no browser
+    )
 
 
 def _session_document(session: StaffSession) -> dict[str, Any]:

@@ -48,20 +48,43 @@ def safe_next_path(raw: str | None) -> str:
 
 @dataclass(frozen=True)
 class LoginState:
-    """One sign-in under way: single use, valid LOGIN_STATE_TTL."""
+    """One sign-in under way: single use, valid LOGIN_STATE_TTL, and bound to the browser
+    that began it (`binding_digest`, the digest of the login cookie's value): a callback
+    from another browser is refused, so no one can sign a victim in as themselves."""
 
     state: str
     nonce: str
     code_verifier: str
     next_path: str
     created_at: datetime
+    binding_digest: str
 
     @classmethod
-    def start(cls, next_path: str | None, now: datetime) -> LoginState:
-        return cls(random_token(), random_token(), random_token(), safe_next_path(next_path), now)
+    def start(cls, next_path: str | None, now: datetime, binding: str) -> LoginState:
+        """A new login state bound to `binding` (the random value of the login cookie)."""
+        return cls(
+            random_token(),
+            random_token(),
+            random_token(),
+            safe_next_path(next_path),
+            now,
+            binding_digest(binding),
+        )
+
+    def bound_to(self, binding: str | None) -> bool:
+        """Whether `binding` (the login cookie's value) is the one this sign-in began with,
+        compared in constant time."""
+        if not binding:
+            return False
+        return hmac.compare_digest(self.binding_digest, binding_digest(binding))
 
     def expired(self, now: datetime) -> bool:
         return now - self.created_at >= LOGIN_STATE_TTL or now < self.created_at
+
+
+def binding_digest(binding: str) -> str:
+    """What a login state stores of its browser binding: the digest, never the value."""
+    return hashlib.sha256(binding.encode("utf-8")).hexdigest()
 
 
 def session_key(session_id: str) -> str:

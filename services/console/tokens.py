@@ -6,8 +6,7 @@ key ids cannot make us hammer the provider). Algorithms are pinned to the asymme
 the provider announces (RS256, ES256, PS256): never `none`, never HS*, so a token signed
 with the public key as an HMAC secret is refused. Issuer and audience must match; `exp`
 and `iat` are required and checked, with `nbf` when present, against the injected clock
-with a small leeway. A refusal names its reason (`TokenRefusedError.reason`), never the
-token.
+with a small leeway. A refusal names its reason, never the token.
 """
 
 from __future__ import annotations
@@ -26,6 +25,8 @@ from shared.clock import Clock
 
 PINNED_ALGORITHMS = frozenset({"RS256", "ES256", "PS256"})
 LEEWAY = timedelta(seconds=30)
+DISCOVERY_RETRY_AFTER = timedelta(seconds=5)  # no refetch storm while the provider is down
+ACCESS_TOKEN_TYPES = frozenset({"jwt", "at+jwt"})
 
 
 class TokenRefusedError(Exception):
@@ -94,14 +95,24 @@ class OidcProvider:
         self._clock = clock
         self._refetch_interval = jwks_refetch_interval
         self._metadata: ProviderMetadata | None = None
+        self._discovery_failed_at: datetime | None = None
         self._keys: dict[str, jwt.PyJWK] = {}
         self._keys_fetched_at: datetime | None = None
         self._lock = asyncio.Lock()
 
     async def metadata(self) -> ProviderMetadata:
-        if self._metadata is None:
-            url = self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+        """The discovery document, read once; a failure stands for DISCOVERY_RETRY_AFTER."""
+        if self._metadata is not None:
+            return self._metadata
+        failed_at = self._discovery_failed_at
+        if failed_at is not None and self._clock.now() - failed_at < DISCOVERY_RETRY_AFTER:
+            raise ProviderError("the discovery document could not be read a moment ago")
+        url = self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+        try:
             self._metadata = ProviderMetadata.of(await self._get_json(url), self.issuer)
+        except ProviderError:
+            self._discovery_failed_at = self._clock.now()
+            raise
         return self._metadata
 
     async def signing_key(self, kid: str) -> jwt.PyJWK:
@@ -129,16 +140,16 @@ class OidcProvider:
         endpoint = (await self.metadata()).token_endpoint
         try:
             answer = await self._client.post(endpoint, data=form)
-        except httpx.HTTPError as error:
-            raise ProviderError("the token endpoint could not be reached") from error
-        if answer.status_code != httpx.codes.OK:
-            raise ProviderError(f"the token endpoint answered {answer.status_code}")
-        tokens = answer.json()
-        if not isinstance(tokens.get("id_token"), str) or not isinstance(
-            tokens.get("access_token"), str
-        ):
+            answer.raise_for_status()  # 3xx, 4xx, 5xx alike
+            tokens = answer.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise ProviderError("the token endpoint could not be read") from error
+        if not isinstance(tokens, dict):
+            raise ProviderError("the token endpoint answered no JSON object")
+        id_token, access_token = tokens.get("id_token"), tokens.get("access_token")
+        if not isinstance(id_token, str) or not isinstance(access_token, str):
             raise ProviderError("the token endpoint gave no ID token or access token")
-        return TokenSet(tokens["id_token"], tokens["access_token"])
+        return TokenSet(id_token, access_token)
 
     def _may_refetch(self) -> bool:
         fetched = self._keys_fetched_at
@@ -214,8 +225,13 @@ class TokenVerifier:
         self.client_id = client_id
 
     async def access_token(self, token: str) -> dict[str, Any]:
+        """An access token's claims; an ID token (Keycloak's claim `typ: "ID"`, a `nonce`,
+        a header `typ` but `JWT`/`at+jwt`: Entra ID's have no `typ` claim) is refused."""
         claims = await self._verified(token, self.audience)
-        if claims.get("typ") == "ID":  # Keycloak's ID tokens carry the client as audience too
+        header_type = jwt.get_unverified_header(token).get("typ")
+        if header_type is not None and str(header_type).lower() not in ACCESS_TOKEN_TYPES:
+            raise TokenRefusedError("token_type")
+        if claims.get("typ") == "ID" or "nonce" in claims:
             raise TokenRefusedError("token_type")
         return claims
 

@@ -236,5 +236,8 @@ class FakeAuthenticator:
     async def csrf_valid(self, request: Request) -> bool:
         return self.csrf
 
+    async def cross_site(self, request: Request) -> bool:
+        return False
+
     async def denied(self, request: Request, staff: Staff, why: str) -> None:
         self.refusals.append((staff.user_id, why))

@@ -33,5 +33,8 @@ class FakeSessions:
     async def begin_login(self, login: LoginState) -> None:
         self.logins[login.state] = login
 
+    async def find_login(self, state: str) -> LoginState | None:
+        return self.logins.get(state)
+
     async def take_login(self, state: str) -> LoginState | None:
         return self.logins.pop(state, None)

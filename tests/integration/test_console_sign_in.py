@@ -129,8 +129,9 @@ async def test_an_operator_signs_in_with_pkce_and_lands_where_they_were_going(
     assert str(landed.url) == f"{CONSOLE}/queue?grade=2"
     assert landed.text == "queue of operator"
     callback = _callback_of(landed)
-    cookie = callback.headers["set-cookie"]
-    assert cookie.startswith("frontdesk_session=")
+    cookies = callback.headers.get_list("set-cookie")
+    assert any(c.startswith('frontdesk_login=""') for c in cookies)  # the binding, cleared
+    cookie = next(c for c in cookies if c.startswith("frontdesk_session="))
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie
     assert "Max-Age" not in cookie
@@ -185,6 +186,39 @@ async def test_a_replayed_callback_opens_no_second_session(console: SignedIn) ->
     assert console.access_log.recorded[-1].detail == "state"
 
 
+async def test_a_callback_replayed_in_another_browser_signs_no_one_in(
+    console: SignedIn,
+) -> None:
+    """Login CSRF: browser A's sign-in stops before its callback; A's callback URL, sent to
+    browser B (signed in as someone else), is refused and B's session stays open."""
+    browser_a = console.browser
+    landed = await _sign_in(console, "supervisor", "/queue")  # B's own sign-in, first
+    b_session = browser_a.cookies["frontdesk_session"]
+    b_cookies = httpx.Cookies(browser_a.cookies)
+    browser_a.cookies.clear()
+    page = await browser_a.get(f"{CONSOLE}/auth/login", params={"next": "/"}, follow_redirects=True)
+    action = FORM_ACTION.search(page.text)
+    assert action is not None, "no login form on the provider's page"
+    to_callback = await browser_a.post(
+        html.unescape(action.group(1)),
+        data={"username": "operator", "password": demo_password("operator"), "credentialId": ""},
+    )
+    assert to_callback.status_code == 302, to_callback.text
+    callback_url = to_callback.headers["location"]
+    assert urlsplit(callback_url).path == "/auth/callback"
+    browser_a.cookies.clear()
+    browser_a.cookies.update(b_cookies)  # now the cookie jar is browser B's
+    replayed = await browser_a.get(callback_url)
+    assert replayed.status_code == 400
+    assert "set-cookie" not in replayed.headers
+    me = await browser_a.get(f"{CONSOLE}/auth/me")
+    assert (me.status_code, me.json()["username"]) == (200, "supervisor")
+    assert browser_a.cookies["frontdesk_session"] == b_session
+    assert landed.status_code == 403  # a supervisor has no queue page in this app
+    assert console.access_log.recorded[-1].action == AccessAction.SIGN_IN_FAILED
+    assert console.access_log.recorded[-1].detail == "binding"
+
+
 async def test_an_api_client_with_a_keycloak_access_token(
     console: SignedIn, servers: Servers
 ) -> None:
@@ -222,7 +256,8 @@ async def test_mongo_sessions_keep_sessions_and_give_a_login_state_once(
     assert found.last_seen_at == now + timedelta(minutes=2)
     await sessions.close(session.key)
     assert await sessions.find(session.key) is None
-    login = LoginState.start("/queue", now)
+    login = LoginState.start("/queue", now, "the-binding")
     await sessions.begin_login(login)
+    assert await sessions.find_login(login.state) == login
     assert await sessions.take_login(login.state) == login
     assert await sessions.take_login(login.state) is None

@@ -61,8 +61,12 @@ def test_next_names_only_a_path_of_the_console(raw: str | None, lands_on: str) -
 
 
 def test_a_login_state_is_random_and_lasts_ten_minutes() -> None:
-    first, second = LoginState.start("/queue", NOW), LoginState.start("//evil", NOW)
+    first, second = LoginState.start("/queue", NOW, "b1"), LoginState.start("//evil", NOW, "b2")
     assert len({first.state, first.nonce, first.code_verifier, second.state}) == 4
+    assert "b1" not in first.binding_digest
+    assert first.bound_to("b1")
+    assert not first.bound_to("b2")
+    assert not first.bound_to(None)
     assert len(first.code_verifier) >= 43  # 256 bits, as RFC 7636 asks at least
     assert second.next_path == "/"
     assert not first.expired(NOW + timedelta(minutes=9, seconds=59))

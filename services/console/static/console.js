@@ -74,8 +74,10 @@ const frontdesk = (() => {
     location.assign(`/auth/login?next=${next}`);
   }
 
-  async function getJson(url) {
-    const answer = await fetch(url, { cache: "no-store", credentials: "same-origin" });
+  // A background poll (not the user's doing) says so: it does not keep the session alive.
+  async function getJson(url, { poll = false } = {}) {
+    const headers = poll ? { "X-Console-Poll": "1" } : {};
+    const answer = await fetch(url, { cache: "no-store", credentials: "same-origin", headers });
     if (answer.status === 401) {
       signIn();
       throw new ApiError(url, 401, null);

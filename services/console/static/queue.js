@@ -1,5 +1,6 @@
 "use strict";
-// The queue page: refreshes every few seconds while it is shown, with the filters chosen.
+// The queue page: refreshes every few seconds while it is shown, with the filters chosen;
+// those refreshes are polls (X-Console-Poll), so a queue left open still times out.
 
 (() => {
   const REFRESH_MS = 3000;
@@ -40,12 +41,13 @@
       `${figures.on_time} on time, ${figures.late} late, ${figures.open_overdue} open and overdue`;
   }
 
-  async function refresh() {
+  async function refresh(poll = false) {
     const wanted = query();
+    const get = (url) => getJson(url, { poll });
     document.getElementById("export").href = `/v1/queue.csv${wanted ? `?${wanted}` : ""}`;
     try {
       const [queue, alerts, breaches, figures] = await Promise.all([
-        getJson(`/v1/queue?${wanted}`), getJson("/v1/alerts"), getJson("/v1/breaches"), getJson("/v1/compliance"),
+        get(`/v1/queue?${wanted}`), get("/v1/alerts"), get("/v1/breaches"), get("/v1/compliance"),
       ]);
       fillTable("queue", queue.slice(0, 200).map(queueRow));
       document.getElementById("empty").hidden = queue.length > 0;
@@ -64,7 +66,7 @@
   }
 
   function start() {
-    if (timer === null) timer = setInterval(refresh, REFRESH_MS);
+    if (timer === null) timer = setInterval(() => refresh(true), REFRESH_MS);
   }
 
   function stop() {
@@ -76,8 +78,8 @@
     if (document.hidden) stop();
     else { refresh(); start(); }
   });
-  filters.addEventListener("change", refresh);
-  filters.addEventListener("reset", () => setTimeout(refresh, 0));
+  filters.addEventListener("change", () => refresh());
+  filters.addEventListener("reset", () => setTimeout(() => refresh(), 0));
   refresh();
   if (!document.hidden) start();
 })();
