@@ -62,15 +62,16 @@ class Stack:
         return self.kafka_port + 2
 
     def kafka_passwords(self) -> dict[str, str]:
-        """Local-only passwords of every Kafka principal, made once per stack's data."""
+        """Local-only passwords of every Kafka principal, made once per stack's data; a
+        service added since the stack's data was made gets its own (provisioning creates
+        its credential at the next start)."""
         path = self.home / "kafka" / "credentials.json"
-        if not path.exists():
+        names = [kafka_server.ADMIN, kafka_server.OPERATOR, *principals(SYSTEM)]
+        known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+        missing = [name for name in names if name not in known]
+        if missing:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(
-                json.dumps(
-                    new_passwords([kafka_server.ADMIN, kafka_server.OPERATOR, *principals(SYSTEM)])
-                )
-            )
+            path.write_text(json.dumps(known | new_passwords(missing)))
             path.chmod(0o600)
         passwords: dict[str, str] = json.loads(path.read_text())
         return passwords
