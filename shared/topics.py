@@ -32,6 +32,16 @@ ALERT_ESCALATED = "alert.escalated.v1"
 ALERT_ACKNOWLEDGED = "alert.acknowledged.v1"
 ALERT_RESOLVED = "alert.resolved.v1"
 ACCESS_RECORDED = "audit.access.v1"
+REPORT_ASSIGNED = "report.assigned.v1"
+CONTACT_RECORDED = "report.contact-recorded.v1"
+REPLY_REQUESTED = "reply.requested.v1"
+INFORMATION_REQUESTED = "report.information-requested.v1"
+REPORT_REGRADED = "report.regraded.v1"
+REPORT_CLOSED = "report.closed.v1"
+REPORT_REOPENED = "report.reopened.v1"
+NOTE_ADDED = "report.note-added.v1"
+SLA_PAUSED = "sla.paused.v1"
+SLA_RESUMED = "sla.resumed.v1"
 
 TOPIC_BY_EVENT_TYPE: dict[str, str] = {
     "ReportSubmitted": REPORT_SUBMITTED,
@@ -50,6 +60,16 @@ TOPIC_BY_EVENT_TYPE: dict[str, str] = {
     "AlertAcknowledged": ALERT_ACKNOWLEDGED,
     "AlertResolved": ALERT_RESOLVED,
     "AccessRecorded": ACCESS_RECORDED,
+    "ReportAssigned": REPORT_ASSIGNED,
+    "ContactRecorded": CONTACT_RECORDED,
+    "ReplyRequested": REPLY_REQUESTED,
+    "InformationRequested": INFORMATION_REQUESTED,
+    "ReportRegraded": REPORT_REGRADED,
+    "ReportClosed": REPORT_CLOSED,
+    "ReportReopened": REPORT_REOPENED,
+    "NoteAdded": NOTE_ADDED,
+    "SlaPaused": SLA_PAUSED,
+    "SlaResumed": SLA_RESUMED,
 }
 
 #: The event type each event topic carries, and no other.

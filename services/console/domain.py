@@ -25,8 +25,10 @@ from services.console.records import (
     SlaRecord,
     TimelineEntry,
 )
-from services.console.summaries import SUMMARIES, summary
+from services.console.summaries import summary
 from shared.events import (
+    CONTRACT,
+    AccessRecorded,
     Event,
     ReferenceIssued,
     ReportClassified,
@@ -38,9 +40,9 @@ from shared.events import (
     SlaTargetSet,
 )
 
-#: Every event type the console projects, in the order a report's journey runs (the
-#: tie-break of events that happened at the same instant).
-PROJECTED: tuple[type[Event], ...] = tuple(SUMMARIES)
+#: Every event type the console projects (all of the contract but its own access log), in
+#: the order a report's journey runs (the tie-break of events of the same instant).
+PROJECTED: tuple[type[Event], ...] = tuple(kind for kind in CONTRACT if kind is not AccessRecorded)
 _RANK = {kind.EVENT_TYPE: rank for rank, kind in enumerate(PROJECTED)}
 _MODEL = {kind.EVENT_TYPE: kind for kind in PROJECTED}
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import uuid
 from dataclasses import dataclass
 
 from shared.api_keys import ApiKeys
@@ -60,23 +57,3 @@ class ChannelAccess:
             raise ForbiddenError(
                 f"the {channel.value} channel may not {action} {report_type.value} reports"
             )
-
-
-@dataclass(frozen=True)
-class StatusTokens:
-    """Unguessable per-report tokens for the reporter's status page: an HMAC of the id.
-
-    Nothing is stored: the same report always has the same token, so a repeated
-    idempotent submission can hand it out again.
-    """
-
-    secret: bytes
-
-    def token_for(self, report_id: uuid.UUID) -> str:
-        return hmac.new(self.secret, report_id.bytes, hashlib.sha256).hexdigest()[:40]
-
-    def matches(self, report_id: uuid.UUID, token: str | None) -> bool:
-        if token is None:
-            return False
-        given = token.encode("utf-8", "replace")  # compare_digest refuses non-ASCII text
-        return hmac.compare_digest(self.token_for(report_id).encode(), given)

@@ -20,7 +20,7 @@ from fastapi import (
 from fastapi.routing import APIRoute
 from pydantic import AwareDatetime, BaseModel, Field
 
-from services.intake.access import ForbiddenError, StatusTokens
+from services.intake.access import ForbiddenError
 from services.intake.catalogue import CATALOGUE, ReportTypeDefinition
 from services.intake.domain import AnySubmission, ReportSubmission, immediate_guidance
 from services.intake.edge import admitted_caller
@@ -34,6 +34,7 @@ from services.intake.updates import ReportUpdate, update_guidance
 from shared.answers import ErrorAnswer, InvalidFields
 from shared.api_keys import Caller
 from shared.events import ReportType
+from shared.status_tokens import StatusTokens
 
 log = structlog.get_logger(__name__)
 

@@ -10,7 +10,7 @@ import structlog
 from fastapi import FastAPI
 
 from services.intake import SERVICE
-from services.intake.access import ChannelAccess, StatusTokens
+from services.intake.access import ChannelAccess
 from services.intake.adapters import MongoReports
 from services.intake.admission import Admission
 from services.intake.api import catalogue_router, reports_router, updates_router
@@ -23,6 +23,7 @@ from shared.clock import Clock, SystemClock
 from shared.http_app import create_service_app
 from shared.rate_limits import RateLimiter
 from shared.runtime import ServiceRuntime
+from shared.status_tokens import StatusTokens
 
 log = structlog.get_logger(__name__)
 

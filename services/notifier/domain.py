@@ -6,9 +6,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from shared.events import CauseRef, Contact, ContactMethod, ReplyKind
+from shared.events import (
+    CauseRef,
+    Contact,
+    ContactMethod,
+    ReplyKind,
+    neutral_wording_required,
+)
 
-SAFE_CONTACT_FLAG = "safe_contact_required"
 EMERGENCY_FLAG = "possible_emergency"
 
 
@@ -181,10 +186,9 @@ def choose_recipient(
 
 def wording(facts: ReportFacts, kind: ReplyKind) -> Literal["full", "neutral"]:
     """Neutral wording, with no details, where contact itself could put the reporter at risk."""
-    flagged = facts.classification is not None and SAFE_CONTACT_FLAG in facts.classification.flags
-    limited = facts.contact is not None and facts.contact.safe_times is not None
+    flags = () if facts.classification is None else facts.classification.flags
     detailed = kind in {ReplyKind.ACKNOWLEDGEMENT, ReplyKind.HOLDING}
-    return "neutral" if detailed and (flagged or limited) else "full"
+    return "neutral" if detailed and neutral_wording_required(flags, facts.contact) else "full"
 
 
 def sender(facts: ReportFacts, kind: ReplyKind) -> Sender:

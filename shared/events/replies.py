@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
@@ -9,7 +11,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from shared.events.envelope import Event
-from shared.events.reports import ContactMethod
+from shared.events.reports import Contact, ContactMethod
 
 
 class ReplyKind(StrEnum):
@@ -18,9 +20,39 @@ class ReplyKind(StrEnum):
     ACKNOWLEDGEMENT = "acknowledgement"
     EMERGENCY_GUIDANCE = "emergency_guidance"
     HOLDING = "holding"
+    STAFF_REPLY = "staff_reply"  # a reply staff wrote in the console (ReplyRequested)
+    INFORMATION_REQUEST = "information_request"  # staff asked for more (InformationRequested)
+    OUTCOME = "outcome"  # a closed report's outcome (ReportClosed)
 
 
-class ReplySent(Event):
+#: The replies staff ask for: one per request (`request_id`), not one per report.
+STAFF_REPLY_KINDS = frozenset(
+    {ReplyKind.STAFF_REPLY, ReplyKind.INFORMATION_REQUEST, ReplyKind.OUTCOME}
+)
+
+#: The replies the notifier decides on itself, from the report's facts: one of each per report.
+AUTOMATIC_REPLY_KINDS = tuple(kind for kind in ReplyKind if kind not in STAFF_REPLY_KINDS)
+
+#: The classifier's flag that contact itself could put the reporter at risk.
+SAFE_CONTACT_FLAG = "safe_contact_required"
+
+
+def neutral_wording_required(flags: Iterable[str], contact: Contact | None) -> bool:
+    """Whether a message with details must use neutral words and sender instead: the
+    assessment says contact could put the reporter at risk, or they limited when to be
+    contacted. The one rule for the notifier's own replies and the console's standard texts."""
+    limited = contact is not None and contact.safe_times is not None
+    return SAFE_CONTACT_FLAG in flags or limited
+
+
+class _ReplyEvent(Event):
+    request_id: uuid.UUID | None = Field(
+        default=None,
+        description="The staff request (ReplyRequested and the like) this reply is for, if any.",
+    )
+
+
+class ReplySent(_ReplyEvent):
     """A provider accepted a reply for delivery."""
 
     event_type: Literal["ReplySent"] = Field(default="ReplySent", description='Always "ReplySent".')
@@ -43,7 +75,7 @@ class ReplySent(Event):
     )
 
 
-class ReplyDelivered(Event):
+class ReplyDelivered(_ReplyEvent):
     """A reply reached the reporter (a delivery receipt, or the receiving mail server)."""
 
     event_type: Literal["ReplyDelivered"] = Field(
@@ -54,7 +86,7 @@ class ReplyDelivered(Event):
     delivered_at: AwareDatetime = Field(description="When delivery was confirmed.")
 
 
-class ReplyFailed(Event):
+class ReplyFailed(_ReplyEvent):
     """A reply could not be delivered."""
 
     event_type: Literal["ReplyFailed"] = Field(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -63,6 +65,53 @@ class SlaBreached(Event):
     force_code: str | None = Field(default=None, description="The force the report is for.")
 
 
+class KeptBy(StrEnum):
+    """What kept the reply promise (or broke it late)."""
+
+    ACKNOWLEDGEMENT = "acknowledgement"  # the automatic reply reached the reporter
+    STAFF_REPLY = "staff_reply"  # a reply staff sent from the console reached them
+    OUTCOME_REPLY = "outcome_reply"  # the outcome message of a closed report reached them
+    CONTACT_RECORDED = "contact_recorded"  # staff reached them outside frontdesk
+
+
+class PausedBecause(StrEnum):
+    INFORMATION_REQUESTED = "information_requested"
+
+
+class ResumedBecause(StrEnum):
+    REPORTER_ANSWERED = "reporter_answered"  # a ReportUpdated from the reporter
+    NO_ANSWER = "no_answer"  # the answer-by time passed
+    REPLY_PROMISE_KEPT = "reply_promise_kept"  # the clock stopped while paused
+
+
+class SlaPaused(Event):
+    """A report's clock paused: the force waits on the reporter. Time paused does not
+    count towards the target; the thresholds move on by it when the clock resumes."""
+
+    event_type: Literal["SlaPaused"] = Field(default="SlaPaused", description='Always "SlaPaused".')
+    paused_at: AwareDatetime = Field(description="When the clock paused.")
+    because: PausedBecause = Field(description="Why.")
+    request_id: uuid.UUID | None = Field(
+        default=None, description="The request for information it waits on."
+    )
+    resume_by: AwareDatetime = Field(description="When it resumes if nobody answers.")
+
+
+class SlaResumed(Event):
+    """A paused clock runs again, to a due time moved on by the pause."""
+
+    event_type: Literal["SlaResumed"] = Field(
+        default="SlaResumed", description='Always "SlaResumed".'
+    )
+    resumed_at: AwareDatetime = Field(description="When the clock resumed.")
+    because: ResumedBecause = Field(description="Why.")
+    paused_seconds: float = Field(ge=0, description="How long this pause lasted.")
+    due_at: AwareDatetime = Field(description="When the promise breaks now.")
+    thresholds: list[SlaThresholdMark] = Field(
+        default_factory=list, description="The warning thresholds and the breach, moved on."
+    )
+
+
 class SlaMet(Event):
     """A report's clock stopped: the reply arrived, on time or late."""
 
@@ -72,3 +121,9 @@ class SlaMet(Event):
     due_at: AwareDatetime = Field(description="The target the clock ran against.")
     elapsed_seconds: float = Field(ge=0, description="Time from start to stop.")
     late: bool = Field(description="Whether the reply came after the target.")
+    kept_by: KeptBy = Field(
+        default=KeptBy.ACKNOWLEDGEMENT, description="What kept the promise (or kept it late)."
+    )
+    paused_seconds: float = Field(
+        default=0, ge=0, description="Time the clock spent paused; not counted in elapsed."
+    )

@@ -13,7 +13,6 @@ from pydantic import TypeAdapter, ValidationError
 from services.intake.access import (
     ChannelAccess,
     ForbiddenError,
-    StatusTokens,
     update_role,
 )
 from services.intake.catalogue import CATALOGUE
@@ -31,6 +30,7 @@ from shared.api_keys import ApiKeys, UnauthenticatedError
 from shared.events import Channel, ReportType, UpdateRole
 from shared.guidance import URGENT_GUIDANCE
 from shared.rate_limits import RateLimiter
+from shared.status_tokens import StatusTokens
 from tests import factories
 from tests.fakes import FrozenClock
 from tests.fakes.intake import FakeReports

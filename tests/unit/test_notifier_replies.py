@@ -22,7 +22,7 @@ from services.notifier.domain import (
 )
 from services.notifier.sms import sms_segments
 from services.notifier.templates import TEMPLATES, ReplyRenderer, _html_text
-from shared.events import CauseRef, ContactMethod, ReplyKind, ReportType
+from shared.events import AUTOMATIC_REPLY_KINDS, CauseRef, ContactMethod, ReplyKind, ReportType
 from shared.guidance import URGENT_GUIDANCE, UrgentGuidance, urgent_guidance
 from shared.references import format_reference
 from tests import factories
@@ -88,7 +88,7 @@ def test_every_next_steps_code_has_an_email_in_both_languages(language: str, cod
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
-@pytest.mark.parametrize("kind", list(ReplyKind))
+@pytest.mark.parametrize("kind", AUTOMATIC_REPLY_KINDS)
 @pytest.mark.parametrize("code", CODES)
 @pytest.mark.parametrize("grade", [1, 2, 3, 4])
 def test_every_text_message_fits_in_two_segments(
@@ -240,7 +240,7 @@ def test_a_text_that_fits_is_sent_in_full() -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
-@pytest.mark.parametrize("kind", list(ReplyKind))
+@pytest.mark.parametrize("kind", AUTOMATIC_REPLY_KINDS)
 @pytest.mark.parametrize("grade", [1, 4])
 @pytest.mark.parametrize("safe_times", [None, "evenings"])
 def test_no_force_name_or_reference_takes_a_text_past_two_segments(
