@@ -4,9 +4,10 @@ log and its sessions."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from services.console.audit import AccessAction, AccessEntry
 from services.console.records import QueueFilter, QueueRow, ReportRecord
@@ -47,6 +48,55 @@ class ReportViews(Protocol):
     ) -> AsyncIterator[QueueRow]:
         """Every report received in [since, until), open or not, routed to one of `teams`
         (None: any), for compliance figures: streamed, never capped at `MAX_ROWS`."""
+        ...
+
+
+#: What a standard text is for: a reply, a request for more information, an outcome.
+Situation = Literal["reply", "more_information", "outcome"]
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    """A standard text staff may start a message from, for one report."""
+
+    template: str  # its id, e.g. "crime.update" or "outcome.crime_recorded"
+    title: str  # for the picker, in English
+    situation: Situation
+    outcome: str | None  # the Outcome it tells, for an outcome text
+    neutral: bool  # safe-contact wording: nothing that gives the police away
+    languages: tuple[str, ...]  # "en", "cy"
+
+
+@dataclass(frozen=True)
+class RenderedText:
+    """A standard text filled in for one report: what the editor starts from."""
+
+    template: str
+    language: str
+    neutral: bool
+    subject: str
+    body: str
+
+
+class UnknownTemplateError(ValueError):
+    """No such standard text, or not one for this report (its type, its situation, or a
+    full-wording text where contact must be neutral)."""
+
+
+class ReplyTexts(Protocol):
+    """The standard texts: per report type and situation, in English and Welsh, neutral
+    where contact must be safe (`shared.events.neutral_wording_required`)."""
+
+    def choices(self, record: ReportRecord, situation: Situation) -> list[TemplateChoice]:
+        """The texts offered for this report in this situation (neutral ones only where
+        contact must be safe)."""
+        ...
+
+    def render(
+        self, template: str, language: str, record: ReportRecord, details: Mapping[str, str]
+    ) -> RenderedText:
+        """The text filled in (the reporter's name, the reference, the force; `details` such
+        as the crime reference or the agency); UnknownTemplateError if it is not offered."""
         ...
 
 

@@ -12,6 +12,7 @@ from shared.events import (
     ContactMethod,
     ReplyKind,
     neutral_wording_required,
+    safe_channels,
 )
 
 EMERGENCY_FLAG = "possible_emergency"
@@ -174,12 +175,9 @@ def choose_recipient(
     A channel the reporter marked unsafe is never used, whatever else fails; a channel
     already tried for this reply is not tried again.
     """
-    safe = {ContactMethod.EMAIL: contact.email_safe, ContactMethod.SMS: contact.sms_safe}
     address = {ContactMethod.EMAIL: contact.email, ContactMethod.SMS: contact.phone}
-    others = [channel for channel in ContactMethod if channel != contact.preferred_channel]
-    for channel in (contact.preferred_channel, *others):
-        usable = safe[channel] and address[channel] and channel in supported
-        if usable and channel not in tried:
+    for channel in safe_channels(contact):
+        if channel in supported and channel not in tried:
             return Recipient(channel, str(address[channel]))
     return None
 

@@ -22,6 +22,7 @@ from shared.events.replies import (
     ReplySent,
     acknowledged_at,
     neutral_wording_required,
+    safe_channels,
 )
 from shared.events.reports import (
     Channel,
@@ -66,6 +67,7 @@ from shared.events.staff import (
     StaffAction,
     StaffActor,
     StaffMessage,
+    effective_grade,
     staff_event_id,
 )
 
@@ -156,6 +158,8 @@ __all__ = [
     "acknowledged_at",
     "alert_id_of",
     "derived_event_id",
+    "effective_grade",
     "neutral_wording_required",
+    "safe_channels",
     "staff_event_id",
 ]

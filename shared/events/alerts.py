@@ -35,6 +35,7 @@ class AcknowledgedVia(StrEnum):
 class ResolvedBecause(StrEnum):
     REPLY_DELIVERED = "reply_delivered"
     REPORT_CLOSED = "report_closed"
+    ASSIGNED = "assigned"  # an unassigned alert, once somebody took the report on
     SUPERSEDED = "superseded"  # an at-risk alert, once the promise broke: the breach alert
 
 

@@ -45,6 +45,16 @@ def neutral_wording_required(flags: Iterable[str], contact: Contact | None) -> b
     return SAFE_CONTACT_FLAG in flags or limited
 
 
+def safe_channels(contact: Contact) -> list[ContactMethod]:
+    """The channels a reply to this reporter may use, in the order to try them: the one
+    they prefer first, and never one they marked unsafe or gave no address for. The one
+    rule for the notifier's sending and the console's preview of where a message goes."""
+    safe = {ContactMethod.EMAIL: contact.email_safe, ContactMethod.SMS: contact.sms_safe}
+    address = {ContactMethod.EMAIL: contact.email, ContactMethod.SMS: contact.phone}
+    others = [channel for channel in ContactMethod if channel != contact.preferred_channel]
+    return [c for c in (contact.preferred_channel, *others) if safe[c] and address[c]]
+
+
 class _ReplyEvent(Event):
     request_id: uuid.UUID | None = Field(
         default=None,

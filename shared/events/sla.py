@@ -82,6 +82,7 @@ class ResumedBecause(StrEnum):
     REPORTER_ANSWERED = "reporter_answered"  # a ReportUpdated from the reporter
     NO_ANSWER = "no_answer"  # the answer-by time passed
     REPLY_PROMISE_KEPT = "reply_promise_kept"  # the clock stopped while paused
+    REPORT_CLOSED = "report_closed"  # staff closed the report while waiting
 
 
 class SlaPaused(Event):

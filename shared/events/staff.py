@@ -260,6 +260,20 @@ class NoteAdded(StaffAction):
     )
 
 
+def effective_grade(
+    assessed: tuple[int, datetime] | None, override: tuple[int, datetime] | None
+) -> int | None:
+    """The grade a report is handled at, from the classifier's newest assessment and the
+    newest staff regrade, each with when it was made: the override holds, unless a later
+    assessment (new information, re-triaged) is more urgent. The one rule for the
+    watchdog's target and the console's queue."""
+    if override is None:
+        return None if assessed is None else assessed[0]
+    if assessed is not None and assessed[1] > override[1] and assessed[0] < override[0]:
+        return assessed[0]
+    return override[0]
+
+
 #: Every staff event, in the order the timeline ranks ties.
 STAFF_EVENTS: tuple[type[StaffAction], ...] = (
     ReportAssigned,
@@ -291,5 +305,6 @@ __all__ = [
     "StaffActor",
     "StaffMessage",
     "StaffRoleName",
+    "effective_grade",
     "staff_event_id",
 ]

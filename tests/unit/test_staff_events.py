@@ -3,10 +3,21 @@ carry their details, and a topic for every event type."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import Any
+
 import pytest
 from pydantic import ValidationError
 
-from shared.events import CONTRACT, Outcome, ReportClosed, staff_event_id
+from shared.events import (
+    CONTRACT,
+    ContactMethod,
+    Outcome,
+    ReportClosed,
+    effective_grade,
+    safe_channels,
+    staff_event_id,
+)
 from shared.topics import TOPIC_BY_EVENT_TYPE
 from tests import factories, staff_factories
 
@@ -59,3 +70,40 @@ def test_information_only_needs_no_detail() -> None:
 
     assert isinstance(closed, ReportClosed)
     assert closed.actor.role == "operator"
+
+
+LATER = factories.NOW + timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("assessed", "override", "expected"),
+    [
+        (None, None, None),
+        ((3, factories.NOW), None, 3),
+        ((3, factories.NOW), (2, LATER), 2),  # the override holds
+        ((2, factories.NOW), (4, LATER), 4),  # even when it is less urgent
+        ((1, LATER), (3, factories.NOW), 1),  # a later, more urgent assessment wins
+        ((4, LATER), (2, factories.NOW), 2),  # a later, less urgent one does not
+    ],
+)
+def test_the_grade_handled_is_the_override_unless_a_later_assessment_is_more_urgent(
+    assessed: tuple[int, datetime] | None,
+    override: tuple[int, datetime] | None,
+    expected: int | None,
+) -> None:
+    assert effective_grade(assessed, override) == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, [ContactMethod.EMAIL, ContactMethod.SMS]),
+        ({"preferred_channel": ContactMethod.SMS}, [ContactMethod.SMS, ContactMethod.EMAIL]),
+        ({"email_safe": False}, [ContactMethod.SMS]),
+        ({"phone": None, "email_safe": False}, []),
+    ],
+)
+def test_safe_channels_put_the_preferred_first_and_never_an_unsafe_one(
+    fields: dict[str, Any], expected: list[ContactMethod]
+) -> None:
+    assert safe_channels(factories.contact(**fields)) == expected
