@@ -6,6 +6,7 @@ event: it is read back without validating the event again.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -18,13 +19,22 @@ from services.intake.ports import (
     IdempotencyConflictError,
     ReportExistsError,
     ReportNotFoundError,
+    StaffStanding,
     StoredReport,
     UpdateAdded,
 )
 from shared.documents import SubmissionDocument
 from shared.errors import TransientError
 from shared.events import ReportSubmitted, ReportUpdated
-from shared.guards import first_stands, insert_once, keep_first, unchanged, update_once
+from shared.guards import (
+    UNGUARDED,
+    first_stands,
+    insert_once,
+    keep_first,
+    newer_only,
+    unchanged,
+    update_once,
+)
 from shared.mongo import Document
 from shared.outbox import EventPublisher, Outbox
 
@@ -42,6 +52,9 @@ class ReportRecord(BaseModel):
     report: SubmissionDocument
     reference: str | None = None
     replied_at: AwareDatetime | None = None
+    standing: StaffStanding | None = None
+    neutral_wording: bool = False
+    last_update_at: AwareDatetime | None = None
 
     @staticmethod
     def document(submitted: ReportSubmitted, fingerprint: str, key_id: str | None) -> Document:
@@ -64,6 +77,9 @@ class ReportRecord(BaseModel):
             key_id=self.key_id,
             reference=self.reference,
             replied_at=self.replied_at,
+            standing=self.standing,
+            neutral_wording=self.neutral_wording,
+            last_update_at=self.last_update_at,
         )
 
 
@@ -112,6 +128,18 @@ class MongoReports:
             self._collection, str(report_id), first_reply, {"$set": {"replied_at": replied_at}}
         )
 
+    async def record_standing(
+        self, report_id: uuid.UUID, standing: StaffStanding, *, neutral: bool
+    ) -> None:
+        """Two idempotent writes: neutral wording, once set, stays set (an older neutral
+        message arriving late still counts); the standing is replaced by newer ones only."""
+        if neutral:
+            neutral_wording = {"$set": {"neutral_wording": True}}
+            await update_once(self._collection, str(report_id), UNGUARDED, neutral_wording)
+        newer = newer_only("standing.action_number", standing.action_number)
+        kept = {"$set": {"standing": dataclasses.asdict(standing)}}
+        await update_once(self._collection, str(report_id), newer, kept)
+
     async def report(self, report_id: uuid.UUID) -> StoredReport | None:
         return await self.get(report_id)
 
@@ -153,6 +181,9 @@ class MongoReports:
         }
         return await self.outbox.update(
             unchanged("update_count", count).on(str(report_id)),
-            {"$set": {"update_count": count + 1}, "$push": {"updates": entry}},
+            {
+                "$set": {"update_count": count + 1, "last_update_at": event.occurred_at},
+                "$push": {"updates": entry},
+            },
             [event],
         )

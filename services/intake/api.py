@@ -30,10 +30,11 @@ from services.intake.ports import (
     ReportNotFoundError,
     ReportStatus,
 )
+from services.intake.standing import ReportState
 from services.intake.updates import ReportUpdate, update_guidance
 from shared.answers import ErrorAnswer, InvalidFields
 from shared.api_keys import Caller
-from shared.events import ReportType
+from shared.events import NoFurtherActionReason, Outcome, ReportType
 from shared.status_tokens import StatusTokens
 
 log = structlog.get_logger(__name__)
@@ -71,13 +72,26 @@ class UpdateAccepted(BaseModel):
 
 
 class ReportStatusView(BaseModel):
-    """What a reporter sees of their report."""
+    """What a reporter sees of their report (what the status page shows, for API clients)."""
 
     report_id: uuid.UUID
     status: ReportStatus
     received_at: AwareDatetime
     reference: str | None = Field(description="The reference number, once issued.")
     replied_at: AwareDatetime | None = Field(description="When the reply reached you.")
+    state: ReportState = Field(
+        description="open; awaiting_answer: staff asked you something (`question`); closed."
+    )
+    neutral_wording: bool = Field(
+        description="Contact must be safe: a closed report's outcome is not told here."
+    )
+    question: str | None = Field(description="What staff asked you, while awaiting an answer.")
+    answer_by: AwareDatetime | None = Field(description="When they need the answer by.")
+    outcome: Outcome | None = Field(description="How the report was closed.")
+    crime_reference: str | None = Field(description="The crime number, if a crime was recorded.")
+    reason_code: NoFurtherActionReason | None = Field(description="Why no further action.")
+    agency: str | None = Field(description="The agency the report was referred to.")
+    duplicate_of: str | None = Field(description="The reference of the report this repeats.")
 
 
 def _definition(definition: ReportTypeDefinition) -> ServiceDefinition:
@@ -200,16 +214,10 @@ def reports_router(
         responses=refusals(404, 422, 429),
     )
     async def get_report_status(report_id: uuid.UUID, token: str | None = None) -> ReportStatusView:
-        stored = await intake.status(report_id) if tokens.matches(report_id, token) else None
-        if stored is None:
+        view = await intake.status(report_id) if tokens.matches(report_id, token) else None
+        if view is None:
             raise HTTPException(404, "no report with this id and token")
-        return ReportStatusView(
-            report_id=report_id,
-            status=stored.status,
-            received_at=stored.submitted.received_at,
-            reference=stored.reference,
-            replied_at=stored.replied_at,
-        )
+        return ReportStatusView.model_validate(view, from_attributes=True)
 
     return router
 

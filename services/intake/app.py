@@ -18,6 +18,8 @@ from services.intake.edge import admitted_routes
 from services.intake.handlers import Intake, ReportIds
 from services.intake.routes import ROUTES
 from services.intake.settings import IntakeSettings
+from services.intake.status_api import StatusPages, status_router
+from services.intake.status_page import StatusPage
 from shared.api_keys import ApiKeys
 from shared.clock import Clock, SystemClock
 from shared.http_app import create_service_app
@@ -87,4 +89,6 @@ def create_app(settings: IntakeSettings, clock: Clock | None = None) -> FastAPI:
     app.include_router(catalogue_router(admitted))
     app.include_router(reports_router(intake=intake, route_class=admitted, tokens=tokens))
     app.include_router(updates_router(intake=intake, route_class=admitted, tokens=tokens))
+    pages = StatusPages(intake, tokens, StatusPage.create(settings.time_zone))
+    app.include_router(status_router(pages, admitted))
     return app

@@ -17,11 +17,19 @@ from services.intake.ingress import Published, publisher_of
 from services.intake.ports import (
     IdempotencyConflictError,
     InformationAdded,
+    ReportClosedError,
     ReportExistsError,
     ReportNotFoundError,
     Reports,
-    StoredReport,
     UpdateLog,
+)
+from services.intake.standing import (
+    ReporterView,
+    StandingAction,
+    neutral_action,
+    reporter_view,
+    standing_of,
+    state_of,
 )
 from services.intake.updates import ReportUpdate, giver_of, update_events
 from shared.clock import Clock
@@ -34,6 +42,9 @@ from shared.events import (
     ReportSubmitted,
     acknowledged_at,
 )
+
+#: The key id of what reporters add on their status page (their token is their proof).
+STATUS_PAGE_KEY_ID = "status-page"
 
 #: Namespace of report ids derived from idempotency keys (uuid5), fixed forever.
 IDEMPOTENT_REPORT_IDS = uuid.UUID("6f1d8a52-3c49-4f0e-9f57-1b2a3c4d5e6f")
@@ -211,9 +222,39 @@ class Intake:
         language = "en" if contact is None else contact.language
         return InformationAdded(added.update_number, added.repeated, language)
 
-    async def status(self, report_id: uuid.UUID) -> StoredReport | None:
-        """The report as its reporter's status page shows it."""
-        return await self.reports.get(report_id)
+    async def add_on_status_page(
+        self, report_id: uuid.UUID, update: ReportUpdate, form_id: str
+    ) -> InformationAdded:
+        """Information the reporter (who proved it with the token) adds on their status
+        page, once per form sent (`form_id`): an answer to a question, or anything new.
+        ReportClosedError once the report is closed."""
+        stored = await self.reports.get(report_id)
+        if stored is None:
+            raise ReportNotFoundError(str(report_id))
+        if state_of(stored, self.clock.now()) == "closed":
+            raise ReportClosedError(str(report_id))
+        return await self.add_information(
+            report_id,
+            update,
+            channel=Channel.WEB,
+            key_id=STATUS_PAGE_KEY_ID,
+            reporter_proven=True,
+            idempotency_key=f"form:{form_id}",
+        )
+
+    async def status(self, report_id: uuid.UUID) -> ReporterView | None:
+        """The report as its reporter sees it now."""
+        stored = await self.reports.get(report_id)
+        return None if stored is None else reporter_view(stored, self.clock.now())
+
+    async def learn_staff_action(self, action: StandingAction) -> None:
+        """Keep a question asked, a closure or a reopening for the status page, unless a
+        newer staff action is kept already; of an unknown report, nothing."""
+        stored = await self.reports.get(action.report_id)
+        if stored is None:
+            return
+        neutral = neutral_action(action, stored.submitted.contact)
+        await self.reports.record_standing(action.report_id, standing_of(action), neutral=neutral)
 
     async def learn_reference(self, event: ReferenceIssued) -> None:
         """Keep the reference for the reporter's status page; a different second one is

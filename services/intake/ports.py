@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-from shared.events import ReportSubmitted, ReportUpdated
+from shared.events import NoFurtherActionReason, Outcome, ReportSubmitted, ReportUpdated
 
 
 class IdempotencyConflictError(Exception):
@@ -17,6 +17,27 @@ class IdempotencyConflictError(Exception):
 
 
 ReportStatus = Literal["received", "reference_issued", "replied"]
+
+#: The kinds of staff action that change what the reporter's status page says.
+StandingKind = Literal["information_requested", "closed", "reopened"]
+
+
+@dataclass(frozen=True)
+class StaffStanding:
+    """The newest staff action that changes what the reporter is told (a question asked,
+    the report closed or reopened), with what the page shows of it; `action_number` orders
+    it, so an older action arriving late never replaces it."""
+
+    kind: StandingKind
+    action_number: int
+    at: datetime
+    question: str | None = None
+    answer_by: datetime | None = None
+    outcome: Outcome | None = None
+    crime_reference: str | None = None
+    reason_code: NoFurtherActionReason | None = None
+    agency: str | None = None
+    duplicate_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -29,6 +50,12 @@ class StoredReport:
     key_id: str | None = None
     reference: str | None = None
     replied_at: datetime | None = None
+    #: The newest staff action the status page tells of; none before staff acted.
+    standing: StaffStanding | None = None
+    #: A staff message to the reporter was neutral (safe contact): so is the page, for good.
+    neutral_wording: bool = False
+    #: When information was last added to the report (an answer to a question, or not).
+    last_update_at: datetime | None = None
 
     @property
     def status(self) -> ReportStatus:
@@ -63,6 +90,12 @@ class Reports(Protocol):
     async def record_reply(self, report_id: uuid.UUID, replied_at: datetime) -> None:
         """Remember when the first reply reached the reporter."""
 
+    async def record_standing(
+        self, report_id: uuid.UUID, standing: StaffStanding, *, neutral: bool
+    ) -> None:
+        """Keep `standing` unless the report has a newer one (by `action_number`); `neutral`
+        marks the report's wording neutral for good, whatever the order of arrival."""
+
 
 @dataclass(frozen=True)
 class UpdateAdded:
@@ -87,6 +120,10 @@ class ReportNotFoundError(Exception):
     so a key cannot learn which ids exist."""
 
 
+class ReportClosedError(Exception):
+    """The report is closed: its reporter cannot add to it on the status page."""
+
+
 class UpdateLog(Protocol):
     """Appends numbered updates to reports, each with its event, in one write."""
 
@@ -99,5 +136,6 @@ class UpdateLog(Protocol):
         key: str | None,
         fingerprint: str,
     ) -> UpdateAdded:
-        """Append the event of the next number, unless `key` was used already: then the
-        earlier update (same fingerprint) or IdempotencyConflictError (another body)."""
+        """Append the event of the next number (and keep when it was added), unless `key`
+        was used already: then the earlier update (same fingerprint) or
+        IdempotencyConflictError (another body)."""

@@ -12,7 +12,15 @@ from functools import partial
 from services.intake import SERVICE
 from services.intake.handlers import Intake
 from services.intake.ingress import read_published
-from shared.events import ReferenceIssued, ReplyDelivered, ReportSubmitted, ReportUpdated
+from shared.events import (
+    InformationRequested,
+    ReferenceIssued,
+    ReplyDelivered,
+    ReportClosed,
+    ReportReopened,
+    ReportSubmitted,
+    ReportUpdated,
+)
 from shared.routes import Route, RoutingTable, on
 from shared.topics import INGRESS_TOPICS
 
@@ -25,6 +33,9 @@ ROUTES = RoutingTable[Intake](
         ),
         on(ReferenceIssued, Intake.learn_reference),
         on(ReplyDelivered, Intake.learn_delivery),
+        on(InformationRequested, Intake.learn_staff_action),
+        on(ReportClosed, Intake.learn_staff_action),
+        on(ReportReopened, Intake.learn_staff_action),
     ],
     emits=(ReportSubmitted, ReportUpdated),
 )

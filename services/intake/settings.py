@@ -60,6 +60,9 @@ class IntakeSettings(ServiceSettings):
     status_token_secret: SecretStr | None = Field(
         default=None, description="Secret of the status tokens; random per process if unset."
     )
+    time_zone: str = Field(
+        default="Europe/London", description="The force's time zone: dates on the status page."
+    )
     max_ingress_message_bytes: int = Field(default=256 * 1024, gt=0)
 
     def secret_settings(self) -> list[SecretSetting]:

@@ -7,6 +7,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -16,9 +17,11 @@ from services.intake.ports import (
     ReportExistsError,
     ReportNotFoundError,
     Reports,
+    StaffStanding,
+    StandingKind,
     UpdateLog,
 )
-from shared.events import ReportSubmitted, ReportUpdated
+from shared.events import NoFurtherActionReason, Outcome, ReportSubmitted, ReportUpdated
 from tests import factories
 from tests.contracts.conftest import Backend, Store, ids
 from tests.factories import NOW
@@ -192,3 +195,61 @@ async def test_no_update_to_an_unknown_report(
 
     assert await updates.port.report(report_id) is None
     assert updates.emitted() == []
+
+
+def _standing(kind: StandingKind, number: int, **facts: Any) -> StaffStanding:
+    return StaffStanding(
+        kind=kind, action_number=number, at=NOW + timedelta(minutes=number), **facts
+    )
+
+
+async def test_the_newest_staff_action_stands_and_neutral_wording_stays_once_set(
+    reports: Store[Reports],
+) -> None:
+    submitted = factories.report_submitted()
+    await reports.run(reports.port.add(submitted, "fingerprint"))
+    closed = _standing(
+        "closed", 2, outcome=Outcome.NO_FURTHER_ACTION, reason_code=NoFurtherActionReason.NO_CRIME
+    )
+    asked = _standing("information_requested", 1, question="Which way?", answer_by=NOW)
+
+    await reports.port.record_standing(submitted.report_id, closed, neutral=False)
+    await reports.port.record_standing(submitted.report_id, asked, neutral=True)  # late, older
+    after_late = await reports.port.get(submitted.report_id)
+    await reports.port.record_standing(submitted.report_id, _standing("reopened", 3), neutral=False)
+    await reports.port.record_standing(submitted.report_id, closed, neutral=False)  # again
+    after_reopening = await reports.port.get(submitted.report_id)
+
+    assert after_late is not None
+    assert (after_late.standing, after_late.neutral_wording) == (closed, True)
+    assert after_reopening is not None
+    assert after_reopening.standing == _standing("reopened", 3)
+    assert after_reopening.neutral_wording is True
+    assert reports.emitted() == ids(submitted)
+
+
+async def test_a_staff_action_on_an_unknown_report_creates_nothing(
+    reports: Store[Reports],
+) -> None:
+    report_id = uuid.uuid4()
+
+    await reports.port.record_standing(report_id, _standing("reopened", 1), neutral=True)
+
+    assert await reports.port.get(report_id) is None
+
+
+async def test_an_update_keeps_when_information_was_last_added(
+    intake: tuple[Store[Reports], Store[UpdateLog]],
+) -> None:
+    reports, updates = intake
+    submitted = factories.report_submitted()
+    await reports.run(reports.port.add(submitted, "fingerprint"))
+    before = await reports.port.get(submitted.report_id)
+
+    await updates.run(updates.port.append(submitted.report_id, _updated(submitted, "x"), None, "a"))
+    after = await reports.port.get(submitted.report_id)
+
+    assert before is not None
+    assert before.last_update_at is None
+    assert after is not None
+    assert after.last_update_at == NOW

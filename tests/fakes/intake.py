@@ -11,6 +11,7 @@ from services.intake.ports import (
     IdempotencyConflictError,
     ReportExistsError,
     ReportNotFoundError,
+    StaffStanding,
     StoredReport,
     UpdateAdded,
 )
@@ -53,6 +54,18 @@ class FakeReports(EventLog):
         if stored is not None and stored.replied_at is None:  # the first stands
             self.stored[report_id] = replace(stored, replied_at=replied_at)
 
+    async def record_standing(
+        self, report_id: uuid.UUID, standing: StaffStanding, *, neutral: bool
+    ) -> None:
+        stored = self.stored.get(report_id)
+        if stored is None:
+            return
+        if neutral:  # once neutral, for good
+            self.stored[report_id] = stored = replace(stored, neutral_wording=True)
+        kept = stored.standing
+        if kept is None or kept.action_number < standing.action_number:  # newer only
+            self.stored[report_id] = replace(stored, standing=standing)
+
     async def report(self, report_id: uuid.UUID) -> StoredReport | None:
         return self.stored.get(report_id)
 
@@ -72,5 +85,7 @@ class FakeReports(EventLog):
                     raise IdempotencyConflictError(key)
                 return UpdateAdded(earlier.number, repeated=True)
         updates.append(_Update(len(updates) + 1, key, fingerprint))
-        self.add_pending(report_id, [event_for(len(updates))])
+        event = event_for(len(updates))
+        self.stored[report_id] = replace(self.stored[report_id], last_update_at=event.occurred_at)
+        self.add_pending(report_id, [event])
         return UpdateAdded(len(updates), repeated=False)
