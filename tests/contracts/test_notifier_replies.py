@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from services.notifier.adapters import MongoReplies
-from services.notifier.domain import Claim, ReplyRecord
+from services.notifier.domain import Claim, ReplyKey, ReplyRecord
 from services.notifier.ports import Replies, Sent
 from shared.events import ContactMethod, ReplyDelivered, ReplyKind, ReplySent, ReportSubmitted
 from tests import factories
@@ -19,6 +19,7 @@ from tests.factories import NOW
 from tests.fakes.notifier import FakeReplies
 
 ACK = ReplyKind.ACKNOWLEDGEMENT
+ACK_REPLY = ReplyKey(ACK)
 EMAIL = ContactMethod.EMAIL
 LEASE_S = 60
 
@@ -110,12 +111,12 @@ async def test_a_claim_is_exclusive_until_its_lease_runs_out_and_final_once_fini
     report_id = submitted.report_id
     await replies.port.remember_submission(submitted)
 
-    first = await replies.port.claim(report_id, ACK, NOW)
-    racing = await replies.port.claim(report_id, ACK, NOW + timedelta(seconds=1))
-    after_a_crash = await replies.port.claim(report_id, ACK, NOW + timedelta(seconds=61))
-    await replies.run(replies.port.finish(report_id, ACK, _sent(submitted)))
-    after_sending = await replies.port.claim(report_id, ACK, NOW + timedelta(hours=2))
-    unknown = await replies.port.claim(uuid.uuid4(), ACK, NOW)
+    first = await replies.port.claim(report_id, ACK_REPLY, NOW)
+    racing = await replies.port.claim(report_id, ACK_REPLY, NOW + timedelta(seconds=1))
+    after_a_crash = await replies.port.claim(report_id, ACK_REPLY, NOW + timedelta(seconds=61))
+    await replies.run(replies.port.finish(report_id, ACK_REPLY, _sent(submitted)))
+    after_sending = await replies.port.claim(report_id, ACK_REPLY, NOW + timedelta(hours=2))
+    unknown = await replies.port.claim(uuid.uuid4(), ACK_REPLY, NOW)
 
     assert (first, racing, after_a_crash, after_sending, unknown) == (
         Claim.CLAIMED,
@@ -131,16 +132,16 @@ async def test_a_claimed_send_is_finished_once_with_its_events(replies: Store[Re
     report_id, outcome = submitted.report_id, _sent(submitted)
     await replies.port.remember_submission(submitted)
 
-    await replies.run(replies.port.finish(report_id, ACK, outcome))  # never claimed
-    await replies.port.claim(report_id, ACK, NOW)
-    await replies.run(replies.port.finish(report_id, ACK, outcome))
-    await replies.run(replies.port.finish(report_id, ACK, outcome))  # redelivered
+    await replies.run(replies.port.finish(report_id, ACK_REPLY, outcome))  # never claimed
+    await replies.port.claim(report_id, ACK_REPLY, NOW)
+    await replies.run(replies.port.finish(report_id, ACK_REPLY, outcome))
+    await replies.run(replies.port.finish(report_id, ACK_REPLY, outcome))  # redelivered
     facts = await replies.port.facts(report_id)
 
     assert facts is not None
     assert facts.replies == {"acknowledgement": ReplyRecord("sent", (EMAIL,))}
     assert replies.emitted() == ids(*outcome.events)
-    assert await replies.port.sent_with("email-1") == (report_id, ACK)
+    assert await replies.port.sent_with("email-1") == (report_id, ACK_REPLY)
     assert await replies.port.sent_with("email-unknown") is None
 
 
@@ -150,12 +151,12 @@ async def test_a_sent_reply_is_settled_once_and_a_retry_can_be_claimed_again(
     submitted = factories.report_submitted()
     report_id, outcome, delivered = submitted.report_id, _sent(submitted), _delivered(submitted)
     await replies.port.remember_submission(submitted)
-    await replies.port.claim(report_id, ACK, NOW)
-    await replies.run(replies.port.finish(report_id, ACK, outcome))
+    await replies.port.claim(report_id, ACK_REPLY, NOW)
+    await replies.run(replies.port.finish(report_id, ACK_REPLY, outcome))
 
-    settled = await replies.run(replies.port.settle(report_id, ACK, "retry", [delivered]))
-    again = await replies.run(replies.port.settle(report_id, ACK, "delivered", [delivered]))
-    claim = await replies.port.claim(report_id, ACK, NOW)
+    settled = await replies.run(replies.port.settle(report_id, ACK_REPLY, "retry", [delivered]))
+    again = await replies.run(replies.port.settle(report_id, ACK_REPLY, "delivered", [delivered]))
+    claim = await replies.port.claim(report_id, ACK_REPLY, NOW)
     facts = await replies.port.facts(report_id)
 
     assert (settled, again, claim) == (True, False, Claim.CLAIMED)
@@ -170,9 +171,9 @@ async def test_the_words_of_a_sent_reply_are_published_as_they_were_sent(
     submitted = factories.report_submitted()
     outcome = _sent(submitted)
     await replies.port.remember_submission(submitted)
-    await replies.port.claim(submitted.report_id, ACK, NOW)
+    await replies.port.claim(submitted.report_id, ACK_REPLY, NOW)
 
-    await replies.run(replies.port.finish(submitted.report_id, ACK, outcome))
+    await replies.run(replies.port.finish(submitted.report_id, ACK_REPLY, outcome))
 
     (published,) = [ReplySent.model_validate_json(value) for value in replies.published()]
     assert published == outcome.events[0]
