@@ -38,6 +38,7 @@ from stacks import (  # noqa: E402 - re-exported: callers name them `stack.<name
     NOTIFY_API_KEY,
     RECEIPT_TOKEN,
     STACKS,
+    STATUS_TOKEN_SECRET,
     WEBHOOK_SECRET,
     Stack,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "RECEIPT_TOKEN",
     "ROOT",
     "STACKS",
+    "STATUS_TOKEN_SECRET",
     "WEBHOOK_SECRET",
     "Stack",
 ]

@@ -23,6 +23,11 @@ NOTIFY_API_KEY = (
 )
 RECEIPT_TOKEN = "local-only-receipt-token"  # noqa: S105 - local stacks only
 WEBHOOK_SECRET = "local-only-alerting-webhook-secret"  # noqa: S105 - local stacks only
+#: The status tokens' secret, one value for intake (which checks them) and the notifier
+#: (which puts them in its links); `make run` gives intake the same (deploy/local/run.py).
+STATUS_TOKEN_SECRET = "local-only-status-token-secret"  # noqa: S105 - local stacks only
+#: Where the notifier's links send reporters: intake on its `make run` port.
+STATUS_PAGE_URL = "http://127.0.0.1:8000"
 #: The local OpenID Connect provider's (Keycloak, deploy/local/keycloak.py) client secrets
 #: and demo users' passwords; deploy/local/keycloak/frontdesk-realm.json holds the same.
 OIDC_REALM = "frontdesk"
@@ -124,6 +129,9 @@ class Stack:
             "NOTIFY_BASE_URL": f"http://127.0.0.1:{self.notify_port}",
             "NOTIFY_API_KEY": NOTIFY_API_KEY,
             "NOTIFIER_RECEIPT_TOKEN": RECEIPT_TOKEN,
+            "INTAKE_STATUS_TOKEN_SECRET": STATUS_TOKEN_SECRET,
+            "NOTIFIER_STATUS_TOKEN_SECRET": STATUS_TOKEN_SECRET,
+            "NOTIFIER_STATUS_PAGE_URL": STATUS_PAGE_URL,
             "FRONTDESK_SMS_DIR": str(self.sms_dir),
             "FRONTDESK_WEBHOOK_DIR": str(self.webhook_dir),
             "ALERTING_LOCAL_WEBHOOK_URL": f"http://127.0.0.1:{self.webhook_port}/alerts",

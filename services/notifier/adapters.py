@@ -1,4 +1,9 @@
-"""Notifier's Mongo adapter: the per-report join of events and the state of each reply."""
+"""Notifier's Mongo adapter: the per-report join of events and the state of each reply.
+
+One document per report. The automatic replies' records are `replies.<kind>`; a staff
+message is kept at `requests.<request_id>` (what to send, and its cause) and its reply's
+record, the same claim and outcome, at `staff.<request_id>`; `staff_provider_ids` finds a
+staff reply by its provider's message id (for receipts)."""
 
 from __future__ import annotations
 
@@ -14,12 +19,15 @@ from services.notifier.domain import (
     FINISHED_STATES,
     Claim,
     Classification,
+    ReplyKey,
     ReplyRecord,
     ReportFacts,
+    StaffRequest,
 )
 from services.notifier.ports import Sent
 from shared.documents import ContactDocument
 from shared.events import (
+    AUTOMATIC_REPLY_KINDS,
     CauseRef,
     ContactMethod,
     Event,
@@ -27,6 +35,7 @@ from shared.events import (
     ReplyKind,
     ReportClassified,
     ReportSubmitted,
+    StaffMessage,
 )
 from shared.guards import (
     UNGUARDED,
@@ -53,8 +62,9 @@ class MongoReplies:
         self.outbox = Outbox(self._collection, publisher)
 
     async def create_indexes(self) -> None:
-        for kind in ReplyKind:
+        for kind in AUTOMATIC_REPLY_KINDS:
             await self._collection.create_index(f"replies.{kind.value}.provider_id")
+        await self._collection.create_index(STAFF_PROVIDER_IDS)
 
     async def remember_submission(self, event: ReportSubmitted) -> ReportFacts | None:
         contact = None if event.contact is None else ContactDocument.of(event.contact)
@@ -87,6 +97,17 @@ class MongoReplies:
     async def remember_breach(self, report_id: uuid.UUID) -> ReportFacts | None:
         return await self._upsert(report_id, UNGUARDED, {"$set": {"breached": True}})
 
+    async def remember_staff_request(self, request: StaffRequest) -> ReportFacts | None:
+        field = f"requests.{request.message.request_id}"
+        kept = {
+            "kind": request.kind.value,
+            "cause": request.cause.to_document(),
+            "action_number": request.action_number,
+            "message": request.message.model_dump(mode="json"),
+        }
+        report_id = request.cause.report_id
+        return await self._upsert(report_id, first_stands(field), {"$set": {field: kept}})
+
     async def _upsert(
         self, report_id: uuid.UUID, guard: Guard, update: Document
     ) -> ReportFacts | None:
@@ -97,56 +118,84 @@ class MongoReplies:
         document = await self._collection.find_one({"_id": str(report_id)}, {"outbox": 0})
         return None if document is None else _facts(document)
 
-    async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> Claim:
-        field = f"replies.{kind.value}"
+    async def claim(self, report_id: uuid.UUID, key: ReplyKey, now: datetime) -> Claim:
+        field = _record_field(key)
         lease = Lease(field, self._lease, held="sending", released="retry")
         if await take(self._collection, str(report_id), lease.free(now), lease.hold(now)):
             return Claim.CLAIMED
         current = await self._collection.find_one({"_id": str(report_id)}, {field: 1})
-        state = (current or {}).get("replies", {}).get(kind.value, {}).get("state")
+        section, name = field.split(".")
+        state = (current or {}).get(section, {}).get(name, {}).get("state")
         return Claim.FINISHED if state in FINISHED_STATES else Claim.HELD
 
-    async def finish(self, report_id: uuid.UUID, kind: ReplyKind, outcome: Sent) -> None:
+    async def finish(self, report_id: uuid.UUID, key: ReplyKey, outcome: Sent) -> None:
         """Record a send's outcome, retrying through a short Mongo outage: the message is
         already with the provider, and an unrecorded send is re-sent once the claim expires."""
         deadline = time.monotonic() + self._lease.total_seconds() / 2
         while True:
             try:
-                await self._finish_once(report_id, kind, outcome)
+                await self._finish_once(report_id, key, outcome)
                 return
             except TRANSIENT_MONGO_ERRORS:
                 if time.monotonic() > deadline:
                     raise
                 await asyncio.sleep(0.5)
 
-    async def _finish_once(self, report_id: uuid.UUID, kind: ReplyKind, outcome: Sent) -> None:
-        field = f"replies.{kind.value}"
+    async def _finish_once(self, report_id: uuid.UUID, key: ReplyKey, outcome: Sent) -> None:
+        field = _record_field(key)
         record = {
             f"{field}.state": outcome.state,
             f"{field}.tried": [channel.value for channel in outcome.tried],
             f"{field}.provider_id": outcome.provider_id,
         }
+        update: Document = {"$set": record}
+        if key.request_id is not None and outcome.provider_id is not None:
+            update["$addToSet"] = {STAFF_PROVIDER_IDS: outcome.provider_id}
         sending = still(f"{field}.state", "sending")
-        await self.outbox.update(sending.on(str(report_id)), {"$set": record}, outcome.events)
+        await self.outbox.update(sending.on(str(report_id)), update, outcome.events)
 
-    async def sent_with(self, provider_id: str) -> tuple[uuid.UUID, ReplyKind] | None:
-        for kind in ReplyKind:
+    async def sent_with(self, provider_id: str) -> tuple[uuid.UUID, ReplyKey] | None:
+        for kind in AUTOMATIC_REPLY_KINDS:
             document = await self._collection.find_one(
                 {f"replies.{kind.value}.provider_id": provider_id}, {"_id": 1}
             )
             if document is not None:
-                return uuid.UUID(document["_id"]), kind
+                return uuid.UUID(document["_id"]), ReplyKey(kind)
+        return await self._staff_sent_with(provider_id)
+
+    async def _staff_sent_with(self, provider_id: str) -> tuple[uuid.UUID, ReplyKey] | None:
+        document = await self._collection.find_one(
+            {STAFF_PROVIDER_IDS: provider_id}, {"staff": 1, "requests": 1}
+        )
+        if document is None:
+            return None
+        for request_id, record in document.get("staff", {}).items():
+            request = document.get("requests", {}).get(request_id)
+            if record.get("provider_id") == provider_id and request is not None:
+                key = ReplyKey(ReplyKind(request["kind"]), uuid.UUID(request_id))
+                return uuid.UUID(document["_id"]), key
         return None
 
     async def settle(
-        self, report_id: uuid.UUID, kind: ReplyKind, state: str, events: list[Event]
+        self, report_id: uuid.UUID, key: ReplyKey, state: str, events: list[Event]
     ) -> bool:
-        field = f"replies.{kind.value}"
+        field = _record_field(key)
         return await self.outbox.update(
             still(f"{field}.state", "sent").on(str(report_id)),
             {"$set": {f"{field}.state": state}},
             events,
         )
+
+
+#: The provider ids of a report's staff replies (their records are keyed by request id).
+STAFF_PROVIDER_IDS = "staff_provider_ids"
+
+
+def _record_field(key: ReplyKey) -> str:
+    """Where a reply's record is: `replies.<kind>`, or `staff.<request_id>`."""
+    if key.request_id is None:
+        return f"replies.{key.kind.value}"
+    return f"staff.{key.request_id}"
 
 
 def _facts(document: Document) -> ReportFacts:
@@ -163,7 +212,21 @@ def _facts(document: Document) -> ReportFacts:
         replies={kind: _record(value) for kind, value in document.get("replies", {}).items()},
         emergency_reported=bool(document.get("emergency_reported", False)),
         breached=bool(document.get("breached", False)),
+        requests=_requests(document.get("requests", {}), document.get("staff", {})),
     )
+
+
+def _requests(requests: dict[str, Any], records: dict[str, Any]) -> dict[uuid.UUID, StaffRequest]:
+    return {
+        uuid.UUID(request_id): StaffRequest(
+            kind=ReplyKind(kept["kind"]),
+            cause=CauseRef.from_document(kept["cause"]),
+            action_number=kept["action_number"],
+            message=StaffMessage.model_validate(kept["message"]),
+            record=None if request_id not in records else _record(records[request_id]),
+        )
+        for request_id, kept in requests.items()
+    }
 
 
 def _record(document: dict[str, Any]) -> ReplyRecord:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
@@ -11,6 +12,7 @@ from shared.events import (
     Contact,
     ContactMethod,
     ReplyKind,
+    StaffMessage,
     neutral_wording_required,
     safe_channels,
 )
@@ -38,6 +40,38 @@ class ReplyRecord:
 
 
 @dataclass(frozen=True)
+class ReplyKey:
+    """Which reply: one of each automatic kind per report, one per staff request (a report
+    may get many staff replies, each its own record, claim and events)."""
+
+    kind: ReplyKind
+    request_id: uuid.UUID | None = None
+
+    @property
+    def name(self) -> str:
+        """The reply's name in event discriminators, message ids and logs (no personal data)."""
+        if self.request_id is None:
+            return self.kind.value
+        return f"{self.kind.value}.{self.request_id}"
+
+
+@dataclass(frozen=True)
+class StaffRequest:
+    """A message staff asked the notifier to send (ReplyRequested, InformationRequested, or
+    ReportClosed's outcome reply), kept until it is sent, with where its reply stands."""
+
+    kind: ReplyKind
+    cause: CauseRef  # the staff event: the reply events are caused by it
+    action_number: int
+    message: StaffMessage
+    record: ReplyRecord | None = None
+
+    @property
+    def key(self) -> ReplyKey:
+        return ReplyKey(self.kind, self.message.request_id)
+
+
+@dataclass(frozen=True)
 class ReportFacts:
     """Everything the notifier has learnt of one report, from whichever events arrived."""
 
@@ -50,13 +84,25 @@ class ReportFacts:
     replies: dict[str, ReplyRecord] = field(default_factory=dict)
     emergency_reported: bool = False
     breached: bool = False
+    #: The staff requests, by request id.
+    requests: dict[uuid.UUID, StaffRequest] = field(default_factory=dict)
 
     @property
     def submitted(self) -> bool:
         return self.cause is not None
 
-    def record(self, kind: ReplyKind) -> ReplyRecord | None:
-        return self.replies.get(kind.value)
+    def record(self, key: ReplyKey) -> ReplyRecord | None:
+        if key.request_id is None:
+            return self.replies.get(key.kind.value)
+        request = self.requests.get(key.request_id)
+        return None if request is None else request.record
+
+    def cause_of(self, key: ReplyKey) -> CauseRef | None:
+        """The event a reply's events are caused by: the submission, or the staff request."""
+        if key.request_id is None:
+            return self.cause
+        request = self.requests.get(key.request_id)
+        return None if request is None else request.cause
 
 
 @dataclass(frozen=True)
@@ -119,6 +165,10 @@ class OutgoingReply:
     html: str
     idempotency_key: str
     provider_reference: str | None
+    request_id: uuid.UUID | None = None
+    #: The text as the ReplySent event records it, where it must differ from what is sent:
+    #: the reporter's status token masked (staff never hold the reporter's credential).
+    text_on_record: str | None = None
 
     def __post_init__(self) -> None:
         if self.neutral and self.sender is not Sender.NEUTRAL:
@@ -128,9 +178,20 @@ class OutgoingReply:
     def channel(self) -> ContactMethod:
         return self.recipient.channel
 
+    @property
+    def key(self) -> ReplyKey:
+        return ReplyKey(self.kind, self.request_id)
+
+    @property
+    def recorded_text(self) -> str:
+        return self.text if self.text_on_record is None else self.text_on_record
+
 
 def _open(facts: ReportFacts, kind: ReplyKind) -> bool:
-    record = facts.record(kind)
+    return _unfinished(facts.record(ReplyKey(kind)))
+
+
+def _unfinished(record: ReplyRecord | None) -> bool:
     return record is None or record.state not in FINISHED_STATES
 
 
@@ -161,8 +222,24 @@ def due_replies(facts: ReportFacts) -> list[ReplyKind]:
 
 
 def _delivered(facts: ReportFacts) -> bool:
-    record = facts.record(ReplyKind.ACKNOWLEDGEMENT)
+    record = facts.record(ReplyKey(ReplyKind.ACKNOWLEDGEMENT))
     return record is not None and record.state == "delivered"
+
+
+def due_staff_replies(facts: ReportFacts) -> list[StaffRequest]:
+    """The staff messages to send now, in the order staff asked for them: every one not
+    yet finished, once the submission (and with it the contact details) is known. Whether
+    the reporter can be reached is the sending's concern: a staff reply that cannot go
+    fails, for staff to see, where an automatic one is simply not sent."""
+    if not facts.submitted:
+        return []
+    waiting = [request for request in facts.requests.values() if _unfinished(request.record)]
+    return sorted(waiting, key=lambda request: request.action_number)
+
+
+def reachable_contact(facts: ReportFacts) -> Contact | None:
+    """The contact details a reply may use: none for an anonymous report."""
+    return None if facts.anonymous else facts.contact
 
 
 def choose_recipient(

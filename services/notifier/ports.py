@@ -13,7 +13,9 @@ from services.notifier.domain import (
     Claim,
     OutgoingReply,
     Recipient,
+    ReplyKey,
     ReportFacts,
+    StaffRequest,
 )
 from shared.delivery.errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
 from shared.errors import TransientError
@@ -36,6 +38,7 @@ __all__ = [
     "ReplyInProgressError",
     "ReplyRendering",
     "Sent",
+    "StaffWording",
     "TemporaryDeliveryError",
 ]
 
@@ -59,6 +62,15 @@ class ReplyRendering(Protocol):
     """Words a reply for its addressee, with the decisions it carries to the channel."""
 
     def render(self, kind: ReplyKind, to: Addressee, recipient: Recipient) -> OutgoingReply: ...
+
+
+class StaffWording(Protocol):
+    """Puts a staff message as approved into a reply for its channel: the exact words,
+    the status-page link in its place."""
+
+    def render(
+        self, request: StaffRequest, facts: ReportFacts, recipient: Recipient
+    ) -> OutgoingReply: ...
 
 
 @dataclass(frozen=True)
@@ -96,20 +108,23 @@ class Replies(Protocol):
 
     async def remember_breach(self, report_id: uuid.UUID) -> ReportFacts | None: ...
 
+    async def remember_staff_request(self, request: StaffRequest) -> ReportFacts | None:
+        """Keep a staff message until it is sent; the first request of an id stands."""
+
     async def facts(self, report_id: uuid.UUID) -> ReportFacts | None: ...
 
-    async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> Claim:
+    async def claim(self, report_id: uuid.UUID, key: ReplyKey, now: datetime) -> Claim:
         """Take the exclusive right to send, unless it is finished or held by another."""
 
-    async def finish(self, report_id: uuid.UUID, kind: ReplyKind, outcome: Sent) -> None:
+    async def finish(self, report_id: uuid.UUID, key: ReplyKey, outcome: Sent) -> None:
         """Record the outcome of a claimed send and its events, in one write (once: a send
         not claimed, or finished already, records nothing)."""
 
-    async def sent_with(self, provider_id: str) -> tuple[uuid.UUID, ReplyKind] | None:
+    async def sent_with(self, provider_id: str) -> tuple[uuid.UUID, ReplyKey] | None:
         """The report and reply a provider's message id belongs to."""
 
     async def settle(
-        self, report_id: uuid.UUID, kind: ReplyKind, state: str, events: list[Event]
+        self, report_id: uuid.UUID, key: ReplyKey, state: str, events: list[Event]
     ) -> bool:
         """Move a sent reply to `state` ("delivered", or "retry" to try the next channel)
         with its events; false if it was not waiting for a receipt."""

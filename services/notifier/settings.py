@@ -26,6 +26,14 @@ class NotifierSettings(ServiceSettings):
     receipt_token: SecretStr | None = Field(
         default=None, description="Bearer token Notify's delivery receipts must carry."
     )
+    status_page_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where reporters reach intake's status page (`/status/<id>?token=`).",
+    )
+    status_token_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret of the status tokens: intake's INTAKE_STATUS_TOKEN_SECRET.",
+    )
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
 
@@ -36,4 +44,9 @@ class NotifierSettings(ServiceSettings):
                 "NOTIFIER_RECEIPT_TOKEN", secret_values(self.receipt_token), required=True
             ),
             SecretSetting("NOTIFY_API_KEY", secret_values(self.notify.api_key), required=False),
+            SecretSetting(
+                "NOTIFIER_STATUS_TOKEN_SECRET",
+                secret_values(self.status_token_secret),
+                required=True,
+            ),
         ]

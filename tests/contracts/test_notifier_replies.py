@@ -10,15 +10,23 @@ from datetime import timedelta
 import pytest
 
 from services.notifier.adapters import MongoReplies
-from services.notifier.domain import Claim, ReplyRecord
+from services.notifier.domain import Claim, ReplyKey, ReplyRecord, StaffRequest
 from services.notifier.ports import Replies, Sent
-from shared.events import ContactMethod, ReplyDelivered, ReplyKind, ReplySent, ReportSubmitted
-from tests import factories
+from shared.events import (
+    CauseRef,
+    ContactMethod,
+    ReplyDelivered,
+    ReplyKind,
+    ReplySent,
+    ReportSubmitted,
+)
+from tests import factories, staff_factories
 from tests.contracts.conftest import Backend, Store, ids
 from tests.factories import NOW
 from tests.fakes.notifier import FakeReplies
 
 ACK = ReplyKind.ACKNOWLEDGEMENT
+ACK_REPLY = ReplyKey(ACK)
 EMAIL = ContactMethod.EMAIL
 LEASE_S = 60
 
@@ -110,12 +118,12 @@ async def test_a_claim_is_exclusive_until_its_lease_runs_out_and_final_once_fini
     report_id = submitted.report_id
     await replies.port.remember_submission(submitted)
 
-    first = await replies.port.claim(report_id, ACK, NOW)
-    racing = await replies.port.claim(report_id, ACK, NOW + timedelta(seconds=1))
-    after_a_crash = await replies.port.claim(report_id, ACK, NOW + timedelta(seconds=61))
-    await replies.run(replies.port.finish(report_id, ACK, _sent(submitted)))
-    after_sending = await replies.port.claim(report_id, ACK, NOW + timedelta(hours=2))
-    unknown = await replies.port.claim(uuid.uuid4(), ACK, NOW)
+    first = await replies.port.claim(report_id, ACK_REPLY, NOW)
+    racing = await replies.port.claim(report_id, ACK_REPLY, NOW + timedelta(seconds=1))
+    after_a_crash = await replies.port.claim(report_id, ACK_REPLY, NOW + timedelta(seconds=61))
+    await replies.run(replies.port.finish(report_id, ACK_REPLY, _sent(submitted)))
+    after_sending = await replies.port.claim(report_id, ACK_REPLY, NOW + timedelta(hours=2))
+    unknown = await replies.port.claim(uuid.uuid4(), ACK_REPLY, NOW)
 
     assert (first, racing, after_a_crash, after_sending, unknown) == (
         Claim.CLAIMED,
@@ -131,16 +139,16 @@ async def test_a_claimed_send_is_finished_once_with_its_events(replies: Store[Re
     report_id, outcome = submitted.report_id, _sent(submitted)
     await replies.port.remember_submission(submitted)
 
-    await replies.run(replies.port.finish(report_id, ACK, outcome))  # never claimed
-    await replies.port.claim(report_id, ACK, NOW)
-    await replies.run(replies.port.finish(report_id, ACK, outcome))
-    await replies.run(replies.port.finish(report_id, ACK, outcome))  # redelivered
+    await replies.run(replies.port.finish(report_id, ACK_REPLY, outcome))  # never claimed
+    await replies.port.claim(report_id, ACK_REPLY, NOW)
+    await replies.run(replies.port.finish(report_id, ACK_REPLY, outcome))
+    await replies.run(replies.port.finish(report_id, ACK_REPLY, outcome))  # redelivered
     facts = await replies.port.facts(report_id)
 
     assert facts is not None
     assert facts.replies == {"acknowledgement": ReplyRecord("sent", (EMAIL,))}
     assert replies.emitted() == ids(*outcome.events)
-    assert await replies.port.sent_with("email-1") == (report_id, ACK)
+    assert await replies.port.sent_with("email-1") == (report_id, ACK_REPLY)
     assert await replies.port.sent_with("email-unknown") is None
 
 
@@ -150,12 +158,12 @@ async def test_a_sent_reply_is_settled_once_and_a_retry_can_be_claimed_again(
     submitted = factories.report_submitted()
     report_id, outcome, delivered = submitted.report_id, _sent(submitted), _delivered(submitted)
     await replies.port.remember_submission(submitted)
-    await replies.port.claim(report_id, ACK, NOW)
-    await replies.run(replies.port.finish(report_id, ACK, outcome))
+    await replies.port.claim(report_id, ACK_REPLY, NOW)
+    await replies.run(replies.port.finish(report_id, ACK_REPLY, outcome))
 
-    settled = await replies.run(replies.port.settle(report_id, ACK, "retry", [delivered]))
-    again = await replies.run(replies.port.settle(report_id, ACK, "delivered", [delivered]))
-    claim = await replies.port.claim(report_id, ACK, NOW)
+    settled = await replies.run(replies.port.settle(report_id, ACK_REPLY, "retry", [delivered]))
+    again = await replies.run(replies.port.settle(report_id, ACK_REPLY, "delivered", [delivered]))
+    claim = await replies.port.claim(report_id, ACK_REPLY, NOW)
     facts = await replies.port.facts(report_id)
 
     assert (settled, again, claim) == (True, False, Claim.CLAIMED)
@@ -170,9 +178,9 @@ async def test_the_words_of_a_sent_reply_are_published_as_they_were_sent(
     submitted = factories.report_submitted()
     outcome = _sent(submitted)
     await replies.port.remember_submission(submitted)
-    await replies.port.claim(submitted.report_id, ACK, NOW)
+    await replies.port.claim(submitted.report_id, ACK_REPLY, NOW)
 
-    await replies.run(replies.port.finish(submitted.report_id, ACK, outcome))
+    await replies.run(replies.port.finish(submitted.report_id, ACK_REPLY, outcome))
 
     (published,) = [ReplySent.model_validate_json(value) for value in replies.published()]
     assert published == outcome.events[0]
@@ -180,3 +188,82 @@ async def test_the_words_of_a_sent_reply_are_published_as_they_were_sent(
         "Your report REF-1",
         "Dear Alex Example,\nthank you for your report REF-1.",
     )
+
+
+# ------------------------------------------------------------------ staff messages
+
+
+def _staff_request(submitted: ReportSubmitted, number: int = 1) -> StaffRequest:
+    requested = staff_factories.reply_requested(submitted, number)
+    return StaffRequest(ReplyKind.STAFF_REPLY, CauseRef.of(requested), number, requested.message)
+
+
+def _staff_sent(request: StaffRequest, provider_id: str) -> Sent:
+    sent = ReplySent.caused_by(
+        request.cause,
+        producer="notifier",
+        occurred_at=NOW,
+        discriminator=f"{request.key.name}.email",
+        request_id=request.message.request_id,
+        reply_kind=request.kind,
+        channel=EMAIL,
+        provider_message_id=provider_id,
+        receipts_expected=True,
+        subject=request.message.subject,
+        body=request.message.body,
+    )
+    return Sent("sent", (EMAIL,), [sent], provider_id=provider_id)
+
+
+async def test_a_staff_request_is_kept_before_the_submission_and_the_first_stands(
+    replies: Store[Replies],
+) -> None:
+    submitted = factories.report_submitted()
+    request = _staff_request(submitted)
+    other = StaffRequest(
+        ReplyKind.OUTCOME, CauseRef.of(staff_factories.report_closed(submitted)), 5, request.message
+    )
+
+    early = await replies.port.remember_staff_request(request)
+    again = await replies.port.remember_staff_request(other)
+    facts = await replies.port.remember_submission(submitted)
+
+    assert early is not None
+    assert early.submitted is False
+    assert early.requests == {request.message.request_id: request}
+    assert again == early
+    assert facts is not None
+    assert facts.requests == {request.message.request_id: request}
+
+
+async def test_each_staff_request_has_its_own_claim_record_and_receipts(
+    replies: Store[Replies],
+) -> None:
+    submitted = factories.report_submitted()
+    report_id = submitted.report_id
+    first, second = _staff_request(submitted, 1), _staff_request(submitted, 2)
+    await replies.port.remember_submission(submitted)
+    await replies.port.remember_staff_request(first)
+    await replies.port.remember_staff_request(second)
+    outcome = _staff_sent(first, "email-staff-1")
+
+    claims = [
+        await replies.port.claim(report_id, first.key, NOW),
+        await replies.port.claim(report_id, first.key, NOW),
+        await replies.port.claim(report_id, second.key, NOW),
+        await replies.port.claim(report_id, ACK_REPLY, NOW),
+    ]
+    await replies.run(replies.port.finish(report_id, first.key, outcome))
+    after = await replies.port.claim(report_id, first.key, NOW + timedelta(hours=1))
+    found = await replies.port.sent_with("email-staff-1")
+    settled = await replies.run(replies.port.settle(report_id, first.key, "delivered", []))
+    facts = await replies.port.facts(report_id)
+
+    assert claims == [Claim.CLAIMED, Claim.HELD, Claim.CLAIMED, Claim.CLAIMED]
+    assert (after, found, settled) == (Claim.FINISHED, (report_id, first.key), True)
+    assert facts is not None
+    assert facts.requests[first.message.request_id].record == ReplyRecord("delivered", (EMAIL,))
+    assert facts.requests[second.message.request_id].record == ReplyRecord("sending")
+    assert facts.replies == {"acknowledgement": ReplyRecord("sending")}
+    assert replies.emitted() == ids(*outcome.events)
+    assert await replies.port.sent_with("email-staff-unknown") is None

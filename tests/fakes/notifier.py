@@ -11,8 +11,10 @@ from services.notifier.domain import (
     Claim,
     Classification,
     OutgoingReply,
+    ReplyKey,
     ReplyRecord,
     ReportFacts,
+    StaffRequest,
 )
 from services.notifier.ports import Sent
 from shared.errors import TransientError
@@ -21,7 +23,6 @@ from shared.events import (
     ContactMethod,
     Event,
     ReferenceIssued,
-    ReplyKind,
     ReportClassified,
     ReportSubmitted,
 )
@@ -48,9 +49,9 @@ class FakeReplies(EventLog):
     def __init__(self, claim_lease_s: float = 60) -> None:
         super().__init__()
         self.facts_by_report: dict[uuid.UUID, ReportFacts] = {}
-        self.provider_ids: dict[str, tuple[uuid.UUID, ReplyKind]] = {}
+        self.provider_ids: dict[str, tuple[uuid.UUID, ReplyKey]] = {}
         self.lease = timedelta(seconds=claim_lease_s)
-        self.claimed_at: dict[tuple[uuid.UUID, ReplyKind], datetime] = {}
+        self.claimed_at: dict[tuple[uuid.UUID, ReplyKey], datetime] = {}
         #: how many coming `finish` calls fail as if Mongo were unreachable
         self.unreachable_for_finishes = 0
 
@@ -59,10 +60,15 @@ class FakeReplies(EventLog):
             report_id, ReportFacts(None, None, None, False, None, None, {})
         )
 
-    def _set_record(self, report_id: uuid.UUID, kind: ReplyKind, record: ReplyRecord) -> None:
+    def _set_record(self, report_id: uuid.UUID, key: ReplyKey, record: ReplyRecord) -> None:
         facts = self._facts(report_id)
-        replies = facts.replies | {kind.value: record}
-        self.facts_by_report[report_id] = replace(facts, replies=replies)
+        if key.request_id is None:
+            replies = facts.replies | {key.kind.value: record}
+            self.facts_by_report[report_id] = replace(facts, replies=replies)
+            return
+        request = replace(facts.requests[key.request_id], record=record)
+        requests = facts.requests | {key.request_id: request}
+        self.facts_by_report[report_id] = replace(facts, requests=requests)
 
     async def remember_submission(self, event: ReportSubmitted) -> ReportFacts | None:
         if self._facts(event.report_id).cause is not None:  # the first submission stands
@@ -100,25 +106,33 @@ class FakeReplies(EventLog):
         self.facts_by_report[report_id] = replace(self._facts(report_id), breached=True)
         return self.facts_by_report[report_id]
 
+    async def remember_staff_request(self, request: StaffRequest) -> ReportFacts | None:
+        report_id, request_id = request.cause.report_id, request.message.request_id
+        facts = self._facts(report_id)
+        if request_id not in facts.requests:  # the first request of an id stands
+            requests = facts.requests | {request_id: replace(request, record=None)}
+            self.facts_by_report[report_id] = replace(facts, requests=requests)
+        return self.facts_by_report[report_id]
+
     async def facts(self, report_id: uuid.UUID) -> ReportFacts | None:
         return self.facts_by_report.get(report_id)
 
-    def _free(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> bool:
+    def _free(self, report_id: uuid.UUID, key: ReplyKey, now: datetime) -> bool:
         """The lease: nobody took it, it was let go ("retry"), or its holder's ran out."""
-        record = self._facts(report_id).record(kind)
+        record = self._facts(report_id).record(key)
         if record is None or record.state == "retry":
             return True
-        return record.state == "sending" and self.claimed_at[report_id, kind] < now - self.lease
+        return record.state == "sending" and self.claimed_at[report_id, key] < now - self.lease
 
-    async def claim(self, report_id: uuid.UUID, kind: ReplyKind, now: datetime) -> Claim:
+    async def claim(self, report_id: uuid.UUID, key: ReplyKey, now: datetime) -> Claim:
         if report_id not in self.facts_by_report:
             return Claim.HELD  # no document to hold a claim
-        record = self._facts(report_id).record(kind)
-        if not self._free(report_id, kind, now):
+        record = self._facts(report_id).record(key)
+        if not self._free(report_id, key, now):
             finished = record is not None and record.state in FINISHED_STATES
             return Claim.FINISHED if finished else Claim.HELD
-        self.claimed_at[report_id, kind] = now
-        self._set_record(report_id, kind, ReplyRecord("sending", record.tried if record else ()))
+        self.claimed_at[report_id, key] = now
+        self._set_record(report_id, key, ReplyRecord("sending", record.tried if record else ()))
         return Claim.CLAIMED
 
     def let_claims_expire(self) -> None:
@@ -126,27 +140,27 @@ class FakeReplies(EventLog):
         for claim in self.claimed_at:
             self.claimed_at[claim] = datetime.min.replace(tzinfo=UTC)
 
-    async def finish(self, report_id: uuid.UUID, kind: ReplyKind, outcome: Sent) -> None:
+    async def finish(self, report_id: uuid.UUID, key: ReplyKey, outcome: Sent) -> None:
         if self.unreachable_for_finishes > 0:
             self.unreachable_for_finishes -= 1
             raise TransientError("the reply store is unreachable")
-        record = self._facts(report_id).record(kind)
+        record = self._facts(report_id).record(key)
         if record is None or record.state != "sending":
             return  # only a claimed send is finished, once
-        self._set_record(report_id, kind, ReplyRecord(outcome.state, outcome.tried))
+        self._set_record(report_id, key, ReplyRecord(outcome.state, outcome.tried))
         if outcome.provider_id is not None:
-            self.provider_ids[outcome.provider_id] = (report_id, kind)
+            self.provider_ids[outcome.provider_id] = (report_id, key)
         self.add_pending(report_id, outcome.events)
 
-    async def sent_with(self, provider_id: str) -> tuple[uuid.UUID, ReplyKind] | None:
+    async def sent_with(self, provider_id: str) -> tuple[uuid.UUID, ReplyKey] | None:
         return self.provider_ids.get(provider_id)
 
     async def settle(
-        self, report_id: uuid.UUID, kind: ReplyKind, state: str, events: list[Event]
+        self, report_id: uuid.UUID, key: ReplyKey, state: str, events: list[Event]
     ) -> bool:
-        record = self._facts(report_id).record(kind)
+        record = self._facts(report_id).record(key)
         if record is None or record.state != "sent":
             return False
-        self._set_record(report_id, kind, ReplyRecord(state, record.tried))
+        self._set_record(report_id, key, ReplyRecord(state, record.tried))
         self.add_pending(report_id, events)
         return True

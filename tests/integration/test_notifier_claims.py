@@ -8,7 +8,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from services.notifier.adapters import MongoReplies
-from services.notifier.domain import Claim, ReplyRecord
+from services.notifier.domain import Claim, ReplyKey, ReplyRecord
 from services.notifier.ports import Sent
 from shared.events import ContactMethod, ReplyKind
 from shared.mongo import Document
@@ -18,6 +18,7 @@ from tests.factories import NOW
 pytestmark = pytest.mark.integration
 
 ACK = ReplyKind.ACKNOWLEDGEMENT
+ACK_REPLY = ReplyKey(ACK)
 
 
 class NoPublisher:
@@ -33,11 +34,11 @@ async def test_a_claim_is_exclusive_until_its_lease_runs_out_and_final_once_fini
     report_id = submitted.report_id
     await replies.remember_submission(submitted)
 
-    first = await replies.claim(report_id, ACK, NOW)
-    racing = await replies.claim(report_id, ACK, NOW + timedelta(seconds=1))
-    after_a_crash = await replies.claim(report_id, ACK, NOW + timedelta(seconds=61))
-    await replies.finish(report_id, ACK, Sent("delivered", (ContactMethod.EMAIL,), []))
-    after_sending = await replies.claim(report_id, ACK, NOW + timedelta(hours=2))
+    first = await replies.claim(report_id, ACK_REPLY, NOW)
+    racing = await replies.claim(report_id, ACK_REPLY, NOW + timedelta(seconds=1))
+    after_a_crash = await replies.claim(report_id, ACK_REPLY, NOW + timedelta(seconds=61))
+    await replies.finish(report_id, ACK_REPLY, Sent("delivered", (ContactMethod.EMAIL,), []))
+    after_sending = await replies.claim(report_id, ACK_REPLY, NOW + timedelta(hours=2))
 
     assert (first, racing, after_a_crash, after_sending) == (
         Claim.CLAIMED,

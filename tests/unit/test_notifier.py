@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from services.notifier.domain import ReplyKey
 from services.notifier.handlers import Notifier
 from services.notifier.ports import (
     DeliveryReceipt,
@@ -15,10 +16,12 @@ from services.notifier.ports import (
     ReplyInProgressError,
     TemporaryDeliveryError,
 )
+from services.notifier.staff_messages import StaffMessages
 from services.notifier.templates import ReplyRenderer
 from shared.errors import ConflictingFactError, TransientError
 from shared.events import ContactMethod, ReplyKind, ReplySent, SlaBreached
 from shared.references import format_reference
+from shared.status_tokens import StatusTokens
 from tests import factories
 from tests.factories import NOW
 from tests.fakes import FrozenClock
@@ -26,12 +29,14 @@ from tests.fakes.notifier import FakeReplies, FakeReplyChannel
 
 REFERENCE = format_reference("LP", NOW.date(), 7)
 RENDERER = ReplyRenderer("Test Police")
+STAFF_WORDS = StaffMessages("https://report.example.police.uk", StatusTokens(b"s" * 32))
 
 
 def _notifier(*channels: FakeReplyChannel) -> tuple[Notifier, FakeReplies]:
     replies = FakeReplies()
     chosen = list(channels) or [FakeReplyChannel()]
-    return Notifier(replies, chosen, RENDERER, FrozenClock()), replies  # type: ignore[arg-type]
+    notifier = Notifier(replies, chosen, RENDERER, FrozenClock(), STAFF_WORDS)  # type: ignore[arg-type]
+    return notifier, replies
 
 
 def _deliveries(
@@ -175,7 +180,7 @@ async def test_a_reply_held_by_another_sender_is_retried_not_acknowledged() -> N
     await deliveries[0]()
     await deliveries[1]()
     (report_id,) = replies.facts_by_report
-    await replies.claim(report_id, ReplyKind.ACKNOWLEDGEMENT, NOW)
+    await replies.claim(report_id, ReplyKey(ReplyKind.ACKNOWLEDGEMENT), NOW)
 
     with pytest.raises(ReplyInProgressError):
         await deliveries[2]()

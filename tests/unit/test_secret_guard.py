@@ -51,7 +51,11 @@ def _strong(deployment: DeploymentSettings = PRODUCTION) -> list[ServiceSettings
         ),
         ClassifierSettings(deployment=deployment),
         ReferenceIssuerSettings(deployment=deployment),
-        NotifierSettings(deployment=deployment, receipt_token=SecretStr(STRONG)),
+        NotifierSettings(
+            deployment=deployment,
+            receipt_token=SecretStr(STRONG),
+            status_token_secret=SecretStr(STRONG),
+        ),
         SlaWatchdogSettings(
             deployment=deployment, metrics=MetricsSettings(token=SecretStr(STRONG))
         ),
@@ -76,6 +80,7 @@ def test_finding_4_missing_secrets_are_refused_in_production_naming_each() -> No
     assert "INTAKE_API_KEYS is not set" in intake
     assert "INTAKE_STATUS_TOKEN_SECRET is not set" in intake
     assert "NOTIFIER_RECEIPT_TOKEN is not set" in notifier
+    assert "NOTIFIER_STATUS_TOKEN_SECRET is not set" in notifier
 
 
 def test_finding_4_short_secrets_are_refused_and_never_shown() -> None:
@@ -105,6 +110,11 @@ def test_finding_4_every_secret_the_local_stacks_configure_is_refused_in_product
         ),
         "NOTIFIER_RECEIPT_TOKEN": NotifierSettings(
             deployment=PRODUCTION, receipt_token=SecretStr(stack.RECEIPT_TOKEN)
+        ),
+        "NOTIFIER_STATUS_TOKEN_SECRET": NotifierSettings(
+            deployment=PRODUCTION,
+            receipt_token=SecretStr(STRONG),
+            status_token_secret=SecretStr(stack.STATUS_TOKEN_SECRET),
         ),
         "NOTIFY_API_KEY": NotifierSettings(
             deployment=PRODUCTION,
