@@ -285,3 +285,14 @@ def test_a_notice_carries_none_of_the_reporters_personal_data() -> None:
         for value in personal:
             assert not value or value not in words
     assert message.webhook_body["links"] == {"report": "https://console.example/reports/1"}
+
+
+def test_the_policy_refuses_unreachable_staff_and_incomplete_minutes_and_defaults_to_15() -> None:
+    base = POLICY.model_dump(mode="json", exclude={"staff", "unassigned_after_minutes"})
+    assert AlertPolicy.model_validate(base).unassigned_after(3) == timedelta(minutes=15)
+    with pytest.raises(ValueError, match="a member of staff needs an email or an sms"):
+        AlertPolicy.model_validate(base | {"staff": {"a.patel": {}}})
+    with pytest.raises(ValueError, match="unassigned_after_minutes needs grades 1, 2, 3 and 4"):
+        AlertPolicy.model_validate(base | {"unassigned_after_minutes": {1: 5}})
+    assert POLICY.team_contacts("LP", "crime_bureau", 2) == [("crime-bureau", ["email"])]
+    assert POLICY.team_contacts("LP", "road_policing", 2) == []
