@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaProducer
 from pydantic import SecretStr
+from pymongo import AsyncMongoClient
 
 from services.alerting.app import create_app
 from services.alerting.settings import AlertingSettings
@@ -28,6 +29,7 @@ from shared.events import (
     ReportSubmitted,
     alert_id_of,
 )
+from shared.mongo import Document
 from shared.settings import KafkaSettings, MongoSettings
 from tests import factories, staff_factories
 from tests.conftest import Servers
@@ -118,7 +120,11 @@ def _given(submitted: ReportSubmitted, number: int, assignee: Assignee | None) -
 
 
 async def test_the_assignee_is_told_once_and_a_hand_back_tells_the_team(
-    settings: AlertingSettings, servers: Servers, producer: AIOKafkaProducer
+    settings: AlertingSettings,
+    servers: Servers,
+    producer: AIOKafkaProducer,
+    mongo: AsyncMongoClient[Document],
+    database_name: str,
 ) -> None:
     mail_dir = servers.mail_dir
     assert mail_dir is not None
@@ -128,6 +134,9 @@ async def test_the_assignee_is_told_once_and_a_hand_back_tells_the_team(
 
     async with running(create_app(settings, FrozenClock(NOW))):
         await publish(producer, topics.REPORT_SUBMITTED, submitted)
+        reports = mongo[database_name]["reports"]
+        typed = {"_id": str(submitted.report_id), "report_type": {"$exists": True}}
+        await eventually(lambda: reports.find_one(typed), what="the report's type learnt")
         await publish(producer, topics.REPORT_ASSIGNED, given)
         await publish(producer, topics.REPORT_ASSIGNED, given)  # a redelivery
         await publish(producer, topics.REPORT_ASSIGNED, handback)  # after both, in order
