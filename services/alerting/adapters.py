@@ -59,6 +59,7 @@ class MongoAlerts:
             "reference": facts.reference,
             "force_code": facts.force_code,
             "replied": facts.replied or None,
+            "report_type": facts.report_type,
         }
         update: Document = {"$set": {k: v for k, v in known.items() if v is not None}}
         document_id = str(facts.report_id)
@@ -85,6 +86,7 @@ class MongoAlerts:
             grade=document.get("grade"),
             route=document.get("route"),
             replied=bool(document.get("replied", False)),
+            report_type=document.get("report_type"),
         )
 
     async def raise_alert(self, alert: Alert, event: AlertRaised) -> bool:

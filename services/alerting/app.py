@@ -17,6 +17,7 @@ from services.alerting.paging import ChannelPager, Channels, PageLinkMaker
 from services.alerting.policy import AlertPolicy
 from services.alerting.routes import ROUTES
 from services.alerting.settings import AlertingSettings
+from services.alerting.staff_store import MongoNotices, MongoWatches
 from shared.clock import Clock, SystemClock
 from shared.delivery import NotifySms, Retries, SmtpMailer, WebhookPoster
 from shared.http_app import create_service_app
@@ -40,11 +41,18 @@ def create_app(settings: AlertingSettings, clock: Clock | None = None) -> FastAP
     pager = _pager(settings, policy, links)
     runtime.on_shutdown(pager.close)
     metrics = PrometheusAlertMetrics(runtime.metrics)
-    alerting = Alerting(alerts, policy, pager, metrics, clock)
+    watches = MongoWatches(runtime.database)
+    notices = MongoNotices(runtime.database, settings.page_lease_s)
+    alerting = Alerting(alerts, policy, pager, metrics, clock, watches=watches, notices=notices)
     runtime.route(ROUTES, alerting)
     runtime.add_background_job(
         lambda stopping: run_ticker(
             alerting, settings.tick_interval_s, settings.resync_interval_s, stopping
+        )
+    )
+    runtime.add_background_job(  # the unassigned alert's timers
+        lambda stopping: run_ticker(
+            alerting.assignments, settings.tick_interval_s, settings.resync_interval_s, stopping
         )
     )
     runtime.add_background_job(

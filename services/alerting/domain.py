@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from shared.events import AlertKind, CauseRef
+from shared.events import AlertKind, CauseRef, alert_id_of
 
 
 class AlertState(StrEnum):
@@ -114,3 +114,69 @@ class Alert:
             return None
         pending = [self.step_at(s) for s in range(1, len(self.steps)) if s not in self.told]
         return min([*pending, *(retry.at for retry in self.retries)], default=None)
+
+
+@dataclass(frozen=True)
+class Watch:
+    """Who has a report, as far as alerting has learnt (for the unassigned alert): when it
+    first became at risk, its newest assignment by `action_number` (0: none yet), whether
+    it is closed, and the assignments an unassigned alert was raised after already."""
+
+    report_id: uuid.UUID
+    at_risk_at: datetime | None = None
+    at_risk_grade: int | None = None
+    at_risk_route: str | None = None
+    at_risk_cause: CauseRef | None = None
+    assignment: int = 0
+    assignee: str | None = None
+    unclaimed_since: datetime | None = None  # when a hand-back put it in the queue again
+    unclaimed_cause: CauseRef | None = None  # that hand-back
+    team: str | None = None  # the newest staff event's route (assigned or regraded)
+    regraded_grade: int | None = None
+    closed: bool = False
+    raised_after: frozenset[int] = frozenset()
+
+    @property
+    def route(self) -> str | None:
+        return self.team or self.at_risk_route
+
+    @property
+    def grade(self) -> int:
+        return self.regraded_grade or self.at_risk_grade or 4
+
+    @property
+    def cause(self) -> CauseRef | None:
+        """What an unassigned alert now would be caused by."""
+        return self.unclaimed_cause if self.assignment else self.at_risk_cause
+
+    def unassigned_due_at(self, wait: timedelta) -> datetime | None:
+        """When nobody having claimed the report raises the unassigned alert; None while
+        it is not at risk, is claimed, is closed, or was alerted on since its assignment."""
+        if self.at_risk_at is None or self.closed or self.assignee is not None:
+            return None
+        if self.assignment in self.raised_after:
+            return None
+        since = max(self.at_risk_at, self.unclaimed_since or self.at_risk_at)
+        return since + wait
+
+
+def unassigned_alert_id(report_id: uuid.UUID, assignment: int) -> uuid.UUID:
+    """The unassigned alert raised after `assignment` (0: never assigned, the contract's
+    one id per report and kind; a report handed back to its queue can be alerted on again)."""
+    first = alert_id_of(report_id, AlertKind.UNASSIGNED)
+    return first if assignment == 0 else uuid.uuid5(first, f"after-assignment/{assignment}")
+
+
+@dataclass(frozen=True)
+class NoticeFacts:
+    """What an assignment notice says: nothing of the reporter's, only the report's facts
+    and who assigned it to whom."""
+
+    report_id: uuid.UUID
+    reference: str | None
+    report_type: str | None
+    grade: int | None
+    team: str
+    assigned_by: str
+    assignee: str | None  # none: back in the team's queue
+    assignee_unknown: bool = False  # the policy has no [staff] entry: their team is told

@@ -10,10 +10,12 @@ from dataclasses import dataclass, replace
 import structlog
 
 from services.alerting import SERVICE
+from services.alerting.alert_events import escalated_event, raised_event
+from services.alerting.assignments import Assignments
 from services.alerting.domain import RESOLVED_BY_REPLY, Acknowledgement, Alert, AlertState
 from services.alerting.pages import Paging
 from services.alerting.policy import AlertPolicy, AlertSubject
-from services.alerting.ports import AlertMetrics, Alerts, Pager, ReportFacts
+from services.alerting.ports import AlertMetrics, Alerts, Notices, Pager, ReportFacts, Watches
 from shared.clock import Clock
 from shared.events import (
     AcknowledgedVia,
@@ -26,7 +28,11 @@ from shared.events import (
     CauseRef,
     ReferenceIssued,
     ReplyFailed,
+    ReportAssigned,
     ReportClassified,
+    ReportClosed,
+    ReportRegraded,
+    ReportSubmitted,
     ResolvedBecause,
     SlaAtRisk,
     SlaBreached,
@@ -60,6 +66,9 @@ class Alerting:
         pager: Pager,
         metrics: AlertMetrics,
         clock: Clock,
+        *,
+        watches: Watches,
+        notices: Notices,
     ) -> None:
         self.alerts = alerts
         self.policy = policy
@@ -68,6 +77,10 @@ class Alerting:
         self.clock = clock
         self.paging = Paging(alerts, policy, pager, metrics, clock)
         self.schedule = Schedule()
+        self.watches = watches
+        self.assignments = Assignments(
+            self, alerts, watches, notices, (policy, pager, metrics, clock)
+        )
 
     async def learn_classification(self, event: ReportClassified) -> None:
         known = ReportFacts(event.report_id, None, event.force_code, event.grade, event.route)
@@ -75,7 +88,11 @@ class Alerting:
         if EMERGENCY_FLAG in event.flags:
             kind = AlertKind.POSSIBLE_EMERGENCY
             subject = AlertSubject(kind, facts.force_code, event.route, event.grade)
-            await self._raise(event, subject, facts)
+            await self.raise_for(event, subject, facts)
+
+    async def learn_submission(self, event: ReportSubmitted) -> None:
+        """Only the report's type is kept (an assignment notice names it)."""
+        await self.alerts.learn(ReportFacts(event.report_id, report_type=event.report_type), None)
 
     async def learn_reference(self, event: ReferenceIssued) -> None:
         await self.alerts.learn(
@@ -86,11 +103,13 @@ class Alerting:
         subject = AlertSubject(
             AlertKind.SLA_AT_RISK, event.force_code, event.route, event.grade, event.threshold
         )
-        await self._raise(event, subject, await self.alerts.report(event.report_id))
+        await self.raise_for(event, subject, await self.alerts.report(event.report_id))
+        await self.assignments.learn_at_risk(event)
 
     async def raise_breach(self, event: SlaBreached) -> None:
         subject = AlertSubject(AlertKind.SLA_BREACHED, event.force_code, event.route, event.grade)
-        await self._raise(event, subject, await self.alerts.report(event.report_id))
+        await self.raise_for(event, subject, await self.alerts.report(event.report_id))
+        await self.assignments.learn_at_risk(event)
 
     async def raise_reply_failure(self, event: ReplyFailed) -> None:
         """Only a final failure alerts: no channel is left, the reporter has no reply."""
@@ -99,12 +118,22 @@ class Alerting:
         facts = await self.alerts.report(event.report_id)
         force, route = (facts.force_code, facts.route) if facts else (None, None)
         grade = facts.grade if facts and facts.grade else 4
-        await self._raise(event, AlertSubject(AlertKind.REPLY_FAILED, force, route, grade), facts)
+        subject = AlertSubject(AlertKind.REPLY_FAILED, force, route, grade)
+        await self.raise_for(event, subject, facts)
 
     async def resolve_on_reply(self, event: SlaMet) -> None:
         """The reporter has their reply: the alerts about the promise need nobody now."""
         await self.alerts.learn(ReportFacts(event.report_id, replied=True), None)
         await self._resolve_replied(event.report_id)
+
+    async def learn_assignment(self, event: ReportAssigned) -> None:
+        await self.assignments.learn_assignment(event)
+
+    async def learn_regrade(self, event: ReportRegraded) -> None:
+        await self.assignments.learn_regrade(event)
+
+    async def close_report(self, event: ReportClosed) -> None:
+        await self.assignments.close_report(event)
 
     async def page_raised(self, event: AlertRaised) -> None:
         await self._page_step(event.alert_id, 0)
@@ -164,7 +193,8 @@ class Alerting:
             alert = await self.alerts.get(alert_id) or alert
         escalated = False
         for step in alert.due_steps(self.clock.now()):
-            if await self.alerts.escalate(alert_id, step, self._escalated(alert, step)):
+            escalated_to = escalated_event(alert, step, self.clock.now())
+            if await self.alerts.escalate(alert_id, step, escalated_to):
                 escalated = True
                 self.metrics.escalated(alert.kind.value)
                 log.info("alert_escalated", alert_id=str(alert_id), step=step)
@@ -179,13 +209,24 @@ class Alerting:
         for alert_id, at in await self.alerts.agenda():
             self.schedule.plan(alert_id, at)
 
-    async def _raise(self, cause: Cause, subject: AlertSubject, facts: ReportFacts | None) -> None:
+    async def raise_for(
+        self,
+        cause: Cause,
+        subject: AlertSubject,
+        facts: ReportFacts | None,
+        alert_id: uuid.UUID | None = None,
+    ) -> None:
+        """Raise the alert `subject` calls for (`alert_id`: the kind's one id unless given),
+        once; none when no rule asks for it, or when it needs nobody already."""
         if subject.kind in RESOLVED_BY_REPLY and facts is not None and facts.replied:
             return  # the reply arrived first
+        if subject.kind is not AlertKind.POSSIBLE_EMERGENCY and await self._closed(cause):
+            return  # closed by staff first: only a possible emergency still needs a person
         plan = self.policy.plan(subject)
         if plan is None:
             return  # no rule asks for this alert
-        now, alert_id = self.clock.now(), alert_id_of(cause.report_id, subject.kind)
+        now = self.clock.now()
+        alert_id = alert_id or alert_id_of(cause.report_id, subject.kind)
         alert = Alert(
             alert_id=alert_id,
             kind=subject.kind,
@@ -199,7 +240,7 @@ class Alerting:
             wait=plan.wait,
             channels=plan.channels,
         )
-        raised = self._raised(cause, alert)
+        raised = raised_event(cause, alert)
         alert = replace(alert, raised=CauseRef.of(raised))
         if not await self.alerts.raise_alert(alert, raised):
             return
@@ -216,7 +257,7 @@ class Alerting:
         paged up two ladders for one report."""
         at_risk = await self.alerts.get(alert_id_of(report_id, AlertKind.SLA_AT_RISK))
         if at_risk is not None and at_risk.state is not AlertState.RESOLVED:
-            await self._resolve(at_risk, ResolvedBecause.SUPERSEDED)
+            await self.resolve(at_risk, ResolvedBecause.SUPERSEDED)
 
     async def _resolve_replied(self, report_id: uuid.UUID) -> None:
         facts = await self.alerts.report(report_id)
@@ -224,9 +265,13 @@ class Alerting:
             return
         for alert in await self.alerts.of_report(report_id):
             if alert.kind in RESOLVED_BY_REPLY and alert.state is not AlertState.RESOLVED:
-                await self._resolve(alert, ResolvedBecause.REPLY_DELIVERED)
+                await self.resolve(alert, ResolvedBecause.REPLY_DELIVERED)
 
-    async def _resolve(self, alert: Alert, because: ResolvedBecause) -> None:
+    async def _closed(self, cause: Cause) -> bool:
+        watch = await self.watches.watch(cause.report_id)
+        return watch is not None and watch.closed
+
+    async def resolve(self, alert: Alert, because: ResolvedBecause) -> None:
         now = self.clock.now()
         event = AlertResolved.caused_by(
             alert.raised,
@@ -239,33 +284,3 @@ class Alerting:
         if await self.alerts.resolve(alert.alert_id, now, event):
             self.schedule.plan(alert.alert_id, None)
             log.info("alert_resolved", alert_id=str(alert.alert_id), because=because.value)
-
-    def _raised(self, cause: Cause, alert: Alert) -> AlertRaised:
-        return AlertRaised.caused_by(
-            cause,
-            producer=SERVICE,
-            occurred_at=alert.raised_at,
-            discriminator=alert.kind.value,
-            alert_id=alert.alert_id,
-            kind=alert.kind,
-            force_code=alert.force_code,
-            route=alert.route,
-            grade=alert.grade,
-            reference=alert.reference,
-            told=list(alert.steps[0]),
-            escalates_at=alert.escalates_at(0),
-        )
-
-    def _escalated(self, alert: Alert, step: int) -> AlertEscalated:
-        return AlertEscalated.caused_by(
-            alert.raised,
-            producer=SERVICE,
-            occurred_at=self.clock.now(),
-            discriminator=str(step),
-            alert_id=alert.alert_id,
-            kind=alert.kind,
-            step=step,
-            told=list(alert.steps[step]),
-            reference=alert.reference,
-            escalates_at=alert.escalates_at(step),
-        )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from services.alerting.domain import Alert
+from services.alerting.domain import Alert, NoticeFacts
 from shared.events import AlertKind
 
 WHAT = {
@@ -116,3 +116,53 @@ def _body(
         "escalates_at": None if escalates_at is None else escalates_at.isoformat(),
         "links": {"report": links.report, "acknowledge": links.acknowledge},
     }
+
+
+def notice_message(facts: NoticeFacts, report_link: str) -> DutyMessage:
+    """An assignment notice: to the assignee, or to the team of a report in its queue (or
+    of an assignee the policy cannot reach). The reference, type, grade, who assigned it
+    and the link: nothing of the reporter's."""
+    name = facts.reference or f"report {facts.report_id}"
+    grade = "-" if facts.grade is None else str(facts.grade)
+    if facts.assignee is None:
+        what = f"Back in the {facts.team} queue"
+        why = f"{facts.assigned_by} put the report back in the {facts.team} queue, unclaimed."
+    else:
+        what = "Assigned to you" if not facts.assignee_unknown else "Assigned"
+        why = f"{facts.assigned_by} assigned the report to {facts.assignee}."
+        if facts.assignee_unknown:
+            why += f" The alert policy has no way to reach {facts.assignee}: please tell them."
+    text = "\n".join(
+        [
+            f"{what}: {name}",
+            "",
+            why,
+            "",
+            f"Reference: {name}",
+            f"Type: {facts.report_type or '-'}",
+            f"Grade: {grade}",
+            f"Team: {facts.team}",
+            "",
+            f"Open the report: {report_link}",
+            "",
+            "This message carries none of the reporter's personal data: open the report for it.",
+        ]
+    )
+    body = {
+        "kind": "report_assigned",
+        "report_id": str(facts.report_id),
+        "reference": facts.reference,
+        "report_type": facts.report_type,
+        "grade": facts.grade,
+        "team": facts.team,
+        "assigned_by": facts.assigned_by,
+        "assignee": facts.assignee,
+        "assignee_unknown": facts.assignee_unknown,
+        "links": {"report": report_link},
+    }
+    return DutyMessage(
+        subject=f"[Grade {grade}] {what}: {name}",
+        text=text + "\n",
+        sms_text=f"{what}: {name}, {facts.report_type or 'report'}, grade {grade}. {report_link}",
+        webhook_body=body,
+    )

@@ -3,12 +3,13 @@ a signed webhook call, an email to a duty mailbox, a text message through Notify
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from services.alerting.links import LinkClaim, LinkSigner
-from services.alerting.messages import DutyMessage, PageLinks, duty_message
-from services.alerting.policy import AlertPolicy
-from services.alerting.ports import Page, PageFailedError
+from services.alerting.messages import DutyMessage, PageLinks, duty_message, notice_message
+from services.alerting.policy import AlertPolicy, Contact, StaffMember
+from services.alerting.ports import Notice, Page, PageFailedError
 from shared.delivery import (
     EmailOut,
     NotifySms,
@@ -48,33 +49,55 @@ class ChannelPager:
         message = duty_message(
             page.alert, page.step, page.contact, page.reference, self._links.links(page)
         )
+        contact = self._policy.contacts[page.contact]
+        await self._deliver(Delivery(page.contact, contact, page.channel, page.key), message)
+
+    async def notify(self, notice: Notice) -> None:
+        """An assignment notice, to the member of staff or to their team's contact."""
+        message = notice_message(notice.facts, self._links.report(notice.facts.report_id))
+        known = self._policy.staff if notice.to_staff else self._policy.contacts
+        address = known.get(notice.recipient)
+        if address is None:
+            raise PageFailedError("the policy no longer has this recipient", permanent=True)
+        where = Delivery(notice.recipient, address, notice.channel, notice.key)
+        await self._deliver(where, message)
+
+    async def close(self) -> None:
+        await self._mailer.close()
+
+    async def _deliver(self, where: Delivery, message: DutyMessage) -> None:
         try:
-            await self._send(page, message)
+            await self._send(where, message)
         except PermanentDeliveryError as error:
             raise PageFailedError(str(error), permanent=True) from error
         except TemporaryDeliveryError as error:
             raise PageFailedError(str(error), permanent=False) from error
 
-    async def close(self) -> None:
-        await self._mailer.close()
-
-    async def _send(self, page: Page, message: DutyMessage) -> None:
-        contact = self._policy.contacts[page.contact]
-        if page.channel == "webhook" and contact.webhook is not None:
-            secret = self._secrets[page.contact]
-            out = WebhookOut(contact.webhook.url, secret, message.webhook_body, page.key)
-            await self._webhooks.send(out)
-        elif page.channel == "email" and contact.email is not None:
-            email = EmailOut(
-                self._sender, contact.email, message.subject, message.text, None, page.key
-            )
+    async def _send(self, where: Delivery, message: DutyMessage) -> None:
+        address, key = where.address, where.key
+        webhook = address.webhook if isinstance(address, Contact) else None
+        if where.channel == "webhook" and webhook is not None:
+            secret = self._secrets[where.name]
+            await self._webhooks.send(WebhookOut(webhook.url, secret, message.webhook_body, key))
+        elif where.channel == "email" and address.email is not None:
+            email = EmailOut(self._sender, address.email, message.subject, message.text, None, key)
             await self._mailer.send(email)
-        elif page.channel == "sms" and contact.sms is not None:
+        elif where.channel == "sms" and address.sms is not None:
             if self._sms is None:
                 raise PermanentDeliveryError("no text-message channel (NOTIFY_API_KEY unset)")
-            await self._sms.send(SmsOut(contact.sms, message.sms_text, page.key, None))
+            await self._sms.send(SmsOut(address.sms, message.sms_text, key, None))
         else:
-            raise PermanentDeliveryError(f"{page.contact} has no {page.channel} address")
+            raise PermanentDeliveryError(f"{where.name} has no {where.channel} address")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where one message goes: a contact (or member of staff), a channel, its key."""
+
+    name: str
+    address: Contact | StaffMember
+    channel: str
+    key: str
 
 
 class PageLinkMaker:
@@ -91,6 +114,10 @@ class PageLinkMaker:
         claim = LinkClaim(page.alert.alert_id, page.step, page.contact)
         token = self._signer.token(claim, page.alert.step_at(page.step))
         return PageLinks(
-            report=self._report_link.format(report_id=page.alert.report_id),
+            report=self.report(page.alert.report_id),
             acknowledge=f"{self._public_url}/v1/alert-links/{token}",
         )
+
+    def report(self, report_id: uuid.UUID) -> str:
+        """The report's page on the console."""
+        return self._report_link.format(report_id=report_id)

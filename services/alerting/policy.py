@@ -25,6 +25,10 @@ CHANNELS: tuple[PageChannel, ...] = ("webhook", "email", "sms")
 
 #: Contact and ladder names become keys of stored documents: letters, digits, - and _.
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+#: A member of staff's user name, as the console's identity provider gives it.
+StaffName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$")]
+#: Minutes an at-risk report may wait for somebody to claim it, unless the policy says.
+UNASSIGNED_AFTER_MINUTES = 15.0
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 #: The SLA watchdog's threshold names (services/sla_watchdog/policy.py): "75%", "30m left".
 THRESHOLD = r"^([0-9]{1,3}%|[0-9]+m left)$"
@@ -66,6 +70,24 @@ class Contact(_Config):
         """The channels this contact can be reached on, in the order they are tried."""
         have = {"webhook": self.webhook, "email": self.email, "sms": self.sms}
         return tuple(channel for channel in CHANNELS if have[channel] is not None)
+
+
+class StaffMember(_Config):
+    """How a member of staff is told that a report was assigned to them (the table's name
+    is their user name in the console)."""
+
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
+    sms: str | None = Field(default=None, pattern=r"^\+?[0-9 ]{7,20}$")
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Self:
+        if not self.channels():
+            raise ValueError("a member of staff needs an email or an sms")
+        return self
+
+    def channels(self) -> tuple[PageChannel, ...]:
+        have = {"email": self.email, "sms": self.sms}
+        return tuple(channel for channel in CHANNELS if have.get(channel) is not None)
 
 
 class Ladder(_Config):
@@ -148,9 +170,21 @@ class AlertPolicy(_Config):
     contacts: dict[Name, Contact] = Field(min_length=1)
     ladders: dict[Name, Ladder] = Field(min_length=1)
     rules: list[Rule] = Field(min_length=1)
+    staff: dict[StaffName, StaffMember] = Field(
+        default_factory=dict, description="Who is told of a report assigned to them."
+    )
+    unassigned_after_minutes: dict[int, float] = Field(
+        default_factory=lambda: dict.fromkeys(GRADES, UNASSIGNED_AFTER_MINUTES),
+        description="Minutes an at-risk report may go unclaimed, per grade 1-4, before the"
+        " unassigned alert.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
+        if set(self.unassigned_after_minutes) != set(GRADES):
+            raise ValueError("unassigned_after_minutes needs grades 1, 2, 3 and 4")
+        if any(minutes <= 0 for minutes in self.unassigned_after_minutes.values()):
+            raise ValueError("unassigned_after_minutes must be above 0")
         for name, ladder in self.ladders.items():
             unknown = {c for step in ladder.steps for c in step} - set(self.contacts)
             if unknown:
@@ -191,6 +225,19 @@ class AlertPolicy(_Config):
         steps = tuple(tuple(step) for step in ladder.steps)
         channels = None if rule.channels is None else tuple(rule.channels)
         return Plan(steps, ladder.wait(alert.grade), channels)
+
+    def unassigned_after(self, grade: int) -> timedelta:
+        return timedelta(minutes=self.unassigned_after_minutes[grade])
+
+    def team_contacts(
+        self, force_code: str | None, team: str | None, grade: int
+    ) -> list[tuple[str, list[str]]]:
+        """A team's contacts and the channels each is told on: the first step of the ladder
+        its unassigned alert would climb (none when no rule asks for one)."""
+        plan = self.plan(AlertSubject(AlertKind.UNASSIGNED, force_code, team, grade))
+        if plan is None:
+            return []
+        return [(contact, self.channels_of(contact, plan.channels)) for contact in plan.steps[0]]
 
     def channels_of(self, contact: str, allowed: tuple[str, ...] | None) -> list[str]:
         """The channels a page to `contact` goes through, under a rule's restriction (none

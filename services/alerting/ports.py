@@ -8,9 +8,15 @@ from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
-from services.alerting.domain import Acknowledgement, Alert
+from services.alerting.domain import Acknowledgement, Alert, NoticeFacts, Watch
 from shared.errors import TransientError
-from shared.events import AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved
+from shared.events import (
+    AlertAcknowledged,
+    AlertEscalated,
+    AlertRaised,
+    AlertResolved,
+    CauseRef,
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,7 @@ class ReportFacts:
     grade: int | None = None
     route: str | None = None
     replied: bool = False
+    report_type: str | None = None
 
 
 class Claim(Enum):
@@ -107,10 +114,81 @@ class PageFailedError(Exception):
         self.permanent = permanent
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One message about one ReportAssigned to one recipient (the assignee, or a contact
+    of their team) through one channel."""
+
+    notice_id: uuid.UUID  # the ReportAssigned event's id
+    recipient: str  # a member of staff's user name, or a contact's name
+    to_staff: bool
+    channel: str
+    facts: NoticeFacts
+
+    @property
+    def page(self) -> str:
+        """The notice's name within its event: keys stored documents (no user names)."""
+        return f"{'assignee' if self.to_staff else self.recipient}-{self.channel}"
+
+    @property
+    def key(self) -> str:
+        """The email's Message-ID, the webhook's Idempotency-Key: the same on every try."""
+        return f"{self.notice_id}-{self.page}"
+
+
 class Pager(Protocol):
-    """Delivers pages through their channel; raises PageFailedError."""
+    """Delivers pages and notices through their channel; raises PageFailedError."""
 
     async def send(self, page: Page) -> None: ...
+
+    async def notify(self, notice: Notice) -> None: ...
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A ReportAssigned, as a watch remembers it."""
+
+    action: int
+    assignee: str | None  # a user name; none: back in the team's queue
+    team: str
+    at: datetime
+    cause: CauseRef
+
+
+class Watches(Protocol):
+    """Who has each report (`Watch`), learnt from the SLA and staff events in any order."""
+
+    async def watch(self, report_id: uuid.UUID) -> Watch | None: ...
+
+    async def at_risk(
+        self, report_id: uuid.UUID, at: datetime, grade: int, route: str | None, cause: CauseRef
+    ) -> Watch:
+        """Remember when the report became at risk: the earliest such event stands."""
+
+    async def assigned(self, report_id: uuid.UUID, assignment: Assignment) -> Watch:
+        """Remember an assignment unless a later staff action stands already."""
+
+    async def regraded(self, report_id: uuid.UUID, action: int, grade: int, route: str) -> Watch:
+        """Remember a regrade's grade and route unless later staff actions stand."""
+
+    async def closed(self, report_id: uuid.UUID) -> Watch: ...
+
+    async def alerted_after(self, report_id: uuid.UUID, assignment: int) -> None:
+        """Record that the unassigned alert after `assignment` is raised (or not needed)."""
+
+    async def waiting(self) -> list[Watch]:
+        """Every watch at risk, unclaimed and open: the unassigned timers (for a resync)."""
+
+
+class Notices(Protocol):
+    """Assignment notices, each sent once whoever delivers its event and however often."""
+
+    async def claim(self, notice_id: uuid.UUID, page: str, now: datetime) -> Claim: ...
+
+    async def finish(self, notice_id: uuid.UUID, page: str, outcome: str) -> None: ...
+
+    async def release(self, notice_id: uuid.UUID, page: str) -> None:
+        """Let a notice that failed for now be claimed again (its event's redelivery)."""
 
 
 class AlertMetrics(Protocol):

@@ -2,7 +2,8 @@
 
 It consumes its own AlertRaised and AlertEscalated too: each step's pages are sent by the
 consumer of the step's event, so a crash between storing a step and paging it is made good
-by Kafka's redelivery, and each page's claim makes it once.
+by Kafka's redelivery, and each page's claim makes it once. Of ReportSubmitted it keeps
+only the report's type (an assignment notice names it), never the reporter's words.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from shared.events import (
     AlertResolved,
     ReferenceIssued,
     ReplyFailed,
+    ReportAssigned,
     ReportClassified,
+    ReportClosed,
+    ReportRegraded,
+    ReportSubmitted,
     SlaAtRisk,
     SlaBreached,
     SlaMet,
@@ -26,12 +31,16 @@ from shared.routes import RoutingTable, on
 ROUTES = RoutingTable[Alerting](
     SERVICE,
     [
+        on(ReportSubmitted, Alerting.learn_submission),
         on(ReportClassified, Alerting.learn_classification),
         on(ReferenceIssued, Alerting.learn_reference),
         on(SlaAtRisk, Alerting.raise_at_risk),
         on(SlaBreached, Alerting.raise_breach),
         on(ReplyFailed, Alerting.raise_reply_failure),
         on(SlaMet, Alerting.resolve_on_reply),
+        on(ReportAssigned, Alerting.learn_assignment),
+        on(ReportRegraded, Alerting.learn_regrade),
+        on(ReportClosed, Alerting.close_report),
         on(AlertRaised, Alerting.page_raised),
         on(AlertEscalated, Alerting.page_escalated),
     ],

@@ -8,9 +8,16 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from services.alerting.domain import Acknowledgement, Alert, AlertState, PageRetry
-from services.alerting.ports import Claim, Page, PageFailedError, ReportFacts
-from shared.events import AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved
+from services.alerting.domain import Acknowledgement, Alert, AlertState, PageRetry, Watch
+from services.alerting.ports import (
+    Assignment,
+    Claim,
+    Notice,
+    Page,
+    PageFailedError,
+    ReportFacts,
+)
+from shared.events import AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved, CauseRef
 from tests.fakes import EventLog
 
 
@@ -29,6 +36,7 @@ class FakeAlerts(EventLog):
             reference=facts.reference or known.reference,
             force_code=facts.force_code or known.force_code,
             replied=facts.replied or known.replied,
+            report_type=facts.report_type or known.report_type,
         )
         if sequence is not None and sequence > self.sequences.get(facts.report_id, 0):
             self.sequences[facts.report_id] = sequence
@@ -126,17 +134,118 @@ def _key(alert_id: uuid.UUID, retry: PageRetry) -> str:
     return f"{alert_id}-{retry.step}-{retry.contact}-{retry.channel}"
 
 
+class FakeWatches:
+    """`Watches` in memory: the same guards as the Mongo store, as plain comparisons."""
+
+    def __init__(self) -> None:
+        self.watches: dict[uuid.UUID, Watch] = {}
+        self._team_action: dict[uuid.UUID, int] = {}
+        self._regrade_action: dict[uuid.UUID, int] = {}
+
+    async def watch(self, report_id: uuid.UUID) -> Watch | None:
+        return self.watches.get(report_id)
+
+    async def at_risk(
+        self, report_id: uuid.UUID, at: datetime, grade: int, route: str | None, cause: CauseRef
+    ) -> Watch:
+        watch = self._of(report_id)
+        if watch.at_risk_at is None or watch.at_risk_at > at:
+            watch = replace(
+                watch, at_risk_at=at, at_risk_grade=grade, at_risk_route=route, at_risk_cause=cause
+            )
+        return self._keep(watch)
+
+    async def assigned(self, report_id: uuid.UUID, assignment: Assignment) -> Watch:
+        watch = self._of(report_id)
+        if assignment.action > watch.assignment:
+            unclaimed = assignment.assignee is None
+            watch = replace(
+                watch,
+                assignment=assignment.action,
+                assignee=assignment.assignee,
+                unclaimed_since=assignment.at if unclaimed else None,
+                unclaimed_cause=assignment.cause if unclaimed else None,
+            )
+        self._keep(watch)
+        return self._team(report_id, assignment.action, assignment.team)
+
+    async def regraded(self, report_id: uuid.UUID, action: int, grade: int, route: str) -> Watch:
+        watch = self._of(report_id)
+        if action > self._regrade_action.get(report_id, 0):
+            self._regrade_action[report_id] = action
+            self._keep(replace(watch, regraded_grade=grade))
+        return self._team(report_id, action, route)
+
+    async def closed(self, report_id: uuid.UUID) -> Watch:
+        return self._keep(replace(self._of(report_id), closed=True))
+
+    async def alerted_after(self, report_id: uuid.UUID, assignment: int) -> None:
+        watch = self.watches.get(report_id)
+        if watch is not None:
+            self._keep(replace(watch, raised_after=watch.raised_after | {assignment}))
+
+    async def waiting(self) -> list[Watch]:
+        return [
+            w
+            for w in self.watches.values()
+            if w.at_risk_at is not None and not w.closed and w.assignee is None
+        ]
+
+    def _team(self, report_id: uuid.UUID, action: int, team: str) -> Watch:
+        watch = self._of(report_id)
+        if action > self._team_action.get(report_id, 0):
+            self._team_action[report_id] = action
+            watch = self._keep(replace(watch, team=team))
+        return watch
+
+    def _of(self, report_id: uuid.UUID) -> Watch:
+        return self.watches.get(report_id, Watch(report_id))
+
+    def _keep(self, watch: Watch) -> Watch:
+        self.watches[watch.report_id] = watch
+        return watch
+
+
+class FakeNotices:
+    """`Notices` in memory: a state per (event, page)."""
+
+    def __init__(self) -> None:
+        self.pages: dict[tuple[uuid.UUID, str], str] = {}
+
+    async def claim(self, notice_id: uuid.UUID, page: str, now: datetime) -> Claim:
+        state = self.pages.get((notice_id, page))
+        if state is None or state == "retry":
+            self.pages[notice_id, page] = "sending"
+            return Claim.CLAIMED
+        return Claim.HELD if state == "sending" else Claim.FINISHED
+
+    async def finish(self, notice_id: uuid.UUID, page: str, outcome: str) -> None:
+        if self.pages.get((notice_id, page)) == "sending":
+            self.pages[notice_id, page] = outcome
+
+    async def release(self, notice_id: uuid.UUID, page: str) -> None:
+        if self.pages.get((notice_id, page)) == "sending":
+            self.pages[notice_id, page] = "retry"
+
+
 @dataclass
 class RecordingPager:
-    """Records each page; fails those whose channel is in `failing` (permanently or not)."""
+    """Records each page and notice; fails those whose channel is in `failing`
+    (permanently or not)."""
 
     sent: list[Page] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     failing: dict[str, bool] = field(default_factory=dict)
 
     async def send(self, page: Page) -> None:
         if page.channel in self.failing:
             raise PageFailedError(f"{page.channel} refused", self.failing[page.channel])
         self.sent.append(page)
+
+    async def notify(self, notice: Notice) -> None:
+        if notice.channel in self.failing:
+            raise PageFailedError(f"{notice.channel} refused", self.failing[notice.channel])
+        self.notices.append(notice)
 
     def told(self) -> list[tuple[int, str, str]]:
         return [(page.step, page.contact, page.channel) for page in self.sent]

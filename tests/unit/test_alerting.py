@@ -25,7 +25,13 @@ from shared.events import (
 from tests import factories
 from tests.factories import NOW
 from tests.fakes import FrozenClock
-from tests.fakes.alerting import CountingMetrics, FakeAlerts, RecordingPager
+from tests.fakes.alerting import (
+    CountingMetrics,
+    FakeAlerts,
+    FakeNotices,
+    FakeWatches,
+    RecordingPager,
+)
 
 POLICY = AlertPolicy.model_validate(
     {
@@ -59,7 +65,10 @@ def _alerting() -> tuple[Alerting, FakeAlerts, RecordingPager, FrozenClock]:
     alerts, pager, time = FakeAlerts(), RecordingPager(), FrozenClock(NOW)
     METRICS.counts.clear()
     METRICS.acknowledge_seconds.clear()
-    return Alerting(alerts, POLICY, pager, METRICS, time), alerts, pager, time
+    alerting = Alerting(
+        alerts, POLICY, pager, METRICS, time, watches=FakeWatches(), notices=FakeNotices()
+    )
+    return alerting, alerts, pager, time
 
 
 async def _emergency(alerting: Alerting) -> ReportSubmitted:
@@ -295,7 +304,15 @@ async def test_a_breach_alert_takes_over_from_the_at_risk_one_and_a_late_referen
         }
     )
     alerts, time = FakeAlerts(), FrozenClock(NOW)
-    alerting = Alerting(alerts, policy, RecordingPager(), METRICS, time)
+    alerting = Alerting(
+        alerts,
+        policy,
+        RecordingPager(),
+        METRICS,
+        time,
+        watches=FakeWatches(),
+        notices=FakeNotices(),
+    )
     submitted = factories.report_submitted()
     at_risk = factories.sla_at_risk(submitted)
     breach = factories.sla_breached(submitted)
