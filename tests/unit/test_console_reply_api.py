@@ -5,6 +5,7 @@ writes nothing but its access-log entry, and bad input answered 422 naming the f
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -15,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 
 from services.console.audit import AccessAction
+from services.console.pages import STATIC, STATIC_FILES
 from services.console.records import ReportRecord
 from services.console.reply_api import reply_texts_router
 from services.console.reply_texts import StandardReplyTexts
@@ -265,3 +267,26 @@ async def test_an_outcome_preview_fills_in_its_details(console: Console) -> None
     assert "We have not been able to identify who was responsible." in shown["body"]
     assert situation.status_code == 422
     assert situation.json()["detail"][0]["loc"] == ["query", "situation"]
+
+
+def test_the_report_page_has_a_form_for_every_action_named_for_assistive_technology() -> None:
+    page = (STATIC / "report.html").read_text(encoding="utf-8")
+    actions = re.findall(r'<form data-action="([a-z_]+)" aria-label="([^"]+)" hidden>', page)
+    scripts = re.findall(r'<script src="/static/([a-z-]+\.js)"', page)
+
+    assert [name for name, _ in actions] == [
+        *("claim", "assign", "record_contact", "send_reply", "request_information"),
+        *("regrade", "close", "reopen", "add_note"),
+    ]
+    assert all(script in STATIC_FILES for script in scripts)
+    assert page.count('aria-label="Reply preview"') == 1
+
+
+def test_every_command_of_the_page_carries_its_csrf_token_and_idempotency_key() -> None:
+    console_js = (STATIC / "console.js").read_text(encoding="utf-8")
+    actions_js = (STATIC / "actions.js").read_text(encoding="utf-8")
+
+    assert '"X-CSRF-Token": csrf' in console_js
+    assert 'headers["Idempotency-Key"] = idempotencyKey' in console_js
+    assert "f.dataset.key = f.dataset.key || crypto.randomUUID()" in actions_js
+    assert "postJson(base + path, body, f.dataset.key)" in actions_js
