@@ -117,6 +117,7 @@
     f.addEventListener("input", () => { delete f.dataset.key; });  // changed: a new submission
   });
   form("close").querySelector("[name=outcome]").addEventListener("change", () => followOutcome(form("close")));
+  form("close").addEventListener("reset", () => setTimeout(() => followOutcome(form("close")), 0));
   followOutcome(form("close"));
   document.addEventListener("frontdesk:report", (event) => show(event.detail));
 })();
