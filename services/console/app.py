@@ -18,6 +18,8 @@ from services.console.handlers import Projection
 from services.console.headers import SecurityHeaders, origin_of
 from services.console.oidc import SignIn, sign_in_router
 from services.console.pages import pages_router
+from services.console.reply_api import reply_texts_router
+from services.console.reply_texts import StandardReplyTexts
 from services.console.routes import ROUTES
 from services.console.search_api import search_router
 from services.console.sessions import MongoSessions
@@ -48,6 +50,10 @@ def create_app(settings: ConsoleSettings, clock: Clock | None = None) -> FastAPI
     app.include_router(reports_router(views, access_log, clock))
     app.include_router(search_router(views, access_log, clock, digest_key))
     app.include_router(access_log_router(access_log, clock))
+    app.state.reply_texts = reply_texts = StandardReplyTexts(settings.force_name)
+    app.include_router(
+        reply_texts_router(views, reply_texts, access_log, clock, settings.status_page_url)
+    )
     app.include_router(pages_router())
     app.add_middleware(  # added last, so it wraps every answer, refusals included
         SecurityHeaders,

@@ -23,6 +23,8 @@ STATIC_FILES = {
     "console.js": "text/javascript",
     "queue.js": "text/javascript",
     "report.js": "text/javascript",
+    "compose.js": "text/javascript",
+    "actions.js": "text/javascript",
     "search.js": "text/javascript",
     "access-log.js": "text/javascript",
 }

@@ -144,3 +144,12 @@ class Sessions(Protocol):
         """The login state, removed in the same step: a second callback with the same
         `state` finds nothing."""
         ...
+
+
+class MissingDetailError(ValueError):
+    """A standard text needs a detail that was not given (the crime reference of a crime
+    recorded, the reason of no further action...): `detail` names it."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the text needs {detail}")
+        self.detail = detail

@@ -46,6 +46,16 @@ class ConsoleSettings(ServiceSettings):
     clock_offset_s: float = Field(
         default=0.0, description="Rehearses a clock that jumped (as the SLA watchdog's)."
     )
+    force_name: str = Field(
+        default="Leicestershire Police",
+        min_length=1,
+        description="The force's name, as the standard texts sign it (the notifier's too).",
+    )
+    status_page_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where reporters reach intake's status page (`<url>/status/<id>`): the "
+        "preview of a request for information shows the link the notifier will put in.",
+    )
     audit_digest_key: SecretStr | None = Field(
         default=None,
         description="Keys the access log's digest of a search by email or phone (at least "

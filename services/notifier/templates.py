@@ -19,9 +19,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from services.notifier.domain import Addressee, OutgoingReply, Recipient, sender, wording
-from services.notifier.sms import sms_segments
 from shared.events import ContactMethod, ReplyKind
 from shared.guidance import UrgentGuidance, urgent_guidance
+from shared.sms import sms_segments
 from shared.text import strip_unsafe
 
 TEMPLATES = Path(__file__).parent / "templates"

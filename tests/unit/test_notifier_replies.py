@@ -20,11 +20,11 @@ from services.notifier.domain import (
     addressee,
     choose_recipient,
 )
-from services.notifier.sms import sms_segments
 from services.notifier.templates import TEMPLATES, ReplyRenderer, _html_text
 from shared.events import AUTOMATIC_REPLY_KINDS, CauseRef, ContactMethod, ReplyKind, ReportType
 from shared.guidance import URGENT_GUIDANCE, UrgentGuidance, urgent_guidance
 from shared.references import format_reference
+from shared.sms import sms_segments
 from tests import factories
 from tests.factories import NOW
 

@@ -103,5 +103,32 @@ const frontdesk = (() => {
   }
 
   const me = signedIn();
-  return { ApiError, element, link, row, fillTable, fillList, duration, when, words, getJson, me };
+
+  // A command: JSON with the session's CSRF token and the submission's Idempotency-Key
+  // (the same key again for a retry of the same submission).
+  async function postJson(url, body, idempotencyKey) {
+    const { csrf_token: csrf } = await me;
+    const headers = { "Content-Type": "application/json", "X-CSRF-Token": csrf };
+    if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
+    const answer = await fetch(url, {
+      method: "POST", cache: "no-store", credentials: "same-origin", headers, body: JSON.stringify(body),
+    });
+    if (answer.status === 401) {
+      signIn();
+      throw new ApiError(url, 401, null);
+    }
+    const reply = (answer.headers.get("content-type") || "").includes("json") ? await answer.json() : null;
+    if (!answer.ok) throw new ApiError(url, answer.status, reply);
+    return reply;
+  }
+
+  // What an error answer says, in words: FastAPI's `detail` (a string, or the fields at fault).
+  function problemText(error) {
+    const detail = error.body ? error.body.detail : null;
+    if (typeof detail === "string") return detail;
+    if (Array.isArray(detail)) return detail.map((p) => `${(p.loc || []).slice(1).join(".")}: ${p.msg}`).join("; ");
+    return error.message;
+  }
+
+  return { ApiError, element, link, row, fillTable, fillList, duration, when, words, getJson, postJson, problemText, me };
 })();

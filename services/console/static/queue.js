@@ -11,7 +11,9 @@
   function query() {
     const params = new URLSearchParams();
     filters.querySelectorAll("select").forEach((select) => {
-      Array.from(select.selectedOptions).forEach((option) => params.append(select.name, option.value));
+      Array.from(select.selectedOptions).forEach((option) => {
+        if (option.value !== "") params.append(select.name, option.value);
+      });
     });
     return params.toString();
   }
@@ -21,10 +23,16 @@
     return item.openable ? link(`/reports/${encodeURIComponent(item.report_id)}`, text) : element("span", text);
   }
 
+  function assignee(item) {
+    const who = item.assignee;
+    if (who === null || who === undefined) return item.work_state === undefined ? "-" : "unassigned";
+    return typeof who === "object" ? who.username : who;
+  }
+
   function queueRow(item) {
     const tr = row([
       reference(item), words(item.report_type), item.channel, item.grade, words(item.route),
-      words(item.state), duration(item.seconds_to_breach), item.warnings.join(", "), item.open_alerts || "",
+      words(item.state), words(item.work_state), assignee(item), duration(item.seconds_to_breach), item.warnings.join(", "), item.open_alerts || "",
     ], `state-${item.state}`);
     tr.dataset.reportId = item.report_id;
     return tr;

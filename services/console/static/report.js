@@ -6,6 +6,10 @@
   const { element, row, fillTable, fillList, duration, when, words, getJson } = frontdesk;
   const reportId = decodeURIComponent(location.pathname.split("/").pop());
   let dueAt = null;
+  const STAFF_EVENTS = new Set([
+    "ReportAssigned", "ContactRecorded", "ReplyRequested", "InformationRequested",
+    "ReportRegraded", "ReportClosed", "ReportReopened", "NoteAdded",
+  ]);
 
   function yesNo(value) {
     return value === null || value === undefined ? "-" : value ? "yes" : "no";
@@ -80,17 +84,35 @@
     return { at: reply.sent_at ?? reply.delivered_at, node: item };
   }
 
-  function eventItem(entry) {
-    const item = element("li");
-    item.appendChild(element("strong", `${when(entry.occurred_at)}: ${entry.event_type}`));
-    item.appendChild(element("span", ` (${entry.producer})`, "muted"));
+  // Staff events name who acted (when the view carries it); a note shows its own words.
+  function eventItem(entry, notes) {
+    const note = entry.event_type === "NoteAdded";
+    const item = element("li", null, note ? "note" : STAFF_EVENTS.has(entry.event_type) ? "staff" : "");
+    const by = entry.actor ? entry.actor.username : entry.producer;
+    item.appendChild(element("strong", `${when(entry.occurred_at)}: ${note ? "Note" : words(entry.event_type)}`));
+    item.appendChild(element("span", ` (${by})`, "muted"));
     item.appendChild(element("div", entry.summary));
+    const text = notes.get(entry.event_id);
+    if (text) item.appendChild(element("div", text, "text"));
     item.dataset.eventId = entry.event_id;
     return { at: entry.occurred_at, node: item };
   }
 
+  function showWork(report) {
+    const assignee = report.assignee && typeof report.assignee === "object" ? report.assignee.username : report.assignee;
+    const closure = report.closure || null;
+    fillList("work", [
+      ["Work state", words(report.work_state)], ["Assigned to", assignee ?? "nobody (the team's queue)"],
+      ["Outcome", closure ? words(closure.outcome) : "-"],
+    ]);
+    fillTable("replies", report.replies.map((r) => row([
+      when(r.sent_at), words(r.reply_kind), r.channel, r.state, when(r.delivered_at), r.failure,
+    ], `state-${r.state}`)));
+  }
+
   function showTimeline(report) {
-    const moments = [...report.timeline.map(eventItem), ...report.replies.map(replyItem)];
+    const notes = new Map((report.notes || []).map((n) => [n.event_id, n.text]));
+    const moments = [...report.timeline.map((e) => eventItem(e, notes)), ...report.replies.map(replyItem)];
     moments.sort((a, b) => (Date.parse(a.at ?? 0) || 0) - (Date.parse(b.at ?? 0) || 0));
     document.getElementById("timeline").replaceChildren(...moments.map((m) => m.node));
     fillTable("alerts", report.alerts.map((a) => row([
@@ -122,12 +144,15 @@
       showContact(report.contact);
       showSla(report.sla);
       showTimeline(report);
+      showWork(report);
+      document.dispatchEvent(new CustomEvent("frontdesk:report", { detail: report }));
     } catch (error) {
       problem(error);
     }
   }
 
   document.getElementById("reveal").addEventListener("click", reveal);
+  document.addEventListener("frontdesk:reload", load);
   setInterval(tick, 1000);
   load();
 })();
