@@ -152,6 +152,4 @@ def test_bank_holidays_inside_a_business_hours_pause_are_not_counted() -> None:
     # Christmas Day, the weekend and the Boxing Day holiday (Monday 28th) are not worked.
     assert unpaused[-1].at == _utc(2026, 12, 30, 10, 0)
     assert paused[-1].at == _utc(2026, 12, 30, 13, 0)
-    assert business_time_between(*christmas_eve_4pm_to_tuesday_11am, ENGLAND) == timedelta(
-        hours=3
-    )
+    assert business_time_between(*christmas_eve_4pm_to_tuesday_11am, ENGLAND) == timedelta(hours=3)
