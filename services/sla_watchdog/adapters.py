@@ -18,6 +18,7 @@ from shared.events import (
     ReportClassified,
     ReportRegraded,
     ReportSubmitted,
+    ReportUpdated,
     SlaMet,
     SlaPaused,
     SlaTargetSet,
@@ -82,6 +83,11 @@ class MongoClocks:
 
     async def remember_failure(self, report_id: uuid.UUID) -> ClockFacts | None:
         return await self._upsert(report_id, UNGUARDED, {"$set": {"reply_failed": True}})
+
+    async def remember_update(self, event: ReportUpdated) -> ClockFacts | None:
+        newer = newer_only("update_number", event.update_number)
+        update = {"$set": {"update_number": event.update_number, "updated_at": event.occurred_at}}
+        return await self._upsert(event.report_id, newer, update)
 
     async def _upsert(
         self, report_id: uuid.UUID, guard: Guard, update: Document
@@ -223,6 +229,7 @@ def _facts(document: dict[str, Any]) -> ClockFacts:
         override=_override(document.get("override")),
         pause=_open_pause(document.get("pause")),
         pauses=tuple((p["paused_at"], p["resumed_at"]) for p in document.get("pauses", [])),
+        updated_at=document.get("updated_at"),
     )
 
 

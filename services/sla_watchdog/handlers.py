@@ -39,6 +39,13 @@ log = structlog.get_logger(__name__)
 REPLY_FAILED_THRESHOLD = "reply failed"
 
 
+def _answered_since_paused(facts: ClockFacts) -> bool:
+    """An update made after the open pause began (one made at that very moment answered the
+    request before, whose resume the pause starts from)."""
+    pause, updated_at = facts.pause, facts.updated_at
+    return pause is not None and updated_at is not None and updated_at > pause.paused_at
+
+
 class Watchdog:
     """The watchdog's dependencies, and its use cases."""
 
@@ -91,32 +98,44 @@ class Watchdog:
 
     async def pause_clock(self, event: InformationRequested) -> None:
         """The force waits on the reporter: a running, unpaused clock pauses, once per
-        request, until they answer or `answer_by`."""
+        request, until they answer or `answer_by` (never again over time already paused,
+        should a request arrive after a later one's resume)."""
         facts = await self.clocks.facts(event.report_id)
         clock = None if facts is None else facts.clock
         if facts is None or clock is None or clock.state is not ClockState.RUNNING:
             return  # no clock running: nothing to pause
         request_id = event.message.request_id
-        pause = OpenPause(request_id, event.occurred_at, event.answer_by, CauseRef.of(event))
+        since = max([event.occurred_at, *(resumed for _, resumed in facts.pauses)])
+        pause = OpenPause(request_id, since, event.answer_by, CauseRef.of(event))
         told = announcements.paused(pause, self.clock.now())
         if await self.clocks.pause(event.report_id, pause, told):
             log.info("sla_paused", report_id=str(event.report_id), request_id=str(request_id))
-        await self._check(event.report_id)
+        facts = await self.clocks.facts(event.report_id)
+        if facts is not None and _answered_since_paused(facts):  # the answer came first
+            assert facts.updated_at is not None
+            await self._resume_now(facts, facts.updated_at, ResumedBecause.REPORTER_ANSWERED)
+        else:
+            await self._check(event.report_id, facts)
 
     async def resume_on_update(self, event: ReportUpdated) -> None:
         """The reporter's answer (any update made after the pause) resumes the clock."""
-        await self._resume_now(event.report_id, event.occurred_at, ResumedBecause.REPORTER_ANSWERED)
+        facts = await self.clocks.remember_update(event)
+        await self._resume_now(facts, event.occurred_at, ResumedBecause.REPORTER_ANSWERED)
 
     async def resume_on_close(self, event: ReportClosed) -> None:
         """A closed report waits on nobody; its outcome reply will stop the clock."""
-        await self._resume_now(event.report_id, event.occurred_at, ResumedBecause.REPORT_CLOSED)
+        facts = await self.clocks.facts(event.report_id)
+        await self._resume_now(facts, event.occurred_at, ResumedBecause.REPORT_CLOSED)
 
     async def _resume_now(
-        self, report_id: uuid.UUID, at: datetime, because: ResumedBecause
+        self, facts: ClockFacts | None, at: datetime, because: ResumedBecause
     ) -> None:
-        facts = await self.clocks.facts(report_id)
-        if facts is None or facts.pause is None or at < facts.pause.paused_at:
-            return  # not paused, or told of something from before the pause
+        if facts is None or facts.cause is None:
+            return
+        report_id = facts.cause.report_id
+        if facts.pause is None or at < facts.pause.paused_at:
+            await self._check(report_id, facts)  # not paused, or told of before the pause
+            return
         await self._check(report_id, await self._resume(report_id, facts, at, because))
 
     async def update_clock(self, report_id: uuid.UUID, facts: ClockFacts | None) -> None:

@@ -16,6 +16,7 @@ from shared.events import (
     ReportClassified,
     ReportRegraded,
     ReportSubmitted,
+    ReportUpdated,
     SlaMet,
     SlaPaused,
     SlaResumed,
@@ -75,6 +76,7 @@ class ClockFacts:
     override: Override | None = None
     pause: OpenPause | None = None
     pauses: tuple[Pause, ...] = ()
+    updated_at: datetime | None = None  # the newest update of the report (by its number)
 
     @property
     def target_version(self) -> int:
@@ -113,6 +115,10 @@ class Clocks(Protocol):
         """The newest regrade (by `action_number`) stands."""
 
     async def remember_failure(self, report_id: uuid.UUID) -> ClockFacts | None: ...
+
+    async def remember_update(self, event: ReportUpdated) -> ClockFacts | None:
+        """When the newest update (by `update_number`) was made: an answer may overtake
+        the request it answers (they come by different topics)."""
 
     async def facts(self, report_id: uuid.UUID) -> ClockFacts | None: ...
 

@@ -146,3 +146,14 @@ async def test_the_newest_regrade_stands_and_the_first_stop_with_what_kept_it(
     )
     assert (facts.replied_at, facts.kept_by) == (NOW + HOUR, KeptBy.CONTACT_RECORDED)
     assert facts.graded_at == NOW
+
+
+async def test_the_newest_update_stands(clocks: Store[Clocks]) -> None:
+    submitted = factories.report_submitted()
+    newest = factories.report_updated(submitted, 3)
+
+    await clocks.port.remember_update(newest)
+    facts = await clocks.port.remember_update(factories.report_updated(submitted, 2))
+
+    assert facts is not None
+    assert facts.updated_at == newest.occurred_at

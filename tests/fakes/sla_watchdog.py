@@ -16,6 +16,7 @@ from shared.events import (
     ReportClassified,
     ReportRegraded,
     ReportSubmitted,
+    ReportUpdated,
     SlaMet,
     SlaPaused,
     SlaTargetSet,
@@ -40,6 +41,8 @@ class _ClockRecord:
     pause: OpenPause | None = None
     pauses: tuple[Pause, ...] = ()
     paused_requests: frozenset[uuid.UUID] = frozenset()
+    update_number: int = 0
+    updated_at: datetime | None = None
     clock: SlaClock | None = None
 
     def shown_clock(self) -> SlaClock | None:
@@ -99,6 +102,12 @@ class FakeClocks(EventLog):
         self._record(report_id).reply_failed = True
         return await self.facts(report_id)
 
+    async def remember_update(self, event: ReportUpdated) -> ClockFacts | None:
+        record = self._record(event.report_id)
+        if record.update_number < event.update_number:  # newer update only
+            record.update_number, record.updated_at = event.update_number, event.occurred_at
+        return await self.facts(event.report_id)
+
     async def facts(self, report_id: uuid.UUID) -> ClockFacts | None:
         record = self.records.get(report_id)
         if record is None:
@@ -119,6 +128,7 @@ class FakeClocks(EventLog):
             override=record.override,
             pause=record.pause,
             pauses=record.pauses,
+            updated_at=record.updated_at,
         )
 
     async def set_target(

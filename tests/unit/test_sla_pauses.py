@@ -208,3 +208,35 @@ async def test_a_contact_while_paused_resumes_then_stops_the_clock_without_the_p
     )
     assert (met.elapsed_seconds, met.paused_seconds) == (3600, 2 * 3600)
     assert met.due_at == NOW + 26 * HOUR
+
+
+async def test_an_answer_that_overtook_its_request_resumes_the_clock_as_it_pauses() -> None:
+    watchdog, clocks, _ = _watchdog()
+    submitted = factories.report_submitted()
+    await watchdog.start_clock(submitted)
+    await watchdog.resume_on_update(_answered(submitted, NOW + 4 * HOUR))  # came first
+    asked = _asked(submitted, NOW + HOUR, timedelta(days=5))
+
+    await watchdog.pause_clock(asked)
+    await watchdog.pause_clock(asked)
+
+    assert len(_told(clocks, SlaPaused)) == 1
+    (resumed,) = _told(clocks, SlaResumed)
+    assert (resumed.resumed_at, resumed.paused_seconds) == (NOW + 4 * HOUR, 3 * 3600)
+    assert resumed.due_at == NOW + 27 * HOUR
+
+
+async def test_a_request_told_after_a_later_resume_pauses_no_time_already_paused() -> None:
+    watchdog, clocks, time = _watchdog()
+    submitted = factories.report_submitted()
+    await _paused(watchdog, time, submitted, HOUR)
+    await watchdog.resume_on_update(_answered(submitted, NOW + 4 * HOUR))
+    earlier = _asked(submitted, NOW + 2 * HOUR, timedelta(days=5))  # by another topic
+
+    await watchdog.pause_clock(earlier)
+    await watchdog.resume_on_update(_answered(submitted, NOW + 5 * HOUR, number=2))
+
+    first, second = _told(clocks, SlaPaused)
+    assert (first.paused_at, second.paused_at) == (NOW + HOUR, NOW + 4 * HOUR)
+    resumed = _told(clocks, SlaResumed)[-1]
+    assert (resumed.paused_seconds, resumed.due_at) == (3600, NOW + 28 * HOUR)
