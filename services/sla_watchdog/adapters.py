@@ -9,14 +9,18 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.sla_watchdog.domain import ClockState, SlaClock
-from services.sla_watchdog.policy import Threshold
-from services.sla_watchdog.ports import ClockFacts
+from services.sla_watchdog.policy import Pause, Threshold
+from services.sla_watchdog.ports import ClockFacts, OpenPause, Override, Resumption
 from shared.events import (
     CauseRef,
     Event,
+    KeptBy,
     ReportClassified,
+    ReportRegraded,
     ReportSubmitted,
+    ReportUpdated,
     SlaMet,
+    SlaPaused,
     SlaTargetSet,
 )
 from shared.guards import (
@@ -56,17 +60,34 @@ class MongoClocks:
 
     async def remember_grade(self, event: ReportClassified) -> ClockFacts | None:
         newer = newer_only("grade_sequence", event.sequence)
-        update = {
-            "$set": {"grade": event.grade, "grade_sequence": event.sequence, "route": event.route}
-        }
+        grade = {"grade": event.grade, "grade_sequence": event.sequence, "route": event.route}
+        update = {"$set": {**grade, "graded_at": event.occurred_at}}
         return await self._upsert(event.report_id, newer, update)
 
-    async def remember_reply(self, report_id: uuid.UUID, replied_at: datetime) -> ClockFacts | None:
+    async def remember_reply(
+        self, report_id: uuid.UUID, replied_at: datetime, kept_by: KeptBy
+    ) -> ClockFacts | None:
         first_reply = first_stands("replied_at")
-        return await self._upsert(report_id, first_reply, {"$set": {"replied_at": replied_at}})
+        stop = {"replied_at": replied_at, "kept_by": kept_by.value}
+        return await self._upsert(report_id, first_reply, {"$set": stop})
+
+    async def remember_regrade(self, event: ReportRegraded) -> ClockFacts | None:
+        newer = newer_only("override.action_number", event.action_number)
+        override = {
+            "grade": event.grade,
+            "route": event.route,
+            "action_number": event.action_number,
+            "at": event.occurred_at,
+        }
+        return await self._upsert(event.report_id, newer, {"$set": {"override": override}})
 
     async def remember_failure(self, report_id: uuid.UUID) -> ClockFacts | None:
         return await self._upsert(report_id, UNGUARDED, {"$set": {"reply_failed": True}})
+
+    async def remember_update(self, event: ReportUpdated) -> ClockFacts | None:
+        newer = newer_only("update_number", event.update_number)
+        update = {"$set": {"update_number": event.update_number, "updated_at": event.occurred_at}}
+        return await self._upsert(event.report_id, newer, update)
 
     async def _upsert(
         self, report_id: uuid.UUID, guard: Guard, update: Document
@@ -79,22 +100,51 @@ class MongoClocks:
         return None if document is None else _facts(document)
 
     async def set_target(
-        self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold], told: SlaTargetSet
-    ) -> None:
-        version, document_id = facts.grade_sequence, str(report_id)
-        # Not met, and graded as the caller read it: a newer grade retargets it instead.
-        current = not_yet("state", ClockState.MET.value) & unchanged("grade_sequence", version)
-        target = {
-            "due_at": marks[-1].at,
-            "state": ClockState.RUNNING.value,
-            "thresholds": [{"name": m.name, "at": m.at, "breach": m.breach} for m in marks],
+        self,
+        report_id: uuid.UUID,
+        facts: ClockFacts,
+        marks: list[Threshold],
+        told: SlaTargetSet,
+        resumption: Resumption | None = None,
+    ) -> bool:
+        version, document_id = facts.target_version, str(report_id)
+        current = _as_read(facts)  # a newer grade, regrade or resume retargets it instead
+        target: Document = {
+            "$set": {
+                "due_at": marks[-1].at,
+                "state": ClockState.RUNNING.value,
+                "target_grade": facts.handled_grade,
+                "thresholds": [{"name": m.name, "at": m.at, "breach": m.breach} for m in marks],
+            }
         }
+        events: list[Event] = [told]
+        if resumption is not None:
+            current &= still("pause.request_id", str(resumption.request_id))
+            target |= _resume(resumption.pause)
+            events.insert(0, resumption.resumed)
         if facts.clock is not None and facts.clock.target_version == version:
             same_version = (current & still("target_version", version)).on(document_id)
-            if await self.outbox.update(same_version, {"$set": target}, [told]):
-                return
-        fresh = {**target, "target_version": version, "announced": []}
-        await self.outbox.update(current.on(document_id), {"$set": fresh}, [told])
+            if await self.outbox.update(same_version, target, events):
+                return True
+        fresh = {**target["$set"], "target_version": version, "announced": []}
+        return await self.outbox.update(current.on(document_id), {**target, "$set": fresh}, events)
+
+    async def pause(self, report_id: uuid.UUID, pause: OpenPause, told: SlaPaused) -> bool:
+        request = str(pause.request_id)
+        unpaused = (
+            still("state", ClockState.RUNNING.value)
+            & first_stands("pause")
+            & first_stands("replied_at")
+            & once_per_name("paused_requests", request)
+        )
+        stored = {
+            "request_id": request,
+            "paused_at": pause.paused_at,
+            "resume_by": pause.resume_by,
+            "cause": pause.cause.to_document(),
+        }
+        update = {"$set": {"pause": stored}, "$push": {"paused_requests": request}}
+        return await self.outbox.update(unpaused.on(str(report_id)), update, [told])
 
     async def announce(self, report_id: uuid.UUID, version: int, name: str, event: Event) -> bool:
         unannounced = (
@@ -127,7 +177,7 @@ class MongoClocks:
     async def running(self) -> list[tuple[uuid.UUID, datetime]]:
         cursor = self._collection.find(
             {"state": ClockState.RUNNING.value},
-            {"thresholds": 1, "announced": 1, "state": 1, "started_at": 1, "due_at": 1},
+            {"thresholds": 1, "announced": 1, "state": 1, "started_at": 1, "due_at": 1, "pause": 1},
         )
         agenda = []
         async for document in cursor:
@@ -145,6 +195,22 @@ class MongoClocks:
         return [clock async for document in cursor.limit(limit) if (clock := _clock(document))]
 
 
+def _as_read(facts: ClockFacts) -> Guard:
+    """The clock is not met, and its grade, regrade and pauses are as the caller read them."""
+    regraded = facts.override.action_number if facts.override else 0
+    return (
+        not_yet("state", ClockState.MET.value)
+        & unchanged("grade_sequence", facts.grade_sequence)
+        & unchanged("override.action_number", regraded)
+        & unchanged("pause_count", len(facts.pauses))
+    )
+
+
+def _resume(pause: Pause) -> Document:
+    closed = {"paused_at": pause[0], "resumed_at": pause[1]}
+    return {"$unset": {"pause": ""}, "$push": {"pauses": closed}, "$inc": {"pause_count": 1}}
+
+
 def _facts(document: dict[str, Any]) -> ClockFacts:
     cause = document.get("cause")
     return ClockFacts(
@@ -158,6 +224,29 @@ def _facts(document: dict[str, Any]) -> ClockFacts:
         replied_at=document.get("replied_at"),
         reply_failed=bool(document.get("reply_failed", False)),
         clock=_clock(document),
+        kept_by=KeptBy(document.get("kept_by", KeptBy.ACKNOWLEDGEMENT.value)),
+        graded_at=document.get("graded_at"),
+        override=_override(document.get("override")),
+        pause=_open_pause(document.get("pause")),
+        pauses=tuple((p["paused_at"], p["resumed_at"]) for p in document.get("pauses", [])),
+        updated_at=document.get("updated_at"),
+    )
+
+
+def _override(stored: dict[str, Any] | None) -> Override | None:
+    if stored is None:
+        return None
+    return Override(stored["grade"], stored["route"], stored["action_number"], stored["at"])
+
+
+def _open_pause(stored: dict[str, Any] | None) -> OpenPause | None:
+    if stored is None:
+        return None
+    return OpenPause(
+        uuid.UUID(stored["request_id"]),
+        stored["paused_at"],
+        stored["resume_by"],
+        CauseRef.from_document(stored["cause"]),
     )
 
 
@@ -167,7 +256,7 @@ def _clock(document: dict[str, Any]) -> SlaClock | None:
     return SlaClock(
         started_at=document["started_at"],
         due_at=document["due_at"],
-        grade=document.get("grade"),
+        grade=document.get("target_grade", document.get("grade")),
         state=ClockState(document["state"]),
         stopped_at=document.get("stopped_at"),
         thresholds=tuple(
@@ -176,4 +265,5 @@ def _clock(document: dict[str, Any]) -> SlaClock | None:
         ),
         announced=frozenset(document.get("announced", [])),
         target_version=int(document.get("target_version", 0)),
+        resume_by=(document.get("pause") or {}).get("resume_by"),
     )

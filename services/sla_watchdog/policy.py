@@ -7,6 +7,7 @@ bank-holiday weekend skips it, and one that crosses a clock change keeps true wo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -114,19 +115,70 @@ def _uses_business_hours(policy: Policy, grade: int | None, report_type: str | N
     return effective in policy.business_hours_grades
 
 
+#: A closed pause of a clock: when it paused and when it resumed.
+Pause = tuple[datetime, datetime]
+
+
+def business_time_between(start: datetime, end: datetime, hours: BusinessHours) -> timedelta:
+    """The working time from `start` to `end` (none if `end` is not later)."""
+    total, zone = timedelta(), ZoneInfo(hours.time_zone)
+    day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    while day <= last:
+        window = _working_window(day, hours)
+        if window is not None:
+            overlap = min(window[1], end) - max(window[0], start)
+            total += max(overlap, timedelta())
+        day += timedelta(days=1)
+    return total
+
+
+class _Timeline:
+    """The clock's own time: calendar or business time, that stands still while paused."""
+
+    def __init__(self, hours: BusinessHours | None, pauses: Sequence[Pause]) -> None:
+        self.hours, self.pauses = hours, sorted(pauses)
+
+    def _add(self, start: datetime, duration: timedelta) -> datetime:
+        if self.hours is None:
+            return start + duration
+        return add_business_time(start, duration, self.hours)
+
+    def _between(self, start: datetime, end: datetime) -> timedelta:
+        if self.hours is None:
+            return max(end - start, timedelta())
+        return business_time_between(start, end, self.hours)
+
+    def after(self, started: datetime, elapsed: timedelta) -> datetime:
+        """The moment `elapsed` of the clock's time has passed since `started`: the time
+        left when a pause begins is added again from its resume, so a moment before a
+        pause stays where it was, and every one after moves on by the pause."""
+        at, left = started, elapsed
+        for paused_at, resumed_at in self.pauses:
+            if resumed_at <= at:
+                continue  # before the clock started, or inside an earlier pause
+            reached = self._add(at, left)
+            if reached <= paused_at:
+                return reached
+            left -= self._between(at, paused_at)
+            at = resumed_at
+        return self._add(at, left)
+
+
 def thresholds(
-    policy: Policy, started: datetime, grade: int | None, report_type: str | None
+    policy: Policy,
+    started: datetime,
+    grade: int | None,
+    report_type: str | None,
+    pauses: Sequence[Pause] = (),
 ) -> list[Threshold]:
-    """Every warning and the breach of a clock started at `started`, in time order."""
+    """Every warning and the breach of a clock started at `started` and paused for
+    `pauses`, in time order."""
     target = target_for(policy, grade, report_type)
-    if _uses_business_hours(policy, grade, report_type):
+    business = _uses_business_hours(policy, grade, report_type)
+    timeline = _Timeline(policy.business_hours if business else None, pauses)
 
-        def after(elapsed: timedelta) -> datetime:
-            return add_business_time(started, elapsed, policy.business_hours)
-    else:
-
-        def after(elapsed: timedelta) -> datetime:
-            return started + elapsed
+    def after(elapsed: timedelta) -> datetime:
+        return timeline.after(started, elapsed)
 
     due = after(target)
     marks = [Threshold(f"{p}%", after(target * p / 100)) for p in policy.warn_at_percent]

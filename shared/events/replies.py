@@ -6,12 +6,13 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import AwareDatetime, Field
 
 from shared.events.envelope import Event
 from shared.events.reports import Contact, ContactMethod
+from shared.events.sla import KeptBy
 
 
 class ReplyKind(StrEnum):
@@ -109,13 +110,39 @@ class ReplyFailed(_ReplyEvent):
     reason: str = Field(description="Why it failed; never contains personal data.")
 
 
-def acknowledged_at(event: ReplySent | ReplyDelivered) -> datetime | None:
-    """When this event says the acknowledgement reached the reporter (or left, where no
-    delivery receipt will follow); None if it says nothing of the kind. The one rule by
-    which intake, the reference issuer and the SLA watchdog learn that a report was
-    answered."""
-    if event.reply_kind is not ReplyKind.ACKNOWLEDGEMENT:
+class PromiseKept(NamedTuple):
+    """When a reply kept the reply promise, and which kind of reply it was."""
+
+    at: datetime
+    kept_by: KeptBy
+
+
+#: The replies that keep the reply promise ("a reply with next steps within the target"),
+#: and what SlaMet then says kept it. A request for information asks, it does not answer:
+#: it never keeps the promise (it pauses the clock instead).
+PROMISE_KEEPING_REPLIES = {
+    ReplyKind.ACKNOWLEDGEMENT: KeptBy.ACKNOWLEDGEMENT,
+    ReplyKind.STAFF_REPLY: KeptBy.STAFF_REPLY,
+    ReplyKind.OUTCOME: KeptBy.OUTCOME_REPLY,
+}
+
+
+def promise_kept(event: ReplySent | ReplyDelivered) -> PromiseKept | None:
+    """Whether this event says a reply that keeps the promise reached the reporter (or
+    left, where no delivery receipt will follow), when, and which; None if it says nothing
+    of the kind. The one rule by which the SLA watchdog stops a report's reply clock."""
+    kept_by = PROMISE_KEEPING_REPLIES.get(event.reply_kind)
+    if kept_by is None:
         return None
     if isinstance(event, ReplySent) and event.receipts_expected:
         return None  # the receipt will say when it was delivered
-    return event.occurred_at
+    return PromiseKept(event.occurred_at, kept_by)
+
+
+def acknowledged_at(event: ReplySent | ReplyDelivered) -> datetime | None:
+    """When this event says the acknowledgement reached the reporter (or left, where no
+    delivery receipt will follow); None if it says nothing of the kind. The one rule by
+    which intake learns that a report was answered: the acknowledgement's part of
+    `promise_kept`."""
+    kept = promise_kept(event)
+    return kept.at if kept is not None and kept.kept_by is KeptBy.ACKNOWLEDGEMENT else None

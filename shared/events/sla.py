@@ -21,8 +21,9 @@ class SlaThresholdMark(BaseModel):
 
 
 class SlaTargetSet(Event):
-    """The watchdog set a report's clock to a target, or retargeted it (a new grade): once
-    per target version. The watchdog keeps the clocks; others only show them."""
+    """The watchdog set a report's clock to a target, or retargeted it (a new grade, a
+    regrade): once per target version, and again, with the same version, whenever a resume
+    moved the version's due time on. The watchdog keeps the clocks; others only show them."""
 
     event_type: Literal["SlaTargetSet"] = Field(
         default="SlaTargetSet", description='Always "SlaTargetSet".'
@@ -33,7 +34,11 @@ class SlaTargetSet(Event):
         default=None, ge=1, le=4, description="Grade the target is for; none until graded."
     )
     target_version: int = Field(
-        ge=0, description="The assessment the target follows (0 before any); highest wins."
+        ge=0,
+        description=(
+            "Grows with each newer assessment and each newer staff regrade (0 before any);"
+            " highest wins, and of one version the newest due time."
+        ),
     )
     thresholds: list[SlaThresholdMark] = Field(
         default_factory=list, description="The warning thresholds and the breach, in order."

@@ -14,7 +14,7 @@ from services.sla_watchdog.adapters import MongoClocks
 from services.sla_watchdog.domain import ClockState, SlaClock
 from services.sla_watchdog.policy import Threshold
 from services.sla_watchdog.ports import ClockFacts, Clocks
-from shared.events import ReportSubmitted, SlaAtRisk, SlaMet, SlaTargetSet, SlaThresholdMark
+from shared.events import KeptBy, ReportSubmitted, SlaAtRisk, SlaMet, SlaTargetSet, SlaThresholdMark
 from tests import factories
 from tests.contracts.conftest import Backend, Store, ids
 from tests.factories import NOW
@@ -108,8 +108,8 @@ async def test_a_start_is_remembered_once_and_facts_join_the_newest_grade_and_fi
     await clocks.port.remember_grade(factories.report_classified(submitted, grade=4))
     await clocks.port.remember_start(submitted)
     await clocks.port.remember_start(submitted)
-    await clocks.port.remember_reply(report_id, NOW + timedelta(hours=1))
-    await clocks.port.remember_reply(report_id, NOW + timedelta(hours=2))
+    await clocks.port.remember_reply(report_id, NOW + timedelta(hours=1), KeptBy.STAFF_REPLY)
+    await clocks.port.remember_reply(report_id, NOW + timedelta(hours=2), KeptBy.ACKNOWLEDGEMENT)
     facts = await clocks.port.remember_failure(report_id)
 
     assert early is not None

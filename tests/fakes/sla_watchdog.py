@@ -7,14 +7,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from services.sla_watchdog.domain import ClockState, SlaClock
-from services.sla_watchdog.policy import Threshold
-from services.sla_watchdog.ports import ClockFacts
+from services.sla_watchdog.policy import Pause, Threshold
+from services.sla_watchdog.ports import ClockFacts, OpenPause, Override, Resumption
 from shared.events import (
     CauseRef,
     Event,
+    KeptBy,
     ReportClassified,
+    ReportRegraded,
     ReportSubmitted,
+    ReportUpdated,
     SlaMet,
+    SlaPaused,
     SlaTargetSet,
 )
 from tests.fakes import EventLog
@@ -28,10 +32,33 @@ class _ClockRecord:
     force_code: str | None = None
     grade: int | None = None
     grade_sequence: int = 0
+    graded_at: datetime | None = None
     route: str | None = None
     replied_at: datetime | None = None
+    kept_by: KeptBy = KeptBy.ACKNOWLEDGEMENT
     reply_failed: bool = False
+    override: Override | None = None
+    pause: OpenPause | None = None
+    pauses: tuple[Pause, ...] = ()
+    paused_requests: frozenset[uuid.UUID] = frozenset()
+    update_number: int = 0
+    updated_at: datetime | None = None
     clock: SlaClock | None = None
+
+    def shown_clock(self) -> SlaClock | None:
+        """The clock as stored, paused while a pause is open."""
+        if self.clock is None:
+            return None
+        return replace(self.clock, resume_by=self.pause.resume_by if self.pause else None)
+
+    def as_read(self, facts: ClockFacts) -> bool:
+        """Not met, and graded, regraded and paused as the caller read it."""
+        return (
+            (self.clock is None or self.clock.state is not ClockState.MET)
+            and self.grade_sequence == facts.grade_sequence
+            and self.override == facts.override
+            and len(self.pauses) == len(facts.pauses)
+        )
 
 
 class FakeClocks(EventLog):
@@ -52,17 +79,34 @@ class FakeClocks(EventLog):
         record = self._record(event.report_id)
         if record.grade_sequence < event.sequence:  # newer sequence only
             record.grade, record.grade_sequence = event.grade, event.sequence
-            record.route = event.route
+            record.route, record.graded_at = event.route, event.occurred_at
         return await self.facts(event.report_id)
 
-    async def remember_reply(self, report_id: uuid.UUID, replied_at: datetime) -> ClockFacts | None:
+    async def remember_reply(
+        self, report_id: uuid.UUID, replied_at: datetime, kept_by: KeptBy
+    ) -> ClockFacts | None:
         record = self._record(report_id)
-        record.replied_at = record.replied_at or replied_at  # the first stands
+        if record.replied_at is None:  # the first stands
+            record.replied_at, record.kept_by = replied_at, kept_by
         return await self.facts(report_id)
+
+    async def remember_regrade(self, event: ReportRegraded) -> ClockFacts | None:
+        record = self._record(event.report_id)
+        if record.override is None or record.override.action_number < event.action_number:
+            record.override = Override(
+                event.grade, event.route, event.action_number, event.occurred_at
+            )
+        return await self.facts(event.report_id)
 
     async def remember_failure(self, report_id: uuid.UUID) -> ClockFacts | None:
         self._record(report_id).reply_failed = True
         return await self.facts(report_id)
+
+    async def remember_update(self, event: ReportUpdated) -> ClockFacts | None:
+        record = self._record(event.report_id)
+        if record.update_number < event.update_number:  # newer update only
+            record.update_number, record.updated_at = event.update_number, event.occurred_at
+        return await self.facts(event.report_id)
 
     async def facts(self, report_id: uuid.UUID) -> ClockFacts | None:
         record = self.records.get(report_id)
@@ -78,35 +122,63 @@ class FakeClocks(EventLog):
             record.route,
             record.replied_at,
             record.reply_failed,
-            record.clock,
+            record.shown_clock(),
+            kept_by=record.kept_by,
+            graded_at=record.graded_at,
+            override=record.override,
+            pause=record.pause,
+            pauses=record.pauses,
+            updated_at=record.updated_at,
         )
 
     async def set_target(
-        self, report_id: uuid.UUID, facts: ClockFacts, marks: list[Threshold], told: SlaTargetSet
-    ) -> None:
+        self,
+        report_id: uuid.UUID,
+        facts: ClockFacts,
+        marks: list[Threshold],
+        told: SlaTargetSet,
+        resumption: Resumption | None = None,
+    ) -> bool:
         record = self.records.get(report_id)
-        version = facts.grade_sequence
-        if record is None or record.grade_sequence != version:
-            return  # graded again since `facts` were read: that grade retargets it
-        clock = record.clock
-        if clock is not None and clock.state is ClockState.MET:
-            return
+        if record is None or not record.as_read(facts):
+            return False  # changed since `facts` were read: that change retargets it
+        if resumption is not None and (
+            record.pause is None or record.pause.request_id != resumption.request_id
+        ):
+            return False  # resumed already
         assert record.started_at is not None
-        same = (  # the caller and the store both see this version's target: keep its marks
-            clock is not None
-            and facts.clock is not None
-            and clock.target_version == facts.clock.target_version == version
-        )
+        version, clock = facts.target_version, record.clock
+        same = clock is not None and clock.target_version == version
         record.clock = SlaClock(
             record.started_at,
             marks[-1].at,
-            record.grade,
+            facts.handled_grade,
             ClockState.RUNNING,
             thresholds=tuple(marks),
             announced=clock.announced if same and clock is not None else frozenset(),
             target_version=version,
         )
+        events: list[Event] = [told]
+        if resumption is not None:
+            record.pause, record.pauses = None, (*record.pauses, resumption.pause)
+            events.insert(0, resumption.resumed)
+        self.add_pending(report_id, events)
+        return True
+
+    async def pause(self, report_id: uuid.UUID, pause: OpenPause, told: SlaPaused) -> bool:
+        record = self.records.get(report_id)
+        if (
+            self._running(report_id) is None
+            or record is None
+            or record.pause is not None
+            or record.replied_at is not None
+            or pause.request_id in record.paused_requests
+        ):
+            return False
+        record.pause = pause
+        record.paused_requests |= {pause.request_id}
         self.add_pending(report_id, [told])
+        return True
 
     def _running(self, report_id: uuid.UUID, version: int | None = None) -> SlaClock | None:
         record = self.records.get(report_id)
@@ -133,16 +205,17 @@ class FakeClocks(EventLog):
 
     async def get(self, report_id: uuid.UUID) -> SlaClock | None:
         record = self.records.get(report_id)
-        return None if record is None else record.clock
+        return None if record is None else record.shown_clock()
 
     async def running(self) -> list[tuple[uuid.UUID, datetime]]:
         agenda = []
         for report_id, record in self.records.items():
-            at = record.clock.next_threshold_at() if record.clock else None
+            clock = record.shown_clock()
+            at = clock.next_threshold_at() if clock else None
             if at is not None:
                 agenda.append((report_id, at))
         return agenda
 
     async def open_clocks(self, limit: int) -> list[SlaClock]:
-        running = [r.clock for r in self.records.values() if r.clock is not None]
-        return [clock for clock in running if clock.state is ClockState.RUNNING][:limit]
+        shown = [r.shown_clock() for r in self.records.values()]
+        return [c for c in shown if c is not None and c.state is ClockState.RUNNING][:limit]

@@ -9,6 +9,7 @@ from services.sla_watchdog.policy import (
     BusinessHours,
     Policy,
     add_business_time,
+    business_time_between,
     target_for,
     thresholds,
 )
@@ -95,3 +96,60 @@ def test_business_hour_thresholds_fall_in_working_time() -> None:
     for mark in marks:
         local = mark.at.astimezone(ENGLAND_ZONE)
         assert 9 <= local.hour <= 17
+
+
+BUSINESS_GRADE_3 = Policy(business_hours_grades=frozenset({3}), warn_at_percent=(50,))
+
+
+def test_a_calendar_pause_moves_what_falls_after_it_and_not_what_fell_before() -> None:
+    started = _utc(2026, 11, 30, 9, 0)
+    pause = (started + timedelta(hours=13), started + timedelta(hours=16))
+
+    marks = thresholds(Policy(), started, 3, "crime", [pause])
+
+    assert [(m.name, m.at - started) for m in marks] == [
+        ("50%", timedelta(hours=12)),  # passed before the pause: stays
+        ("75%", timedelta(hours=21)),
+        ("90%", timedelta(hours=24, minutes=36)),
+        ("breach", timedelta(hours=27)),
+    ]
+
+
+def test_two_calendar_pauses_add_up_and_their_order_of_telling_does_not_matter() -> None:
+    started = _utc(2026, 11, 30, 9, 0)
+    first = (started + timedelta(hours=1), started + timedelta(hours=3))
+    second = (started + timedelta(hours=5), started + timedelta(hours=10))
+
+    in_order = thresholds(Policy(), started, 3, "crime", [first, second])
+    told_backwards = thresholds(Policy(), started, 3, "crime", [second, first])
+
+    assert in_order[-1].at == started + timedelta(hours=24 + 2 + 5)
+    assert in_order == told_backwards
+
+
+def test_a_business_hours_pause_over_a_weekend_moves_by_the_business_time_it_took() -> None:
+    friday_10am = _utc(2026, 12, 4, 10, 0)  # 24 working hours: due Wednesday 10:00
+    friday_4pm_to_monday_11am = (_utc(2026, 12, 4, 16, 0), _utc(2026, 12, 7, 11, 0))
+
+    unpaused = thresholds(BUSINESS_GRADE_3, friday_10am, 3, "crime")
+    paused = thresholds(BUSINESS_GRADE_3, friday_10am, 3, "crime", [friday_4pm_to_monday_11am])
+
+    assert unpaused[-1].at == _utc(2026, 12, 9, 10, 0)
+    # 18 working hours were left at the pause, added again from Monday 11:00: 1 h of Friday
+    # and 2 h of Monday were paused, not the 67 hours on the wall clock.
+    assert paused[-1].at == _utc(2026, 12, 9, 13, 0)
+
+
+def test_bank_holidays_inside_a_business_hours_pause_are_not_counted() -> None:
+    wednesday_10am = _utc(2026, 12, 23, 10, 0)
+    christmas_eve_4pm_to_tuesday_11am = (_utc(2026, 12, 24, 16, 0), _utc(2026, 12, 29, 11, 0))
+
+    unpaused = thresholds(BUSINESS_GRADE_3, wednesday_10am, 3, "crime")
+    paused = thresholds(
+        BUSINESS_GRADE_3, wednesday_10am, 3, "crime", [christmas_eve_4pm_to_tuesday_11am]
+    )
+
+    # Christmas Day, the weekend and the Boxing Day holiday (Monday 28th) are not worked.
+    assert unpaused[-1].at == _utc(2026, 12, 30, 10, 0)
+    assert paused[-1].at == _utc(2026, 12, 30, 13, 0)
+    assert business_time_between(*christmas_eve_4pm_to_tuesday_11am, ENGLAND) == timedelta(hours=3)
