@@ -3,6 +3,7 @@ access log, the sign-in and sessions, and the API and pages that staff use."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import httpx
@@ -14,22 +15,29 @@ from services.console.api import queues_router, reports_router
 from services.console.audit_api import access_log_router
 from services.console.audit_store import MongoAccessLog
 from services.console.authenticator import ConsoleAuthenticator, SessionCookie
+from services.console.commands import NoStandardTexts
 from services.console.handlers import Projection
 from services.console.headers import SecurityHeaders, origin_of
 from services.console.oidc import SignIn, sign_in_router
 from services.console.pages import pages_router
+from services.console.ports import ReplyTexts
 from services.console.routes import ROUTES
 from services.console.search_api import search_router
 from services.console.sessions import MongoSessions
 from services.console.settings import ConsoleSettings
 from services.console.signin import SessionPolicy
+from services.console.staff_actions import ActionPolicy, StaffActions
+from services.console.staff_api import directory_router, staff_router
+from services.console.staff_store import MongoStaffActionStore, MongoStaffDirectory
 from services.console.tokens import ClaimPaths, OidcProvider, TokenVerifier
 from shared.clock import Clock, SystemClock
 from shared.http_app import create_service_app
 from shared.runtime import ServiceRuntime
 
 
-def create_app(settings: ConsoleSettings, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: ConsoleSettings, clock: Clock | None = None, texts: ReplyTexts | None = None
+) -> FastAPI:
     clock = clock or SystemClock(timedelta(seconds=settings.clock_offset_s))
     digest_key = settings.digest_key()
     runtime = ServiceRuntime.create(SERVICE, settings)
@@ -41,6 +49,10 @@ def create_app(settings: ConsoleSettings, clock: Clock | None = None) -> FastAPI
     interval = settings.outbox_relay_interval_s
     runtime.add_background_job(lambda stopping: access_log.relay(interval, stopping))
     authenticator, sign_in = _sign_in(settings, runtime, access_log, clock)
+    actions, directory = _staff_actions(
+        settings, runtime, views=views, access_log=access_log, clock=clock, texts=texts
+    )
+    sign_in = replace(sign_in, directory=directory)
     app = create_service_app(runtime, "frontdesk console")
     app.state.authenticator = authenticator
     app.include_router(sign_in_router(sign_in))
@@ -48,6 +60,8 @@ def create_app(settings: ConsoleSettings, clock: Clock | None = None) -> FastAPI
     app.include_router(reports_router(views, access_log, clock))
     app.include_router(search_router(views, access_log, clock, digest_key))
     app.include_router(access_log_router(access_log, clock))
+    app.include_router(staff_router(actions))
+    app.include_router(directory_router(directory, access_log, clock))
     app.include_router(pages_router())
     app.add_middleware(  # added last, so it wraps every answer, refusals included
         SecurityHeaders,
@@ -78,3 +92,31 @@ def _sign_in(
         claims=ClaimPaths(settings.oidc_roles_claim, settings.oidc_teams_claim),
     )
     return authenticator, SignIn(provider, authenticator, settings)
+
+
+def _staff_actions(
+    settings: ConsoleSettings,
+    runtime: ServiceRuntime,
+    *,
+    views: MongoReportViews,
+    access_log: MongoAccessLog,
+    clock: Clock,
+    texts: ReplyTexts | None,
+) -> tuple[StaffActions, MongoStaffDirectory]:
+    """The staff commands (their store relays its events to Kafka) and the directory."""
+    store = MongoStaffActionStore(runtime.database, runtime.publisher)
+    interval = settings.outbox_relay_interval_s
+    runtime.add_background_job(lambda stopping: store.relay(interval, stopping))
+    directory = MongoStaffDirectory(runtime.database)
+    runtime.on_startup(directory.create_indexes)
+    policy = ActionPolicy(settings.operator_regrade, settings.information_answer_days)
+    actions = StaffActions(
+        views=views,
+        store=store,
+        access_log=access_log,
+        texts=texts or NoStandardTexts(),
+        directory=directory,
+        clock=clock,
+        policy=policy,
+    )
+    return actions, directory

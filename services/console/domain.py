@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -25,13 +25,15 @@ from services.console.records import (
     SlaRecord,
     TimelineEntry,
 )
-from services.console.summaries import summary
+from services.console.summaries import duplicate_link, summary
+from services.console.work import work_of
 from shared.events import (
     CONTRACT,
     AccessRecorded,
     Event,
     ReferenceIssued,
     ReportClassified,
+    ReportClosed,
     ReportSubmitted,
     ReportUpdated,
     SlaAtRisk,
@@ -68,9 +70,11 @@ def _of(events: list[Event], kind: type[Any]) -> list[Any]:
     return [event for event in events if isinstance(event, kind)]
 
 
-def fold(events: Iterable[Event]) -> ReportRecord:
-    """The record of one report from any of its events, in any order, repeats included."""
+def fold(events: Iterable[Event], linked: Iterable[ReportClosed] = ()) -> ReportRecord:
+    """The record of one report from any of its events, in any order, repeats included;
+    `linked`: other reports' closings as duplicates of this one (shown on its timeline)."""
     ordered = canonical(events)
+    links = [e for e in canonical(linked) if isinstance(e, ReportClosed)]
     report_id = report_id_of(ordered)
     if report_id is None:
         raise ValueError("a record needs at least one event")
@@ -98,7 +102,9 @@ def fold(events: Iterable[Event]) -> ReportRecord:
         sla=_sla(ordered),
         replies=replies_of(ordered),
         alerts=alerts_of(ordered),
-        timeline=[_entry(event) for event in ordered],
+        timeline=[_entry(event) for event in ordered] + [_link(e) for e in links],
+        correlation_id=None if submitted is None else submitted.correlation_id,
+        work=work_of(ordered, links),
     )
 
 
@@ -137,6 +143,7 @@ def _classification_record(event: ReportClassified) -> ClassificationRecord:
         referral=event.referral,
         next_steps=event.next_steps,
         sequence=event.sequence,
+        assessed_at=event.occurred_at,
     )
 
 
@@ -192,6 +199,11 @@ def _sla(events: list[Event]) -> SlaRecord | None:
         target_version=target.version,
         thresholds=target.thresholds,
     )
+
+
+def _link(closing: ReportClosed) -> TimelineEntry:
+    """Another report closed as a repeat of this one, on this one's timeline."""
+    return replace(_entry(closing), summary=duplicate_link(closing))
 
 
 def _entry(event: Event) -> TimelineEntry:
@@ -257,6 +269,11 @@ def queue_row(record: ReportRecord, now: datetime) -> QueueRow:
         warnings=[] if sla is None else list(sla.warnings),
         open_alerts=open_alerts(record),
         met_at=None if sla is None else sla.met_at,
+        work_state=record.work.state,
+        assignee_id=record.work.assignee_id,
+        assignee_name=record.work.assignee_name,
+        paused=record.work.paused,
+        paused_seconds=record.work.paused_seconds,
     )
 
 

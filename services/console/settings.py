@@ -10,7 +10,7 @@ and teams (a dotted path: Keycloak's own realm roles are `realm_access.roles`; a
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Self
+from typing import Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
@@ -45,6 +45,14 @@ class ConsoleSettings(ServiceSettings):
     session_absolute_hours: float = Field(default=10.0, gt=0)
     clock_offset_s: float = Field(
         default=0.0, description="Rehearses a clock that jumped (as the SLA watchdog's)."
+    )
+    operator_regrade: Literal["never", "more_urgent", "any"] = Field(
+        default="more_urgent",
+        description="Whether an operator may regrade: never, only to a more urgent grade, "
+        "or to any grade (supervisors always may).",
+    )
+    information_answer_days: float = Field(
+        default=5.0, gt=0, le=60, description="How long a reporter has to answer a request."
     )
     audit_digest_key: SecretStr | None = Field(
         default=None,
