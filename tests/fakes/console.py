@@ -35,10 +35,9 @@ class FakeReportViews:
         if event.event_id in known:
             return False
         known[event.event_id] = event
-        if isinstance(event, ReportClosed) and event.duplicate_of_report_id is not None:
-            if event.duplicate_of_report_id in self.events:
-                links = self.linked.setdefault(event.duplicate_of_report_id, {})
-                links[event.event_id] = event
+        other = event.duplicate_of_report_id if isinstance(event, ReportClosed) else None
+        if other is not None and other in self.events:  # as Mongo's update of the other
+            self.linked.setdefault(other, {})[event.event_id] = event  # type: ignore[assignment]
         return True
 
     def _fold(self, report_id: uuid.UUID) -> ReportRecord:
