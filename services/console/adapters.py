@@ -95,6 +95,7 @@ def queue_fields(record: ReportRecord) -> Document:
         "assignee_id": work.assignee_id,
         "assignee_name": work.assignee_name,
         "paused": work.paused,
+        "paused_at": work.paused_since,
         "paused_seconds": work.paused_seconds,
         "contact_email": searchable(contact.get("email"), normalised_email),
         "contact_phone": searchable(contact.get("phone"), normalised_phone),
@@ -120,26 +121,31 @@ def state_at(document: Document, now: datetime) -> QueueState:
     if where != "timed":
         state: QueueState = where
         return state
+    paused_at = document.get("paused_at")
     return timed_state(
         document["due_at"],
         document.get("at_risk_from"),
         bool(document.get("warned")),
         bool(document.get("breached")),
-        now,
+        now if paused_at is None else min(now, paused_at),  # a paused clock stands still
     )
 
 
 def state_query(state: str, now: datetime) -> Document:
-    """The stored reports in `state` at `now`."""
-    timed: Document = {"phase": "timed", "breached": {"$ne": True}, "due_at": {"$gt": now}}
+    """The stored reports in `state` at `now`. A paused clock stands still: its state is
+    what the watchdog told before the pause (its warnings, its breach), time adds none."""
+    running: Document = {"paused": {"$ne": True}}
+    not_due = {"$or": [{"paused": True}, {"due_at": {"$gt": now}}]}
+    timed: Document = {"phase": "timed", "breached": {"$ne": True}, **not_due}
     if state == "breached":
-        overdue = [{"breached": True}, {"due_at": {"$lte": now}}]
+        overdue = [{"breached": True}, {**running, "due_at": {"$lte": now}}]
         return {"phase": "timed", "$or": overdue}
     if state == "at_risk":
-        return {**timed, "$or": [{"warned": True}, {"at_risk_from": {"$lte": now}}]}
+        risky = [{"warned": True}, {**running, "at_risk_from": {"$lte": now}}]
+        return {"$and": [timed, {"$or": risky}]}
     if state == "running":
-        later = [{"at_risk_from": None}, {"at_risk_from": {"$gt": now}}]
-        return {**timed, "warned": {"$ne": True}, "$or": later}
+        later = [{"paused": True}, {"at_risk_from": None}, {"at_risk_from": {"$gt": now}}]
+        return {"$and": [timed, {"warned": {"$ne": True}}, {"$or": later}]}
     return {"phase": state}
 
 

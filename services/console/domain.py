@@ -39,6 +39,7 @@ from shared.events import (
     SlaAtRisk,
     SlaBreached,
     SlaMet,
+    SlaResumed,
     SlaTargetSet,
 )
 
@@ -167,11 +168,21 @@ def _target(events: list[Event]) -> _Target:
     if told:
         best = max(told, key=lambda e: (e.target_version, e.occurred_at, str(e.event_id)))
         marks = [(mark.name, mark.at) for mark in best.thresholds]
-        return _Target(best.due_at, best.grade, best.started_at, best.target_version, marks)
+        target = _Target(best.due_at, best.grade, best.started_at, best.target_version, marks)
+        return _moved_on(target, best, _of(events, SlaResumed))
     named = [e for e in events if isinstance(e, SlaAtRisk | SlaBreached | SlaMet)]
     last = named[-1] if named else None
     grade = last.grade if isinstance(last, SlaAtRisk | SlaBreached) else None
     return _Target(None if last is None else last.due_at, grade, None, None, [])
+
+
+def _moved_on(target: _Target, told: SlaTargetSet, resumes: list[SlaResumed]) -> _Target:
+    """A resume after the target was set moves its due time and thresholds on by the pause."""
+    later = [r for r in resumes if r.resumed_at >= told.occurred_at]
+    if not later:
+        return target
+    last = max(later, key=lambda r: (r.resumed_at, str(r.event_id)))
+    return replace(target, due_at=last.due_at, thresholds=[(m.name, m.at) for m in last.thresholds])
 
 
 def _sla(events: list[Event]) -> SlaRecord | None:
@@ -238,7 +249,8 @@ def queue_state(record: ReportRecord, now: datetime) -> QueueState:
     sla, where = record.sla, phase(record)
     if where != "timed" or sla is None or sla.due_at is None:
         return "new" if where == "timed" else where
-    return timed_state(sla.due_at, sla.at_risk_from, bool(sla.warnings), sla.breached, now)
+    judged_at = min(now, record.work.paused_since or now)  # a paused clock stands still
+    return timed_state(sla.due_at, sla.at_risk_from, bool(sla.warnings), sla.breached, judged_at)
 
 
 def timed_state(

@@ -200,7 +200,12 @@ class WorkRecord:
 
     @property
     def paused(self) -> bool:
-        return any(pause.resumed_at is None for pause in self.pauses)
+        return self.paused_since is not None
+
+    @property
+    def paused_since(self) -> datetime | None:
+        """When the clock paused, while it is paused: its state is judged as of then."""
+        return next((p.paused_at for p in self.pauses if p.resumed_at is None), None)
 
     @property
     def paused_seconds(self) -> float:

@@ -274,7 +274,7 @@ def report_view(record: ReportRecord, staff: Staff, now: datetime) -> ReportView
         someone_in_danger=record.someone_in_danger,
         classification=classification_view(record.classification),
         contact=contact_view(record.contact, masked=True),
-        sla=sla_clock(record.sla, now),
+        sla=sla_clock(record.sla, min(now, record.work.paused_since or now)),  # paused: still
         replies=[_reply(reply) for reply in record.replies],
         alerts=[_alert(alert) for alert in record.alerts],
         timeline=[_moment(entry) for entry in sorted(record.timeline, key=_when)],

@@ -15,7 +15,8 @@ from services.console.actions import (
     contactable,
     permitted,
 )
-from services.console.domain import fold
+from services.console.domain import fold, queue_row, queue_state
+from services.console.queues import compliance_of
 from services.console.records import WORK_STATES, WorkRecord, WorkState
 from services.console.roles import Role, Staff
 from shared.events import Event, ReportUpdated
@@ -249,3 +250,44 @@ def test_supervisors_only_is_a_role_not_a_team() -> None:
     both = Staff("x", "x", frozenset({Role.OPERATOR, Role.SUPERVISOR}), frozenset())
     closed = report_record(work=WorkRecord(state="closed"))
     assert permitted(A.REOPEN, both, closed) == "supervisor"
+
+
+def test_a_paused_clock_stands_still_and_its_resume_moves_the_target_on() -> None:
+    submitted = factories.report_submitted()
+    target = factories.sla_target_set(submitted, 1, due_in=timedelta(hours=1))
+    asked = staff_factories.information_requested(submitted, 1, at=NOW + timedelta(minutes=10))
+    paused = staff_factories.sla_paused(asked, at=NOW + timedelta(minutes=10))
+    base = [submitted, factories.report_classified(submitted), target, asked, paused]
+
+    waiting = fold(base)
+    assert queue_state(waiting, NOW + timedelta(hours=5)) == "running"  # not breached
+    assert queue_row(waiting, NOW).paused
+
+    resumed = staff_factories.sla_resumed(
+        asked, NOW + timedelta(hours=3, minutes=50), 3 * 3600, at=NOW + timedelta(hours=3)
+    )
+    going = fold([*base, resumed])
+    assert going.sla is not None
+    assert going.sla.due_at == NOW + timedelta(hours=3, minutes=50)
+    assert queue_state(going, NOW + timedelta(hours=3, minutes=10)) == "running"
+    assert queue_state(going, NOW + timedelta(hours=4)) == "breached"
+    assert going.work.paused_seconds == 3 * 3600
+
+
+def test_compliance_shows_the_pauses() -> None:
+    submitted = factories.report_submitted()
+    asked = staff_factories.information_requested(submitted, 1)
+    events = [
+        submitted,
+        factories.report_classified(submitted),
+        factories.sla_target_set(submitted, 1),
+        asked,
+        staff_factories.sla_paused(asked),
+        staff_factories.sla_resumed(asked, NOW + timedelta(days=1), 600.0),
+    ]
+    other = factories.report_submitted()
+    rows = [queue_row(fold(events), NOW), queue_row(fold([other]), NOW)]
+
+    figures = compliance_of(rows, NOW - timedelta(days=1), NOW + timedelta(days=1))
+
+    assert (figures.paused_reports, figures.paused_seconds) == (1, 600.0)
