@@ -17,7 +17,7 @@ from services.console.access import PUBLIC, allow
 from services.console.authenticator import ConsoleAuthenticator, SessionCookie
 from services.console.headers import SecurityHeaders, origin_of
 from services.console.oidc import SignIn, sign_in_router
-from services.console.ports import AccessLog, Sessions
+from services.console.ports import AccessLog, Sessions, StaffDirectory
 from services.console.roles import Role, Staff
 from services.console.settings import ConsoleSettings
 from services.console.signin import SessionPolicy, StaffSession
@@ -71,6 +71,7 @@ def build_console(
     access_log: AccessLog,
     clock: Clock,
     outbound: httpx.AsyncClient,
+    directory: StaffDirectory | None = None,
 ) -> tuple[FastAPI, ConsoleAuthenticator]:
     """The console's sign-in wired as app.py wires it, with the test routes."""
     oidc = OidcProvider(settings.oidc_issuer, outbound, clock)
@@ -85,7 +86,7 @@ def build_console(
     )
     app = FastAPI()
     app.state.authenticator = authenticator
-    app.include_router(sign_in_router(SignIn(oidc, authenticator, settings)))
+    app.include_router(sign_in_router(SignIn(oidc, authenticator, settings, directory=directory)))
     _routes(app)
     app.add_middleware(
         SecurityHeaders,

@@ -35,14 +35,14 @@ from services.console.ports import MAX_ROWS
 from services.console.records import QueueFilter, QueueRow, QueueState, ReportRecord
 from services.console.reporting import queue_group, queue_order
 from shared.errors import TransientError
-from shared.events import Event
+from shared.events import Event, ReportClosed
 from shared.guards import first_stands, unchanged, update_once
 from shared.mongo import Document
 
 #: Tries of one apply that keeps losing races to other writers of the same report.
 APPLY_ATTEMPTS = 20
 #: The queue's fields of a report (what a queue row needs, with no personal data).
-ROW_FIELDS = {"events": 0, "contact_email": 0, "contact_phone": 0}
+ROW_FIELDS = {"events": 0, "linked": 0, "contact_email": 0, "contact_phone": 0}
 #: What the compliance figures read of a report (no personal data, no events).
 FIGURE_FIELDS = dict.fromkeys(
     [
@@ -61,6 +61,9 @@ FIGURE_FIELDS = dict.fromkeys(
         "met_at",
         "phase",
         "open_alerts",
+        "work_state",
+        "paused",
+        "paused_seconds",
     ],
     1,
 )
@@ -69,7 +72,7 @@ FIGURE_FIELDS = dict.fromkeys(
 def queue_fields(record: ReportRecord) -> Document:
     """What the queue, the reference lookup and the contact search read of a report (the
     contact lower-cased, for the search); the state's time-free part is `phase`."""
-    sla, where = record.sla, phase(record)
+    sla, where, work = record.sla, phase(record), record.work
     contact = record.contact or {}
     return {
         "reference": record.reference,
@@ -86,8 +89,14 @@ def queue_fields(record: ReportRecord) -> Document:
         "breached": bool(sla and sla.breached),
         "met_at": None if sla is None else sla.met_at,
         "phase": where,
-        "group": queue_group(where),
-        "open": where not in {"met", "met_late"},
+        "group": queue_group(where, work.paused),
+        "open": work.state != "closed",
+        "work_state": work.state,
+        "assignee_id": work.assignee_id,
+        "assignee_name": work.assignee_name,
+        "paused": work.paused,
+        "paused_at": work.paused_since,
+        "paused_seconds": work.paused_seconds,
         "contact_email": searchable(contact.get("email"), normalised_email),
         "contact_phone": searchable(contact.get("phone"), normalised_phone),
         "open_alerts": open_alerts(record),
@@ -112,26 +121,31 @@ def state_at(document: Document, now: datetime) -> QueueState:
     if where != "timed":
         state: QueueState = where
         return state
+    paused_at = document.get("paused_at")
     return timed_state(
         document["due_at"],
         document.get("at_risk_from"),
         bool(document.get("warned")),
         bool(document.get("breached")),
-        now,
+        now if paused_at is None else min(now, paused_at),  # a paused clock stands still
     )
 
 
 def state_query(state: str, now: datetime) -> Document:
-    """The stored reports in `state` at `now`."""
-    timed: Document = {"phase": "timed", "breached": {"$ne": True}, "due_at": {"$gt": now}}
+    """The stored reports in `state` at `now`. A paused clock stands still: its state is
+    what the watchdog told before the pause (its warnings, its breach), time adds none."""
+    running: Document = {"paused": {"$ne": True}}
+    not_due = {"$or": [{"paused": True}, {"due_at": {"$gt": now}}]}
+    timed: Document = {"phase": "timed", "breached": {"$ne": True}, **not_due}
     if state == "breached":
-        overdue = [{"breached": True}, {"due_at": {"$lte": now}}]
+        overdue = [{"breached": True}, {**running, "due_at": {"$lte": now}}]
         return {"phase": "timed", "$or": overdue}
     if state == "at_risk":
-        return {**timed, "$or": [{"warned": True}, {"at_risk_from": {"$lte": now}}]}
+        risky = [{"warned": True}, {**running, "at_risk_from": {"$lte": now}}]
+        return {"$and": [timed, {"$or": risky}]}
     if state == "running":
-        later = [{"at_risk_from": None}, {"at_risk_from": {"$gt": now}}]
-        return {**timed, "warned": {"$ne": True}, "$or": later}
+        later = [{"paused": True}, {"at_risk_from": None}, {"at_risk_from": {"$gt": now}}]
+        return {"$and": [timed, {"warned": {"$ne": True}}, {"$or": later}]}
     return {"phase": state}
 
 
@@ -153,6 +167,8 @@ def filter_query(filters: QueueFilter, now: datetime) -> Document:
     ):
         if values is not None:
             query.append({field: {"$in": sorted(values)}})
+    if filters.assignee is not None:
+        query.append({"assignee_id": filters.assignee or None})
     return {"$and": query}
 
 
@@ -187,6 +203,7 @@ class MongoReportViews:
             fields = queue_fields(fold(event_from_json(e) for e in events.values()))
             if stored is None:
                 if await self._insert(document_id, events, fields):
+                    await self._link(event)
                     return True
                 continue
             version = int(stored.get("version", 0))
@@ -195,8 +212,18 @@ class MongoReportViews:
                 "$set": {f"events.{event_id}": events[event_id], **fields, "version": version + 1}
             }
             if await update_once(self._collection, document_id, guard, update):
+                await self._link(event)
                 return True
         raise TransientError("the report's record kept changing while being applied to")
+
+    async def _link(self, event: Event) -> None:
+        """A report closed as a repeat of another shows on the other's timeline too."""
+        if isinstance(event, ReportClosed) and event.duplicate_of_report_id is not None:
+            stored = event.model_dump(mode="json")
+            linked = {f"linked.{event.event_id}": stored}
+            await self._collection.update_one(
+                {"_id": str(event.duplicate_of_report_id)}, {"$set": linked}
+            )
 
     async def _insert(self, document_id: str, events: Document, fields: Document) -> bool:
         try:
@@ -208,7 +235,8 @@ class MongoReportViews:
         return True
 
     async def _records(self, query: Document, limit: int) -> list[ReportRecord]:
-        cursor = self._collection.find(query, {"events": 1}).sort("_id", 1).limit(limit)
+        cursor = self._collection.find(query, {"events": 1, "linked": 1})
+        cursor = cursor.sort("_id", 1).limit(limit)
         return [_record(document) async for document in cursor]
 
     async def report(self, report_id: uuid.UUID) -> ReportRecord | None:
@@ -256,7 +284,9 @@ class MongoReportViews:
 
 
 def _record(document: Document) -> ReportRecord:
-    return fold(event_from_json(stored) for stored in document["events"].values())
+    linked = [event_from_json(stored) for stored in document.get("linked", {}).values()]
+    events = (event_from_json(stored) for stored in document["events"].values())
+    return fold(events, [event for event in linked if isinstance(event, ReportClosed)])
 
 
 def _row(document: Document, now: datetime) -> QueueRow:
@@ -274,4 +304,9 @@ def _row(document: Document, now: datetime) -> QueueRow:
         warnings=list(document.get("warnings", [])),
         open_alerts=int(document.get("open_alerts", 0)),
         met_at=document.get("met_at"),
+        work_state=document.get("work_state", "open"),
+        assignee_id=document.get("assignee_id"),
+        assignee_name=document.get("assignee_name"),
+        paused=bool(document.get("paused")),
+        paused_seconds=float(document.get("paused_seconds", 0.0)),
     )

@@ -6,6 +6,7 @@ written to the access log. Answers are never cached (`Cache-Control: no-store`).
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated
 
@@ -25,7 +26,7 @@ from services.console.queues import (
     scoped,
     teams_in_view,
 )
-from services.console.records import QueueFilter, QueueState, ReportRecord
+from services.console.records import UNASSIGNED, QueueFilter, QueueState, ReportRecord
 from services.console.responses import (
     NO_STORE,
     SIGNED_IN,
@@ -56,16 +57,21 @@ Grade = Annotated[int, Query(ge=1, le=4)]
 SEES_QUEUE = allow(*SEES_QUEUES)
 READS_REPORTS = allow(*READS_REPORTS_ROLES)
 SUPERVISES = allow(Role.SUPERVISOR)
+#: `?assignee=me`: the caller's own queue.
+ME = "me"
 
 
 def queue_filters(
+    *,
     team: Annotated[list[str] | None, Query()] = None,
     grade: Annotated[list[Grade] | None, Query()] = None,
     report_type: Annotated[list[ReportType] | None, Query(alias="type")] = None,
     channel: Annotated[list[Channel] | None, Query()] = None,
     state: Annotated[list[QueueState] | None, Query()] = None,
+    assignee: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
 ) -> QueueFilter:
-    """The queue's filters, each repeatable (`?grade=1&grade=2`); none means any."""
+    """The queue's filters, each repeatable (`?grade=1&grade=2`); none means any.
+    `assignee`: `me`, `none` (the team's queue, unclaimed) or a user id."""
     unknown = sorted(set(team or ()) - TEAMS)
     if unknown:
         raise invalid("team", f"must be one of {', '.join(sorted(TEAMS))}")
@@ -75,6 +81,7 @@ def queue_filters(
         report_types=frozenset(t.value for t in report_type) if report_type else None,
         channels=frozenset(c.value for c in channel) if channel else None,
         states=frozenset(state) if state else None,
+        assignee={"none": UNASSIGNED}.get(assignee or "", assignee),
     )
 
 
@@ -107,6 +114,8 @@ def queues_router(views: ReportViews, access_log: AccessLog, clock: Clock) -> AP
 
     async def items(filters: QueueFilter, staff: Staff) -> list[QueueItem]:
         now = clock.now()
+        if filters.assignee == ME:
+            filters = replace(filters, assignee=staff.user_id)
         rows = await views.queue(scoped(filters, staff), now, MAX_ROWS)
         return [queue_item(row, staff, now) for row in rows]
 
@@ -120,7 +129,12 @@ def queues_router(views: ReportViews, access_log: AccessLog, clock: Clock) -> AP
         """The queue as CSV for a spreadsheet: an export, written to the access log."""
         queue = await items(filters, staff)
         entry = access_entry(
-            staff, AccessAction.EXPORT, clock.now(), shown=["queue"], matches=len(queue)
+            staff,
+            AccessAction.EXPORT,
+            clock.now(),
+            shown=["queue"],
+            matches=len(queue),
+            report_ids=[item.report_id for item in queue],
         )
         await access_log.record(entry)
         return CsvResponse(_csv(queue), headers=NO_STORE)

@@ -3,6 +3,7 @@ access log, the sign-in and sessions, and the API and pages that staff use."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import httpx
@@ -25,6 +26,9 @@ from services.console.search_api import search_router
 from services.console.sessions import MongoSessions
 from services.console.settings import ConsoleSettings
 from services.console.signin import SessionPolicy
+from services.console.staff_actions import ActionPolicy, StaffActions
+from services.console.staff_api import directory_router, staff_router
+from services.console.staff_store import MongoStaffActionStore, MongoStaffDirectory
 from services.console.tokens import ClaimPaths, OidcProvider, TokenVerifier
 from shared.clock import Clock, SystemClock
 from shared.http_app import create_service_app
@@ -43,6 +47,11 @@ def create_app(settings: ConsoleSettings, clock: Clock | None = None) -> FastAPI
     interval = settings.outbox_relay_interval_s
     runtime.add_background_job(lambda stopping: access_log.relay(interval, stopping))
     authenticator, sign_in = _sign_in(settings, runtime, access_log, clock)
+    texts = StandardReplyTexts(settings.force_name)
+    actions, directory = _staff_actions(
+        settings, runtime, views=views, access_log=access_log, clock=clock, texts=texts
+    )
+    sign_in = replace(sign_in, directory=directory)
     app = create_service_app(runtime, "frontdesk console")
     app.state.authenticator = authenticator
     app.include_router(sign_in_router(sign_in))
@@ -50,10 +59,12 @@ def create_app(settings: ConsoleSettings, clock: Clock | None = None) -> FastAPI
     app.include_router(reports_router(views, access_log, clock))
     app.include_router(search_router(views, access_log, clock, digest_key))
     app.include_router(access_log_router(access_log, clock))
-    app.state.reply_texts = reply_texts = StandardReplyTexts(settings.force_name)
+    app.state.reply_texts = texts
     app.include_router(
-        reply_texts_router(views, reply_texts, access_log, clock, settings.status_page_url)
+        reply_texts_router(views, texts, access_log, clock, settings.status_page_url)
     )
+    app.include_router(staff_router(actions))
+    app.include_router(directory_router(directory, access_log, clock))
     app.include_router(pages_router())
     app.add_middleware(  # added last, so it wraps every answer, refusals included
         SecurityHeaders,
@@ -84,3 +95,31 @@ def _sign_in(
         claims=ClaimPaths(settings.oidc_roles_claim, settings.oidc_teams_claim),
     )
     return authenticator, SignIn(provider, authenticator, settings)
+
+
+def _staff_actions(
+    settings: ConsoleSettings,
+    runtime: ServiceRuntime,
+    *,
+    views: MongoReportViews,
+    access_log: MongoAccessLog,
+    clock: Clock,
+    texts: StandardReplyTexts,
+) -> tuple[StaffActions, MongoStaffDirectory]:
+    """The staff commands (their store relays its events to Kafka) and the directory."""
+    store = MongoStaffActionStore(runtime.database, runtime.publisher)
+    interval = settings.outbox_relay_interval_s
+    runtime.add_background_job(lambda stopping: store.relay(interval, stopping))
+    directory = MongoStaffDirectory(runtime.database)
+    runtime.on_startup(directory.create_indexes)
+    policy = ActionPolicy(settings.operator_regrade, settings.information_answer_days)
+    actions = StaffActions(
+        views=views,
+        store=store,
+        access_log=access_log,
+        texts=texts,
+        directory=directory,
+        clock=clock,
+        policy=policy,
+    )
+    return actions, directory

@@ -7,21 +7,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
+from shared.events import AccessKind
 
-class AccessAction(StrEnum):
-    SIGN_IN = "sign_in"
-    SIGN_IN_FAILED = "sign_in_failed"
-    SIGN_OUT = "sign_out"
-    VIEW_REPORT = "view_report"
-    REVEAL_CONTACT = "reveal_contact"
-    SEARCH_REFERENCE = "search_reference"
-    SEARCH_REPORT_ID = "search_report_id"
-    SEARCH_CONTACT = "search_contact"
-    EXPORT = "export"
-    VIEW_ACCESS_LOG = "view_access_log"
-    DENIED = "denied"
+#: What was done: one enum for the console and the contract (`AccessKind`).
+AccessAction = AccessKind
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -25,18 +25,21 @@ from services.console.records import (
     SlaRecord,
     TimelineEntry,
 )
-from services.console.summaries import summary
+from services.console.summaries import duplicate_link, summary
+from services.console.work import work_of
 from shared.events import (
     CONTRACT,
     AccessRecorded,
     Event,
     ReferenceIssued,
     ReportClassified,
+    ReportClosed,
     ReportSubmitted,
     ReportUpdated,
     SlaAtRisk,
     SlaBreached,
     SlaMet,
+    SlaResumed,
     SlaTargetSet,
 )
 
@@ -68,9 +71,11 @@ def _of(events: list[Event], kind: type[Any]) -> list[Any]:
     return [event for event in events if isinstance(event, kind)]
 
 
-def fold(events: Iterable[Event]) -> ReportRecord:
-    """The record of one report from any of its events, in any order, repeats included."""
+def fold(events: Iterable[Event], linked: Iterable[ReportClosed] = ()) -> ReportRecord:
+    """The record of one report from any of its events, in any order, repeats included;
+    `linked`: other reports' closings as duplicates of this one (shown on its timeline)."""
     ordered = canonical(events)
+    links = [e for e in canonical(linked) if isinstance(e, ReportClosed)]
     report_id = report_id_of(ordered)
     if report_id is None:
         raise ValueError("a record needs at least one event")
@@ -98,7 +103,9 @@ def fold(events: Iterable[Event]) -> ReportRecord:
         sla=_sla(ordered),
         replies=replies_of(ordered),
         alerts=alerts_of(ordered),
-        timeline=[_entry(event) for event in ordered],
+        timeline=[_entry(event) for event in ordered] + [_link(e) for e in links],
+        correlation_id=None if submitted is None else submitted.correlation_id,
+        work=work_of(ordered, links),
     )
 
 
@@ -137,6 +144,7 @@ def _classification_record(event: ReportClassified) -> ClassificationRecord:
         referral=event.referral,
         next_steps=event.next_steps,
         sequence=event.sequence,
+        assessed_at=event.occurred_at,
     )
 
 
@@ -160,11 +168,21 @@ def _target(events: list[Event]) -> _Target:
     if told:
         best = max(told, key=lambda e: (e.target_version, e.occurred_at, str(e.event_id)))
         marks = [(mark.name, mark.at) for mark in best.thresholds]
-        return _Target(best.due_at, best.grade, best.started_at, best.target_version, marks)
+        target = _Target(best.due_at, best.grade, best.started_at, best.target_version, marks)
+        return _moved_on(target, best, _of(events, SlaResumed))
     named = [e for e in events if isinstance(e, SlaAtRisk | SlaBreached | SlaMet)]
     last = named[-1] if named else None
     grade = last.grade if isinstance(last, SlaAtRisk | SlaBreached) else None
     return _Target(None if last is None else last.due_at, grade, None, None, [])
+
+
+def _moved_on(target: _Target, told: SlaTargetSet, resumes: list[SlaResumed]) -> _Target:
+    """A resume after the target was set moves its due time and thresholds on by the pause."""
+    later = [r for r in resumes if r.resumed_at >= told.occurred_at]
+    if not later:
+        return target
+    last = max(later, key=lambda r: (r.resumed_at, str(r.event_id)))
+    return replace(target, due_at=last.due_at, thresholds=[(m.name, m.at) for m in last.thresholds])
 
 
 def _sla(events: list[Event]) -> SlaRecord | None:
@@ -192,6 +210,11 @@ def _sla(events: list[Event]) -> SlaRecord | None:
         target_version=target.version,
         thresholds=target.thresholds,
     )
+
+
+def _link(closing: ReportClosed) -> TimelineEntry:
+    """Another report closed as a repeat of this one, on this one's timeline."""
+    return replace(_entry(closing), summary=duplicate_link(closing))
 
 
 def _entry(event: Event) -> TimelineEntry:
@@ -226,7 +249,8 @@ def queue_state(record: ReportRecord, now: datetime) -> QueueState:
     sla, where = record.sla, phase(record)
     if where != "timed" or sla is None or sla.due_at is None:
         return "new" if where == "timed" else where
-    return timed_state(sla.due_at, sla.at_risk_from, bool(sla.warnings), sla.breached, now)
+    judged_at = min(now, record.work.paused_since or now)  # a paused clock stands still
+    return timed_state(sla.due_at, sla.at_risk_from, bool(sla.warnings), sla.breached, judged_at)
 
 
 def timed_state(
@@ -257,6 +281,11 @@ def queue_row(record: ReportRecord, now: datetime) -> QueueRow:
         warnings=[] if sla is None else list(sla.warnings),
         open_alerts=open_alerts(record),
         met_at=None if sla is None else sla.met_at,
+        work_state=record.work.state,
+        assignee_id=record.work.assignee_id,
+        assignee_name=record.work.assignee_name,
+        paused=record.work.paused,
+        paused_seconds=record.work.paused_seconds,
     )
 
 

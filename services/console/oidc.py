@@ -32,6 +32,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from services.console.access import PUBLIC, allow
 from services.console.audit import AccessAction
 from services.console.authenticator import ConsoleAuthenticator, LoginCookie
+from services.console.ports import StaffDirectory, StaffMember
 from services.console.roles import Role, Staff
 from services.console.settings import ConsoleSettings
 from services.console.signin import LoginState, StaffSession, pkce_challenge, random_token
@@ -80,6 +81,7 @@ class SignIn:
     settings: ConsoleSettings
     login_limit: RateLimiter = field(default_factory=login_limiter)
     unbound_noted: RateLimiter = field(default_factory=unbound_failure_limiter)
+    directory: StaffDirectory | None = None  # who signed in, for "assign to a colleague"
 
     @property
     def login_cookie(self) -> LoginCookie:
@@ -248,6 +250,10 @@ async def _signed_in(sign_in: SignIn, request: Request, binding: str | None) -> 
     if previous is not None:  # a new id on every sign-in: no session fixation
         await authenticator.sessions.close(previous.key)
     await sign_in.record(AccessAction.SIGN_IN, session.staff, None)
+    if sign_in.directory is not None:
+        await sign_in.directory.remember(
+            StaffMember.of(session.staff, sign_in.authenticator.clock.now())
+        )
     log.info("signed_in", roles=session.staff.role_names)
     response = RedirectResponse(next_path, status_code=303)
     authenticator.cookie.set(response, session_id)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
 from services.console.audit import AccessAction, AccessEntry
 from services.console.records import QueueFilter, QueueRow, ReportRecord
+from services.console.roles import Staff
 from services.console.signin import LoginState, StaffSession
 from shared.events import Event
 
@@ -153,3 +154,73 @@ class MissingDetailError(ValueError):
     def __init__(self, detail: str) -> None:
         super().__init__(f"the text needs {detail}")
         self.detail = detail
+
+
+@dataclass(frozen=True)
+class ActionAnswer:
+    """What a staff command answers (202), the same on every retry of it."""
+
+    event_id: uuid.UUID
+    event_type: str
+    action_number: int
+    state: str
+
+
+@dataclass(frozen=True)
+class StoredCommand:
+    """A staff command as kept with its event: the digest of the request that made it (a
+    retry with the same key must be the same request) and the answer it got."""
+
+    event: Event
+    request_digest: str
+    answer: ActionAnswer
+
+
+@dataclass(frozen=True)
+class ActionLog:
+    """A report's staff commands so far: how many, and each by its event id."""
+
+    count: int = 0
+    commands: Mapping[uuid.UUID, StoredCommand] = field(default_factory=dict)
+
+
+class StaffActionStore(Protocol):
+    """The console's staff commands, per report, with their events (an outbox to Kafka)."""
+
+    async def load(self, report_id: uuid.UUID) -> ActionLog: ...
+
+    async def append(self, report_id: uuid.UUID, seen: int, command: StoredCommand) -> bool:
+        """Keep `command` as the report's action number `seen + 1`, with its event in the
+        same write; False (nothing written) if the report's count is no longer `seen` or
+        the command is already there."""
+        ...
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A member of staff as they last signed in: who may be given a report."""
+
+    user_id: str
+    username: str
+    roles: tuple[str, ...]
+    teams: tuple[str, ...]
+    last_seen: datetime
+
+    @classmethod
+    def of(cls, staff: Staff, at: datetime) -> StaffMember:
+        """`staff` as the directory keeps them, seen at `at`."""
+        return cls(
+            staff.user_id, staff.username, tuple(staff.role_names), tuple(sorted(staff.teams)), at
+        )
+
+
+class StaffDirectory(Protocol):
+    """The people who signed in, with their teams as the provider gave them."""
+
+    async def remember(self, member: StaffMember) -> None: ...
+
+    async def member(self, user_id: str) -> StaffMember | None: ...
+
+    async def of_team(self, team: str | None) -> list[StaffMember]:
+        """Operators and supervisors of `team` (None: everyone), by user name."""
+        ...

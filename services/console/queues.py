@@ -10,7 +10,13 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from services.console.records import QueueFilter, QueueRow, QueueState, ReportRecord
+from services.console.records import (
+    QueueFilter,
+    QueueRow,
+    QueueState,
+    ReportRecord,
+    WorkState,
+)
 from services.console.roles import Role, Staff
 
 #: The teams a report may be routed to (the classifier's routes).
@@ -44,6 +50,10 @@ class QueueItem(BaseModel):
     warnings: list[str]
     open_alerts: int
     openable: bool = Field(description="Whether the caller may open the report.")
+    work_state: WorkState = Field(description="open, assigned, awaiting_information, closed.")
+    assignee_id: str | None = Field(description="Who works on it; none: the team's queue.")
+    assignee_name: str | None
+    paused: bool = Field(description="The reply clock is paused (awaiting information).")
 
 
 class ComplianceView(BaseModel):
@@ -56,6 +66,8 @@ class ComplianceView(BaseModel):
     open_overdue: int = Field(description="Still open and past target: counted as late.")
     open_in_time: int
     compliance: float | None = Field(description="on_time / (on_time + late + open_overdue)")
+    paused_reports: int = Field(description="Reports whose clock was paused (asked for more).")
+    paused_seconds: float = Field(description="Time paused, excluded from the clocks.")
 
 
 class BoardAlert(BaseModel):
@@ -90,6 +102,7 @@ def scoped(filters: QueueFilter, staff: Staff) -> QueueFilter:
         report_types=filters.report_types,
         channels=filters.channels,
         states=filters.states,
+        assignee=filters.assignee,
     )
 
 
@@ -109,11 +122,16 @@ def queue_item(row: QueueRow, staff: Staff, now: datetime) -> QueueItem:
         warnings=list(row.warnings),
         open_alerts=row.open_alerts,
         openable=staff.may_read_team(row.route),
+        work_state=row.work_state,
+        assignee_id=row.assignee_id,
+        assignee_name=row.assignee_name,
+        paused=row.paused,
     )
 
 
 def compliance_of(rows: Iterable[QueueRow], since: datetime, until: datetime) -> ComplianceView:
     """Met in time, met late, open past target (late already) and open in time."""
+    rows = list(rows)
     states = [row.state for row in rows]
     on_time, late = states.count("met"), states.count("met_late")
     overdue = states.count("breached")
@@ -126,6 +144,8 @@ def compliance_of(rows: Iterable[QueueRow], since: datetime, until: datetime) ->
         open_overdue=overdue,
         open_in_time=sum(state in OPEN_STATES for state in states),
         compliance=on_time / decided if decided else None,
+        paused_reports=sum(1 for row in rows if row.paused or row.paused_seconds),
+        paused_seconds=sum(row.paused_seconds for row in rows),
     )
 
 

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
+
+from shared.events.staff import effective_grade
 
 QueueState = Literal["new", "running", "at_risk", "breached", "met", "met_late", "no_clock"]
 ReplyState = Literal["sent", "delivered", "failed"]
+#: Where staff's work on a report stands (`services.console.work` folds it).
+WorkState = Literal["open", "assigned", "awaiting_information", "closed"]
+#: How a wait for information ended.
+WaitEnded = Literal["answered", "answer_by_passed", "closed", "resumed"]
+WORK_STATES: tuple[WorkState, ...] = ("open", "assigned", "awaiting_information", "closed")
+
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # an assessment of unknown time: before any override
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ class ClassificationRecord:
     referral: str | None
     next_steps: str
     sequence: int
+    assessed_at: datetime | None = None  # when the classifier made it
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,121 @@ class AlertRecord:
 
 
 @dataclass(frozen=True)
+class StaffDone:
+    """Who did a staff action, when, and its place among the report's actions."""
+
+    user_id: str
+    username: str
+    role: str
+    at: datetime
+    action_number: int
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    """A contact made outside frontdesk. `note` is personal data."""
+
+    done: StaffDone
+    way: str
+    reached: bool
+    contacted_at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """An internal note: never sent, never changed. `text` is personal data."""
+
+    done: StaffDone
+    text: str
+
+
+@dataclass(frozen=True)
+class InformationRequestRecord:
+    """A request for more information; `ended` says how the wait ended, if it has."""
+
+    done: StaffDone
+    request_id: uuid.UUID
+    question: str
+    answer_by: datetime
+    ended: WaitEnded | None = None
+    ended_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OverrideRecord:
+    """Staff's grade and route, beside the classifier's assessment."""
+
+    done: StaffDone
+    grade: int
+    route: str
+    previous_grade: int | None
+    previous_route: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClosureRecord:
+    """How the report was finalised (the latest closing)."""
+
+    done: StaffDone
+    outcome: str
+    crime_reference: str | None
+    reason_code: str | None
+    agency: str | None
+    duplicate_of: str | None
+    duplicate_of_report_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class ReopeningRecord:
+    done: StaffDone
+    reason: str
+
+
+@dataclass(frozen=True)
+class PauseRecord:
+    """A pause of the reply clock, as the watchdog told it."""
+
+    paused_at: datetime
+    resume_by: datetime
+    resumed_at: datetime | None = None
+    resumed_because: str | None = None
+    paused_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class WorkRecord:
+    """Staff's work on the report, folded from the staff events (by `action_number`)."""
+
+    state: WorkState = "open"
+    assignee_id: str | None = None
+    assignee_name: str | None = None
+    action_count: int = 0
+    override: OverrideRecord | None = None
+    contacts: list[ContactRecord] = field(default_factory=list)
+    notes: list[NoteRecord] = field(default_factory=list)
+    information_requests: list[InformationRequestRecord] = field(default_factory=list)
+    closure: ClosureRecord | None = None
+    reopenings: list[ReopeningRecord] = field(default_factory=list)
+    pauses: list[PauseRecord] = field(default_factory=list)
+    duplicates: list[uuid.UUID] = field(default_factory=list)  # closed as repeats of this one
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_since is not None
+
+    @property
+    def paused_since(self) -> datetime | None:
+        """When the clock paused, while it is paused: its state is judged as of then."""
+        return next((p.paused_at for p in self.pauses if p.resumed_at is None), None)
+
+    @property
+    def paused_seconds(self) -> float:
+        return sum(pause.paused_seconds or 0.0 for pause in self.pauses)
+
+
+@dataclass(frozen=True)
 class ReportRecord:
     """Everything known of a report. Personal data: `description`, `answers`, `contact`,
     `updates` and the replies' text; the API shows them only to who may see them."""
@@ -108,14 +234,25 @@ class ReportRecord:
     replies: list[ReplyRecord]
     alerts: list[AlertRecord]
     timeline: list[TimelineEntry] = field(default_factory=list)
+    work: WorkRecord = field(default_factory=WorkRecord)
+    correlation_id: uuid.UUID | None = None  # of the report's journey (its submission's)
 
     @property
     def route(self) -> str | None:
+        """The team it is routed to: staff's override, else the classifier's route."""
+        if self.work.override is not None:
+            return self.work.override.route
         return None if self.classification is None else self.classification.route
 
     @property
     def grade(self) -> int | None:
-        return None if self.classification is None else self.classification.grade
+        """The grade it is handled at (`effective_grade`)."""
+        assessed = self.classification
+        override = self.work.override
+        return effective_grade(
+            None if assessed is None else (assessed.grade, assessed.assessed_at or _EPOCH),
+            None if override is None else (override.grade, override.done.at),
+        )
 
 
 @dataclass(frozen=True)
@@ -135,6 +272,11 @@ class QueueRow:
     warnings: list[str]
     open_alerts: int
     met_at: datetime | None = None  # when the reply came, for reply times
+    work_state: WorkState = "open"
+    assignee_id: str | None = None
+    assignee_name: str | None = None
+    paused: bool = False
+    paused_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -148,3 +290,9 @@ class QueueFilter:
     report_types: frozenset[str] | None = None
     channels: frozenset[str] | None = None
     states: frozenset[str] | None = None
+    #: A person's queue: their user id, `UNASSIGNED` (the team's queue), or None (any).
+    assignee: str | None = None
+
+
+#: `QueueFilter.assignee` for reports nobody is working on.
+UNASSIGNED = ""

@@ -72,19 +72,27 @@ def remaining(row: QueueRow, now: datetime) -> timedelta | None:
     return None if row.due_at is None else row.due_at - now
 
 
-def queue_group(state: str) -> int:
-    """The queue's three parts: with a target (0), waiting for one (1), anonymous (2)."""
-    return {"new": 1, "no_clock": 2}.get(state, 0)
+#: Where a report stands in the queue, by its clock: running (0), paused (1), none (2).
+RUNNING, PAUSED, NO_RUNNING_CLOCK = 0, 1, 2
+
+
+def queue_group(state: str, paused: bool = False) -> int:
+    """The queue's three parts: running clocks (breached ones among them), paused clocks,
+    and reports with no running clock (no target yet, anonymous, or promise kept)."""
+    if state in {"new", "no_clock", "met", "met_late"}:
+        return NO_RUNNING_CLOCK
+    return PAUSED if paused else RUNNING
 
 
 def queue_order(rows: list[QueueRow], now: datetime) -> list[QueueRow]:
-    """Open reports, the most overdue first, then the nearest to breaking; those with no
-    target yet after them, the longest waiting first; anonymous ones last."""
+    """Open reports (not closed): running clocks, the most overdue first, then the nearest
+    to breaking; paused clocks after them, by due time; then those with no running clock,
+    the longest waiting first."""
 
     def key(row: QueueRow) -> tuple[int, timedelta, str]:
-        left = remaining(row, now)
-        if left is not None and row.state != "no_clock":
-            return (0, left, str(row.report_id))
-        return (queue_group(row.state), (row.received_at or now) - now, str(row.report_id))
+        group, left = queue_group(row.state, row.paused), remaining(row, now)
+        if group != NO_RUNNING_CLOCK and left is not None:
+            return (group, left, str(row.report_id))
+        return (NO_RUNNING_CLOCK, (row.received_at or now) - now, str(row.report_id))
 
-    return sorted((row for row in rows if row.state in OPEN_STATES | {"no_clock"}), key=key)
+    return sorted((row for row in rows if row.work_state != "closed"), key=key)

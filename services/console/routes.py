@@ -10,11 +10,13 @@ from services.console import SERVICE
 from services.console.domain import PROJECTED
 from services.console.handlers import Projection
 from shared.events import AccessRecorded, Event
+from shared.events.staff import STAFF_EVENTS
 from shared.routes import RoutingTable, on
 
 #: What the console emits: the access log's entries, on the audit topic (the store writes
-#: each with its event, `services/console/audit_store.py`).
-EMITS: tuple[type[Event], ...] = (AccessRecorded,)
+#: each with its event, `services/console/audit_store.py`), and the staff events, each
+#: written with its command (`services/console/staff_store.py`).
+EMITS: tuple[type[Event], ...] = (AccessRecorded, *STAFF_EVENTS)
 
 ROUTES = RoutingTable[Projection](
     SERVICE, [on(kind, Projection.show) for kind in PROJECTED], emits=EMITS

@@ -10,7 +10,7 @@ and teams (a dotted path: Keycloak's own realm roles are `realm_access.roles`; a
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Self
+from typing import Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
@@ -55,6 +55,14 @@ class ConsoleSettings(ServiceSettings):
         default="http://127.0.0.1:8000",
         description="Where reporters reach intake's status page (`<url>/status/<id>`): the "
         "preview of a request for information shows the link the notifier will put in.",
+    )
+    operator_regrade: Literal["never", "more_urgent", "any"] = Field(
+        default="more_urgent",
+        description="Whether an operator may regrade: never, only to a more urgent grade, "
+        "or to any grade (supervisors always may).",
+    )
+    information_answer_days: float = Field(
+        default=5.0, gt=0, le=60, description="How long a reporter has to answer a request."
     )
     audit_digest_key: SecretStr | None = Field(
         default=None,

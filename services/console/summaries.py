@@ -26,7 +26,20 @@ from shared.events import (
     SlaAtRisk,
     SlaBreached,
     SlaMet,
+    SlaPaused,
+    SlaResumed,
     SlaTargetSet,
+)
+from shared.events.staff import (
+    ContactRecorded,
+    InformationRequested,
+    NoteAdded,
+    ReplyRequested,
+    ReportAssigned,
+    ReportClosed,
+    ReportRegraded,
+    ReportReopened,
+    StaffAction,
 )
 
 CHANNEL_NAMES = {"email": "Email", "sms": "Text message", None: "No channel:"}
@@ -98,6 +111,49 @@ def _escalated(event: AlertEscalated) -> str:
     )
 
 
+def _by(action: StaffAction) -> str:
+    return f"{action.actor.username} ({action.actor.role})"
+
+
+def _assigned(event: ReportAssigned) -> str:
+    if event.assignee is None:
+        return f"Handed back to the {_words(event.team)} queue by {_by(event)}"
+    if event.claimed:
+        return f"Claimed by {_by(event)}"
+    return f"Assigned to {event.assignee.username} by {_by(event)}"
+
+
+def _contact(event: ContactRecorded) -> str:
+    reached = "reporter reached" if event.reached else "reporter not reached"
+    return f"Contact recorded by {_by(event)}: {_words(event.way.value)}, {reached}"
+
+
+def _regraded(event: ReportRegraded) -> str:
+    before = f"grade {event.previous_grade}, {_words(event.previous_route or 'no route')}"
+    now = f"grade {event.grade}, {_words(event.route)}"
+    return f"Regraded by {_by(event)}: {before} to {now} (reason recorded)"
+
+
+def _closed(event: ReportClosed) -> str:
+    detail = {
+        "crime_recorded": f" ({event.crime_reference})",
+        "no_further_action": f" ({_words(event.reason_code.value)})" if event.reason_code else "",
+        "referred": f" to {event.agency}",
+        "duplicate": f" of {event.duplicate_of}",
+    }.get(event.outcome.value, "")
+    told = "reporter told" if event.reply is not None else "reporter not told"
+    return f"Closed by {_by(event)}: {_words(event.outcome.value)}{detail}; {told}"
+
+
+def duplicate_link(event: ReportClosed) -> str:
+    """The line another report's closing as a repeat of this one puts on this timeline."""
+    return f"Report {event.report_id} closed as a duplicate of this one by {_by(event)}"
+
+
+def _resumed(event: SlaResumed) -> str:
+    return f"Reply clock resumed ({_words(event.because.value)}): now due {_time(event.due_at)}"
+
+
 SUMMARIES: dict[type[Event], Callable[[Any], str]] = {
     ReportSubmitted: _submitted,
     ReportUpdated: _updated,
@@ -114,6 +170,18 @@ SUMMARIES: dict[type[Event], Callable[[Any], str]] = {
     AlertEscalated: _escalated,
     AlertAcknowledged: lambda e: f"Alert acknowledged by {e.acknowledged_by}",
     AlertResolved: lambda e: f"Alert resolved ({_words(e.because.value)})",
+    ReportAssigned: _assigned,
+    ContactRecorded: _contact,
+    ReplyRequested: lambda e: f"Reply requested by {_by(e)} ({e.message.template})",
+    InformationRequested: lambda e: (
+        f"More information requested by {_by(e)}; answer by {_time(e.answer_by)}"
+    ),
+    ReportRegraded: _regraded,
+    ReportClosed: _closed,
+    ReportReopened: lambda e: f"Reopened by {_by(e)} (reason recorded)",
+    NoteAdded: lambda e: f"Note added by {_by(e)}",
+    SlaPaused: lambda e: f"Reply clock paused until an answer, or {_time(e.resume_by)}",
+    SlaResumed: _resumed,
 }
 
 

@@ -25,6 +25,7 @@ from services.console.records import (
     TimelineEntry,
 )
 from services.console.roles import Staff
+from services.console.work_views import WorkView, work_view
 
 MASK = "•••"
 #: Fewer digits than this are not a phone number worth half-showing.
@@ -130,6 +131,9 @@ class ReportView(BaseModel):
     replies: list[ReplyView]
     alerts: list[AlertView]
     timeline: list[TimelineItem]
+    grade: int | None = Field(description="The grade handled at: staff's override, or newer.")
+    route: str | None = Field(description="The team it is routed to now.")
+    work: WorkView = Field(description="Staff's work on it: state, assignee, notes...")
     shown: list[str] = Field(description="The parts shown, as the access log names them.")
 
 
@@ -245,6 +249,9 @@ def parts_shown(record: ReportRecord) -> list[str]:
         "contact_masked": record.contact is not None,
         "replies_text": bool(record.replies),
         "timeline": bool(record.timeline),
+        "notes": bool(record.work.notes),
+        "contacts_made": bool(record.work.contacts),
+        "information_requests": bool(record.work.information_requests),
     }
     return [part for part, shown in present.items() if shown]
 
@@ -267,10 +274,13 @@ def report_view(record: ReportRecord, staff: Staff, now: datetime) -> ReportView
         someone_in_danger=record.someone_in_danger,
         classification=classification_view(record.classification),
         contact=contact_view(record.contact, masked=True),
-        sla=sla_clock(record.sla, now),
+        sla=sla_clock(record.sla, min(now, record.work.paused_since or now)),  # paused: still
         replies=[_reply(reply) for reply in record.replies],
         alerts=[_alert(alert) for alert in record.alerts],
         timeline=[_moment(entry) for entry in sorted(record.timeline, key=_when)],
+        grade=record.grade,
+        route=record.route,
+        work=work_view(record.work),
         shown=parts_shown(record),
     )
 

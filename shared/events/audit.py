@@ -27,7 +27,9 @@ ANONYMOUS = "anonymous"
 
 
 class AccessKind(StrEnum):
-    """What was done: the console's `AccessAction`, as the contract carries it."""
+    """What was done, in the console's access log and as the contract carries it (the
+    console's `AccessAction` is this very enum): a consultation, a disclosure, a sign-in,
+    a refusal, or a staff action on a report (the action's own event tells what it did)."""
 
     SIGN_IN = "sign_in"
     SIGN_IN_FAILED = "sign_in_failed"
@@ -40,6 +42,16 @@ class AccessKind(StrEnum):
     EXPORT = "export"
     VIEW_ACCESS_LOG = "view_access_log"
     DENIED = "denied"
+    VIEW_STAFF = "view_staff"
+    CLAIM = "claim"
+    ASSIGN = "assign"
+    RECORD_CONTACT = "record_contact"
+    SEND_REPLY = "send_reply"
+    REQUEST_INFORMATION = "request_information"
+    REGRADE = "regrade"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    ADD_NOTE = "add_note"
 
 
 def access_key_of(user_id: str | None) -> uuid.UUID:

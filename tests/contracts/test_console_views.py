@@ -15,9 +15,9 @@ from services.console.adapters import MongoReportViews
 from services.console.audit_trail import normalised_email, normalised_phone
 from services.console.domain import fold
 from services.console.ports import ReportViews
-from services.console.records import QueueFilter
+from services.console.records import UNASSIGNED, QueueFilter
 from shared.events import Event, ReportSubmitted
-from tests import factories
+from tests import factories, staff_factories
 from tests.contracts.conftest import Backend
 from tests.factories import NOW
 from tests.fakes import console as fakes
@@ -127,9 +127,12 @@ async def test_the_queue_decides_states_at_the_time_asked_breached_first(
     breached = await views.queue(QueueFilter(states=frozenset({"breached"})), NOW, 100)
     met = await views.queue(QueueFilter(states=frozenset({"met"})), NOW, 100)
 
-    ids = [soon.report_id, later.report_id, waiting.report_id, anonymous.report_id]
-    assert [row.report_id for row in at_start] == ids
-    assert [row.state for row in at_start] == ["running", "running", "new", "no_clock"]
+    assert [row.report_id for row in at_start][:2] == [soon.report_id, later.report_id]
+    # then those with no running clock (an answered report stays until it is closed)
+    no_clock = {waiting.report_id, anonymous.report_id, answered.report_id}
+    assert {row.report_id for row in at_start[2:]} == no_clock
+    states = {row.report_id: row.state for row in at_start}
+    assert [states[r] for r in (waiting.report_id, anonymous.report_id)] == ["new", "no_clock"]
     assert [row.state for row in an_hour_on][:2] == ["breached", "at_risk"]
     assert at_start[0].reference == "LP-20261130-000004-K"
     assert (at_start[0].grade, at_start[0].route) == (2, "crime_bureau")
@@ -196,3 +199,54 @@ async def test_every_report_of_the_window_in_the_teams_asked_past_max_rows(
     assert {row.report_id for row in of_crime} == {s.report_id for s in crime}
     assert {row.route for row in of_crime} == {"crime_bureau"}
     assert of_none == []
+
+
+async def test_staff_work_narrows_and_orders_the_queue(views: ReportViews) -> None:
+    mine, paused, closed, running = (factories.report_submitted() for _ in range(4))
+    for number, submitted in enumerate((mine, paused, closed, running)):
+        await _apply(views, _journey(submitted, f"LP-20261130-00010{number}-A", timedelta(hours=1)))
+    asked = staff_factories.information_requested(paused, 1)
+    await _apply(
+        views,
+        [
+            staff_factories.report_claimed(mine, 1),
+            asked,
+            staff_factories.sla_paused(asked),
+            staff_factories.report_closed(closed, 1),
+        ],
+    )
+
+    queue = await views.queue(QueueFilter(), NOW, 100)
+    claimed = await views.queue(QueueFilter(assignee="sub-operator"), NOW, 100)
+    unclaimed = await views.queue(QueueFilter(assignee=UNASSIGNED), NOW, 100)
+
+    assert closed.report_id not in [row.report_id for row in queue]
+    assert [row.report_id for row in queue][-1] == paused.report_id  # after running clocks
+    assert [(row.report_id, row.work_state) for row in claimed] == [(mine.report_id, "assigned")]
+    assert {row.report_id for row in unclaimed} == {paused.report_id, running.report_id}
+    record = await views.report(paused.report_id)
+    assert record is not None
+    assert (record.work.state, record.work.paused) == ("awaiting_information", True)
+
+
+async def test_a_duplicate_shows_on_the_other_reports_timeline(views: ReportViews) -> None:
+    original, repeat = factories.report_submitted(), factories.report_submitted()
+    await _apply(views, _journey(original, "LP-20261130-000201-A", timedelta(hours=1)))
+    await _apply(views, _journey(repeat, "LP-20261130-000202-A", timedelta(hours=1)))
+    closing = staff_factories.report_closed(
+        repeat,
+        1,
+        outcome="duplicate",
+        crime_reference=None,
+        duplicate_of="LP-20261130-000201-A",
+        duplicate_of_report_id=original.report_id,
+    )
+
+    await views.apply(closing)
+    await views.apply(closing)
+
+    record = await views.report(original.report_id)
+    assert record is not None
+    assert record.work.duplicates == [repeat.report_id]
+    assert record.work.state == "open"
+    assert [e.event_id for e in record.timeline].count(closing.event_id) == 1

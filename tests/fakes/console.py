@@ -17,9 +17,9 @@ from services.console.audit_trail import access_recorded, to_milliseconds
 from services.console.domain import fold, queue_row, shown_grade
 from services.console.ports import MAX_ROWS
 from services.console.records import QueueFilter, QueueRow, QueueState, ReportRecord
-from services.console.reporting import queue_order
+from services.console.reporting import queue_group, queue_order
 from services.console.roles import Staff
-from shared.events import Event
+from shared.events import Event, ReportClosed
 from tests.fakes import EventLog
 
 
@@ -28,20 +28,26 @@ class FakeReportViews:
 
     def __init__(self) -> None:
         self.events: dict[uuid.UUID, dict[uuid.UUID, Event]] = {}
+        self.linked: dict[uuid.UUID, dict[uuid.UUID, ReportClosed]] = {}
 
     async def apply(self, event: Event) -> bool:
         known = self.events.setdefault(event.report_id, {})
         if event.event_id in known:
             return False
         known[event.event_id] = event
+        other = event.duplicate_of_report_id if isinstance(event, ReportClosed) else None
+        if other is not None and other in self.events:  # as Mongo's update of the other
+            self.linked.setdefault(other, {})[event.event_id] = event  # type: ignore[assignment]
         return True
 
+    def _fold(self, report_id: uuid.UUID) -> ReportRecord:
+        return fold(self.events[report_id].values(), self.linked.get(report_id, {}).values())
+
     def _records(self) -> list[ReportRecord]:
-        return [fold(events.values()) for _, events in sorted(self.events.items())]
+        return [self._fold(report_id) for report_id in sorted(self.events)]
 
     async def report(self, report_id: uuid.UUID) -> ReportRecord | None:
-        events = self.events.get(report_id)
-        return None if not events else fold(events.values())
+        return self._fold(report_id) if self.events.get(report_id) else None
 
     async def by_reference(self, reference: str) -> ReportRecord | None:
         return next((r for r in self._records() if r.reference == reference), None)
@@ -64,7 +70,6 @@ class FakeReportViews:
         if filters.states is not None:
             rows = [row for row in rows if row.state in filters.states]
             return sorted(rows, key=_stored_order)[:limit]
-        rows = [row for row in rows if row.state not in {"met", "met_late"}]
         return queue_order(rows, now)[:limit]
 
     async def received_between(
@@ -91,11 +96,13 @@ def _kept(record: ReportRecord, filters: QueueFilter) -> bool:
         (filters.report_types, record.report_type),
         (filters.channels, record.channel),
     )
+    if filters.assignee is not None and (filters.assignee or None) != record.work.assignee_id:
+        return False
     return all(values is None or value in values for values, value in wanted)
 
 
 def _stored_order(row: QueueRow) -> tuple[int, str, str, str]:
-    group = {"new": 1, "no_clock": 2}.get(row.state, 0)
+    group = queue_group(row.state, row.paused)
     due = "" if row.due_at is None else row.due_at.isoformat()
     received = "" if row.received_at is None else row.received_at.isoformat()
     return (group, due, received, str(row.report_id))

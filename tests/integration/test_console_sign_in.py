@@ -27,6 +27,7 @@ from services.console.roles import Role, Staff
 from services.console.sessions import MongoSessions
 from services.console.settings import ConsoleSettings
 from services.console.signin import LoginState, SessionPolicy, StaffSession, session_key
+from services.console.staff_store import MongoStaffDirectory
 from shared.clock import SystemClock
 from shared.mongo import Document
 from shared.settings import DeploymentSettings
@@ -93,8 +94,11 @@ async def console(
     sessions = MongoSessions(mongo[database_name], policy)
     await sessions.create_indexes()
     access_log = FakeAccessLog()
+    directory = MongoStaffDirectory(mongo[database_name])
     async with httpx.AsyncClient(timeout=10.0) as outbound:
-        app, authenticator = build_console(settings, sessions, access_log, SystemClock(), outbound)
+        app, authenticator = build_console(
+            settings, sessions, access_log, SystemClock(), outbound, directory
+        )
         mounts = {f"{CONSOLE}/": httpx.ASGITransport(app=app)}
         browser_client = httpx.AsyncClient(transport=LoopbackBrowser(), mounts=mounts, timeout=10.0)
         async with browser_client as browser:
@@ -147,6 +151,10 @@ async def test_an_operator_signs_in_with_pkce_and_lands_where_they_were_going(
         "operator",
         ["operator"],
     )
+    colleagues = await MongoStaffDirectory(mongo[console.database]).of_team("lost_property")
+    assert [(m.username, sorted(m.teams)) for m in colleagues] == [
+        ("operator", ["crime_bureau", "lost_property"])
+    ]  # remembered at sign-in, for "assign to a colleague"
 
 
 async def test_me_then_sign_out_at_the_provider(console: SignedIn) -> None:

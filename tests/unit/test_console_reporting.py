@@ -1,10 +1,12 @@
-"""The console's figures: the queue by time to breach (breached first, untimed and
-anonymous after), compliance counting the overdue, percentiles by nearest rank."""
+"""The console's figures: the queue by time to breach (breached first, then running clocks,
+then paused ones, then those with no running clock, oldest first; closed ones left out),
+compliance counting the overdue, percentiles by nearest rank."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from services.console.records import QueueRow, QueueState
 from services.console.reporting import compliance, percentile, queue_order
@@ -12,7 +14,10 @@ from tests.factories import NOW
 
 
 def _row(
-    state: QueueState, due_in_min: int | None = None, replied_after_min: int | None = None
+    state: QueueState,
+    due_in_min: int | None = None,
+    replied_after_min: int | None = None,
+    **work: Any,
 ) -> QueueRow:
     return QueueRow(
         report_id=uuid.uuid4(),
@@ -22,25 +27,35 @@ def _row(
         force_code="LP",
         grade=3,
         route="crime_bureau",
-        received_at=NOW,
+        received_at=work.pop("received_at", NOW),
         due_at=None if due_in_min is None else NOW + timedelta(minutes=due_in_min),
         state=state,
         warnings=[],
         open_alerts=0,
         met_at=None if replied_after_min is None else NOW + timedelta(minutes=replied_after_min),
+        **work,
     )
 
 
-def test_the_queue_puts_the_most_overdue_first_and_leaves_out_the_answered() -> None:
+def _received(minutes_ago: int) -> datetime:
+    return NOW - timedelta(minutes=minutes_ago)
+
+
+def test_the_queue_runs_by_time_to_breach_and_keeps_answered_reports_until_closed() -> None:
     soon, overdue, later = _row("at_risk", 40), _row("breached", 10), _row("running", 90)
-    new, anonymous = _row("new"), _row("no_clock")
+    paused_sooner = _row("running", 35, paused=True)
+    paused_later = _row("at_risk", 300, paused=True)
+    new = _row("new", received_at=_received(10))
+    anonymous = _row("no_clock", received_at=_received(30))
+    answered = _row("met", 60, 5, received_at=_received(20))
+    closed = _row("met_late", 1, 5, work_state="closed")
 
     ordered = queue_order(
-        [anonymous, soon, _row("met", 60, 5), new, overdue, later, _row("met_late", 1, 5)],
+        [anonymous, paused_later, soon, answered, new, overdue, closed, later, paused_sooner],
         NOW + timedelta(minutes=30),
     )
 
-    assert ordered == [overdue, soon, later, new, anonymous]
+    assert ordered == [overdue, soon, later, paused_sooner, paused_later, anonymous, answered, new]
 
 
 def test_compliance_counts_open_overdue_reports_as_late() -> None:
