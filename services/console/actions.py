@@ -96,6 +96,18 @@ def permitted(action: StaffActionName, staff: Staff, record: ReportRecord) -> St
     return role
 
 
+def allowed_actions(staff: Staff, record: ReportRecord) -> list[str]:
+    """The actions `staff` may take on the report now (the report view offers these)."""
+    allowed = []
+    for action in StaffActionName:
+        try:
+            permitted(action, staff, record)
+        except ActionRefusedError:
+            continue
+        allowed.append(action.value)
+    return allowed
+
+
 def check_regrade(
     role: StaffRoleName, policy: RegradePolicy, current: int | None, grade: int
 ) -> None:

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from services.console.access import allow
+from services.console.actions import allowed_actions
 from services.console.audit import AccessAction
 from services.console.ports import MAX_ROWS, AccessLog, ReportViews
 from services.console.queues import (
@@ -195,6 +196,7 @@ def reports_router(views: ReportViews, access_log: AccessLog, clock: Clock) -> A
         record = await openable(report_id, staff, now)
         try:
             view = report_view(record, staff, now)
+            view.allowed_actions = allowed_actions(staff, record)
         except NotPermittedError:  # the check above already refused anyone it would refuse
             raise refused(403, "not permitted") from None
         entry = access_entry(

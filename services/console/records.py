@@ -106,6 +106,7 @@ class StaffDone:
     role: str
     at: datetime
     action_number: int
+    event_id: uuid.UUID  # the staff event, so its timeline entry can show what it holds
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,9 @@ class ReportView(BaseModel):
     grade: int | None = Field(description="The grade handled at: staff's override, or newer.")
     route: str | None = Field(description="The team it is routed to now.")
     work: WorkView = Field(description="Staff's work on it: state, assignee, notes...")
+    allowed_actions: list[str] = Field(
+        default_factory=list, description="The staff actions the caller may take on it now."
+    )
     shown: list[str] = Field(description="The parts shown, as the access log names them.")
 
 

@@ -57,7 +57,12 @@ def staff_actions(events: Iterable[Event]) -> list[StaffAction]:
 def done(action: StaffAction) -> StaffDone:
     actor = action.actor
     return StaffDone(
-        actor.user_id, actor.username, actor.role, action.occurred_at, action.action_number
+        actor.user_id,
+        actor.username,
+        actor.role,
+        action.occurred_at,
+        action.action_number,
+        action.event_id,
     )
 
 

@@ -24,6 +24,7 @@ class DoneBy(BaseModel):
     role: str
     at: AwareDatetime
     action_number: int
+    event_id: uuid.UUID
 
 
 class OverrideView(BaseModel):

@@ -11,6 +11,7 @@ import pytest
 from services.console.actions import (
     ActionRefusedError,
     StaffActionName,
+    allowed_actions,
     check_regrade,
     contactable,
     permitted,
@@ -85,6 +86,17 @@ def test_each_action_in_each_state_for_each_role(
         with pytest.raises(ActionRefusedError) as refused:
             permitted(action, PEOPLE[who], record)
         assert refused.value.status == expected
+
+
+@pytest.mark.parametrize("who", list(PEOPLE))
+@pytest.mark.parametrize("state", WORK_STATES)
+def test_the_report_view_offers_exactly_the_actions_the_table_allows(
+    state: WorkState, who: str
+) -> None:
+    record = report_record(work=WorkRecord(state=state))
+    offered = allowed_actions(PEOPLE[who], record)
+
+    assert offered == [a.value for a in A if isinstance(_expected(a, state, who), str)]
 
 
 @pytest.mark.parametrize("action", [A.SEND_REPLY, A.REQUEST_INFORMATION])

@@ -98,7 +98,7 @@
     const allowed = Array.isArray(report.allowed_actions) ? report.allowed_actions : [];
     panel.querySelectorAll("form[data-action]").forEach((f) => { f.hidden = !allowed.includes(f.dataset.action); });
     panel.hidden = allowed.length === 0;
-    const route = report.classification ? report.classification.route : null;
+    const route = report.route;
     if (allowed.includes("assign") && route) colleagues(route);
     Object.entries(composers).forEach(([action, composer]) => {
       if (allowed.includes(action)) composer.load(action === "close" ? value(form("close"), "outcome") : null).catch((e) => composer.problem(problemText(e)));

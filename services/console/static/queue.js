@@ -24,9 +24,7 @@
   }
 
   function assignee(item) {
-    const who = item.assignee;
-    if (who === null || who === undefined) return item.work_state === undefined ? "-" : "unassigned";
-    return typeof who === "object" ? who.username : who;
+    return item.assignee_name ?? "unassigned";
   }
 
   function queueRow(item) {

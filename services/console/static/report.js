@@ -84,11 +84,11 @@
     return { at: reply.sent_at ?? reply.delivered_at, node: item };
   }
 
-  // Staff events name who acted (when the view carries it); a note shows its own words.
+  // Staff events name who acted in their summary; a note shows its own words.
   function eventItem(entry, notes) {
     const note = entry.event_type === "NoteAdded";
     const item = element("li", null, note ? "note" : STAFF_EVENTS.has(entry.event_type) ? "staff" : "");
-    const by = entry.actor ? entry.actor.username : entry.producer;
+    const by = entry.producer;
     item.appendChild(element("strong", `${when(entry.occurred_at)}: ${note ? "Note" : words(entry.event_type)}`));
     item.appendChild(element("span", ` (${by})`, "muted"));
     item.appendChild(element("div", entry.summary));
@@ -99,10 +99,10 @@
   }
 
   function showWork(report) {
-    const assignee = report.assignee && typeof report.assignee === "object" ? report.assignee.username : report.assignee;
-    const closure = report.closure || null;
+    const work = report.work;
+    const closure = work.closure;
     fillList("work", [
-      ["Work state", words(report.work_state)], ["Assigned to", assignee ?? "nobody (the team's queue)"],
+      ["Work state", words(work.state)], ["Assigned to", work.assignee_name ?? "nobody (the team's queue)"],
       ["Outcome", closure ? words(closure.outcome) : "-"],
     ]);
     fillTable("replies", report.replies.map((r) => row([
@@ -111,7 +111,7 @@
   }
 
   function showTimeline(report) {
-    const notes = new Map((report.notes || []).map((n) => [n.event_id, n.text]));
+    const notes = new Map(report.work.notes.map((n) => [n.done.event_id, n.text]));
     const moments = [...report.timeline.map((e) => eventItem(e, notes)), ...report.replies.map(replyItem)];
     moments.sort((a, b) => (Date.parse(a.at ?? 0) || 0) - (Date.parse(b.at ?? 0) || 0));
     document.getElementById("timeline").replaceChildren(...moments.map((m) => m.node));
