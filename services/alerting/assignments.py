@@ -96,6 +96,10 @@ class Assignments:
         self._plan(watch)
 
     async def learn_assignment(self, event: ReportAssigned) -> None:
+        if event.report_type is not None:  # the one fact of the report a notice names
+            await self.alerts.learn(
+                ReportFacts(event.report_id, report_type=event.report_type), None
+            )
         assignee = None if event.assignee is None else event.assignee.username
         assignment = Assignment(
             event.action_number, assignee, event.team, event.occurred_at, CauseRef.of(event)

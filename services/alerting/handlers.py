@@ -32,7 +32,6 @@ from shared.events import (
     ReportClassified,
     ReportClosed,
     ReportRegraded,
-    ReportSubmitted,
     ResolvedBecause,
     SlaAtRisk,
     SlaBreached,
@@ -89,10 +88,6 @@ class Alerting:
             kind = AlertKind.POSSIBLE_EMERGENCY
             subject = AlertSubject(kind, facts.force_code, event.route, event.grade)
             await self.raise_for(event, subject, facts)
-
-    async def learn_submission(self, event: ReportSubmitted) -> None:
-        """Only the report's type is kept (an assignment notice names it)."""
-        await self.alerts.learn(ReportFacts(event.report_id, report_type=event.report_type), None)
 
     async def learn_reference(self, event: ReferenceIssued) -> None:
         await self.alerts.learn(

@@ -2,8 +2,8 @@
 
 It consumes its own AlertRaised and AlertEscalated too: each step's pages are sent by the
 consumer of the step's event, so a crash between storing a step and paging it is made good
-by Kafka's redelivery, and each page's claim makes it once. Of ReportSubmitted it keeps
-only the report's type (an assignment notice names it), never the reporter's words.
+by Kafka's redelivery, and each page's claim makes it once. It reads no event that holds
+the reporter's words: an assignment notice's report type comes with ReportAssigned.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from shared.events import (
     ReportClassified,
     ReportClosed,
     ReportRegraded,
-    ReportSubmitted,
     SlaAtRisk,
     SlaBreached,
     SlaMet,
@@ -31,7 +30,6 @@ from shared.routes import RoutingTable, on
 ROUTES = RoutingTable[Alerting](
     SERVICE,
     [
-        on(ReportSubmitted, Alerting.learn_submission),
         on(ReportClassified, Alerting.learn_classification),
         on(ReferenceIssued, Alerting.learn_reference),
         on(SlaAtRisk, Alerting.raise_at_risk),

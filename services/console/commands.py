@@ -128,6 +128,16 @@ def _assignee(staff: Staff) -> Assignee:
     return Assignee(user_id=staff.user_id, username=staff.username)
 
 
+def _assignment(ctx: CommandContext, assignee: Assignee | None, *, claimed: bool) -> dict[str, Any]:
+    """A ReportAssigned's fields: within the report's team, with its type for the notice."""
+    return {
+        "team": _team(ctx.record),
+        "assignee": assignee,
+        "claimed": claimed,
+        "report_type": ctx.record.report_type,
+    }
+
+
 class ClaimCommand(Command):
     action = StaffActionName.CLAIM
     event = ReportAssigned
@@ -135,7 +145,7 @@ class ClaimCommand(Command):
     async def fields(self, ctx: CommandContext) -> dict[str, Any]:
         if ctx.record.work.assignee_id == ctx.staff.user_id:
             raise ActionRefusedError(409, "the report is already yours")
-        return {"team": _team(ctx.record), "assignee": _assignee(ctx.staff), "claimed": True}
+        return _assignment(ctx, _assignee(ctx.staff), claimed=True)
 
 
 class AssignCommand(Command):
@@ -148,7 +158,7 @@ class AssignCommand(Command):
     async def fields(self, ctx: CommandContext) -> dict[str, Any]:
         team = _team(ctx.record)
         if self.assignee_user_id is None:
-            return {"team": team, "assignee": None, "claimed": False}
+            return _assignment(ctx, None, claimed=False)
         member = await ctx.directory.member(self.assignee_user_id)
         may_work = member is not None and (
             Role.SUPERVISOR.value in member.roles
@@ -158,11 +168,8 @@ class AssignCommand(Command):
             raise invalid_field("assignee_user_id", "not a member of staff of the report's team")
         if ctx.record.work.assignee_id == member.user_id:
             raise ActionRefusedError(409, "the report is already assigned to them")
-        return {
-            "team": team,
-            "assignee": Assignee(user_id=member.user_id, username=member.username),
-            "claimed": member.user_id == ctx.staff.user_id,
-        }
+        given = Assignee(user_id=member.user_id, username=member.username)
+        return _assignment(ctx, given, claimed=member.user_id == ctx.staff.user_id)
 
 
 class ContactCommand(Command):

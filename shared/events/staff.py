@@ -19,6 +19,7 @@ from typing import Any, Literal, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from shared.events.envelope import Event
+from shared.events.reports import ReportType
 
 #: Where the notifier puts the link to the reporter's status page (with its token) in the
 #: text of a request for information; the console's preview shows it in its place.
@@ -100,6 +101,10 @@ class ReportAssigned(StaffAction):
         description="Who works on it now; none: back in the team's queue, unclaimed."
     )
     claimed: bool = Field(description="The actor took the report on themselves.")
+    report_type: ReportType | None = Field(
+        default=None,
+        description="The report's type, for the assignee's notice: alerting needs no more.",
+    )
 
 
 class ContactWay(StrEnum):

@@ -113,6 +113,7 @@ def given_to(
         team="crime_bureau",
         assignee=assignee,
         claimed=False,
+        report_type=submitted.report_type,
     )
 
 
@@ -214,7 +215,6 @@ async def test_a_close_resolves_every_open_alert_and_stops_the_unassigned_timer(
 
 async def test_the_assignee_is_told_once_on_their_own_channels_not_when_they_claim() -> None:
     desk, submitted = Desk(), factories.report_submitted()
-    await desk.alerting.learn_submission(submitted)
     await desk.alerting.learn_reference(factories.reference_issued(submitted, "LP-1"))
     given = given_to(submitted, 2, Assignee(user_id="sub-patel", username="a.patel"))
 
