@@ -167,3 +167,35 @@ def test_alerting_learns_a_reopening() -> None:
     from shared.topics import topic_for
 
     assert topic_for("ReportReopened") in ROUTES.topics.consumes
+
+
+async def test_the_notifier_sends_a_staff_message_neutrally_when_it_knows_contact_must_be_safe(
+) -> None:
+    """The notifier trusts the event's `neutral` alone for staff messages, while its own
+    replies follow `neutral_wording_required` on the facts it holds: a classification that
+    adds the safe-contact flag after the console decided (a later assessment) leaves the
+    message going from the force's own sender."""
+    from services.notifier.domain import Sender
+    from shared.events import SAFE_CONTACT_FLAG
+    from tests.fakes.notifier import FakeReplyChannel
+    from tests.unit.test_notifier_staff import _notifier, _submitted
+
+    email = FakeReplyChannel()
+    notifier, _ = _notifier(email)
+    submitted = await _submitted(notifier)
+    await notifier.record_classification(
+        factories.report_classified(submitted, flags=[SAFE_CONTACT_FLAG])
+    )
+    for sent in list(email.sent):
+        email.sent.remove(sent)  # the automatic reply, if any
+
+    await notifier.record_reply_request(staff_factories_reply(submitted))
+
+    (reply,) = email.sent
+    assert reply.sender is Sender.NEUTRAL
+
+
+def staff_factories_reply(submitted: ReportSubmitted):  # type: ignore[no-untyped-def]
+    from tests import staff_factories
+
+    return staff_factories.reply_requested(submitted)
