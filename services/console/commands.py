@@ -88,7 +88,7 @@ class MessageBody(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     template: str = Field(min_length=1, max_length=100)
     language: Literal["en", "cy"]
-    subject: str = Field(max_length=200)
+    subject: str = Field(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")  # no CR/LF
     body: str = Field(min_length=1, max_length=5000)
 
     def message(
@@ -271,7 +271,7 @@ class CloseCommand(Command):
         if self.outcome != Outcome.DUPLICATE or self.duplicate_of is None:
             return None
         other = await ctx.views.by_reference(self.duplicate_of)
-        if other is None:
+        if other is None or not ctx.staff.may_read_team(other.route):  # as `may_open`
             raise invalid_field("duplicate_of", "no report has this reference")
         if other.report_id == ctx.record.report_id:
             raise invalid_field("duplicate_of", "a report cannot repeat itself")

@@ -18,7 +18,7 @@ from services.notifier.domain import (
     Sender,
     StaffRequest,
 )
-from shared.events import STATUS_LINK_MARKER, ContactMethod
+from shared.events import STATUS_LINK_MARKER, ContactMethod, neutral_wording_required
 from shared.status_tokens import StatusTokens
 
 #: What stands for the token in the recorded words.
@@ -57,11 +57,13 @@ class StaffMessages:
             STATUS_LINK_MARKER, self.status_link(report_id, MASKED_TOKEN)
         )
         by_email = recipient.channel is ContactMethod.EMAIL
+        flags = () if facts.classification is None else facts.classification.flags
+        neutral = message.neutral or neutral_wording_required(flags, facts.contact)
         return OutgoingReply(
             kind=request.kind,
             recipient=recipient,
-            neutral=message.neutral,
-            sender=Sender.NEUTRAL if message.neutral else Sender.FORCE,
+            neutral=neutral,
+            sender=Sender.NEUTRAL if neutral else Sender.FORCE,
             subject=message.subject if by_email else "",
             text=text,
             html=html_paragraphs(text) if by_email else "",

@@ -142,7 +142,11 @@ class StaffMessage(BaseModel):
     neutral: bool = Field(
         description="Safe-contact wording: sent from a sender that gives nothing away."
     )
-    subject: str = Field(max_length=200, description="The email's subject; personal data.")
+    subject: str = Field(
+        max_length=200,
+        pattern=r"^[^\x00-\x1f\x7f]*$",
+        description="The email's subject, one line; personal data.",
+    )
     body: str = Field(
         min_length=1, max_length=5000, description="The exact text sent; personal data."
     )
