@@ -14,6 +14,9 @@ GSM7_BASIC = frozenset(
 )
 GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
 
+#: The longest text message GOV.UK Notify accepts (a longer one is refused: 400).
+NOTIFY_MAX_SMS_CHARACTERS = 918
+
 GSM7_SINGLE, GSM7_PART = 160, 153
 UCS2_SINGLE, UCS2_PART = 70, 67
 #: Characters past the Basic Multilingual Plane take two UCS-2 units (a surrogate pair).

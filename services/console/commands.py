@@ -29,7 +29,12 @@ from services.console.ports import (
 from services.console.queues import TEAMS
 from services.console.records import ReportRecord
 from services.console.roles import Role, Staff
-from shared.events import Contact, neutral_wording_required
+from shared.events import (
+    Contact,
+    ContactMethod,
+    neutral_wording_required,
+    safe_channels,
+)
 from shared.events.staff import (
     STATUS_LINK_MARKER,
     Assignee,
@@ -48,6 +53,7 @@ from shared.events.staff import (
     StaffMessage,
     StaffRoleName,
 )
+from shared.sms import NOTIFY_MAX_SMS_CHARACTERS
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,8 @@ class MessageBody(BaseModel):
             raise invalid_field("language", "the standard text has no version in this language")
         record = ctx.record
         contact = None if record.contact is None else Contact.model_validate(record.contact)
+        if contact is not None:
+            self._check_length(contact)
         flags = [] if record.classification is None else record.classification.flags
         return StaffMessage(
             request_id=uuid.uuid5(ctx.event_id, "message"),
@@ -116,6 +124,25 @@ class MessageBody(BaseModel):
             subject=self.subject,
             body=self.body,
         )
+
+    def _check_length(self, contact: Contact) -> None:
+        """A message that goes by text must be one GOV.UK Notify takes (the status link
+        counted at its longest)."""
+        channels = safe_channels(contact)
+        if not channels or channels[0] is not ContactMethod.SMS:
+            return
+        text = self.body.replace(STATUS_LINK_MARKER, "x" * STATUS_LINK_ALLOWANCE)
+        if len(text) > NOTIFY_MAX_SMS_CHARACTERS:
+            raise invalid_field(
+                "body",
+                f"it goes by text message, which takes {NOTIFY_MAX_SMS_CHARACTERS} characters"
+                " at most (the status link counts as"
+                f" {STATUS_LINK_ALLOWANCE})",
+            )
+
+
+#: What the status link may take in a text message (its URL, the report id and the token).
+STATUS_LINK_ALLOWANCE = 200
 
 
 def _team(record: ReportRecord) -> str:

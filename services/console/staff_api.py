@@ -18,7 +18,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.exceptions import RequestValidationError
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from services.console.access import allow
 from services.console.actions import ActionRefusedError
@@ -57,11 +57,12 @@ class ActionAccepted(BaseModel):
 
 
 class StaffMemberView(BaseModel):
+    """A colleague a report may be given to: who, not when they were last about."""
+
     user_id: str
     username: str
     roles: list[str]
     teams: list[str]
-    last_seen: AwareDatetime
 
 
 def idempotency_key(
@@ -195,11 +196,14 @@ def directory_router(directory: StaffDirectory, access_log: AccessLog, clock: Cl
 
     @router.get("/staff", response_model=list[StaffMemberView])
     async def staff_of_team(
-        team: Annotated[str | None, Query()] = None, staff: Staff = ACTS
+        team: Annotated[str, Query()], staff: Staff = ACTS
     ) -> list[StaffMemberView]:
-        """Operators of `team` and every supervisor (no team: everyone), by user name."""
-        if team is not None and team not in TEAMS:
+        """Operators of `team` and every supervisor, by user name: an operator asks of
+        their own teams only (a report is given within its team)."""
+        if team not in TEAMS:
             raise invalid("team", f"must be one of {', '.join(sorted(TEAMS))}")
+        if not staff.may_read_team(team):
+            raise refused(403, "the directory of another team")
         members = await directory.of_team(team)
         entry = access_entry(staff, AccessAction.VIEW_STAFF, clock.now(), matches=len(members))
         await access_log.record(entry)
@@ -209,7 +213,6 @@ def directory_router(directory: StaffDirectory, access_log: AccessLog, clock: Cl
                 username=m.username,
                 roles=list(m.roles),
                 teams=list(m.teams),
-                last_seen=m.last_seen,
             )
             for m in members
         ]

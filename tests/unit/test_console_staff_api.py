@@ -310,7 +310,11 @@ async def test_queues_per_person_and_the_directory(desk: Desk) -> None:
     assert sorted(await queue("op3")) == sorted([str(theirs.report_id), str(nobodys.report_id)])
     back = await desk.post(nobodys, "assign", {"assignee_user_id": None})
     assert back.json()["state"] == "open"
-    assert (await desk.as_(VIEWER).client.get("/v1/staff")).status_code == 403
+    staff_of = "/v1/staff"
+    assert (await desk.client.get(staff_of, params={"team": "road_policing"})).status_code == 403
+    assert (await desk.client.get(staff_of)).status_code == 422  # a team is always named
+    viewer = desk.as_(VIEWER).client
+    assert (await viewer.get(staff_of, params={"team": "crime_bureau"})).status_code == 403
 
 
 async def test_a_closed_report_leaves_the_queue_and_the_export_names_what_it_held(
