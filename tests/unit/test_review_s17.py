@@ -169,8 +169,9 @@ def test_alerting_learns_a_reopening() -> None:
     assert topic_for("ReportReopened") in ROUTES.topics.consumes
 
 
-async def test_the_notifier_sends_a_staff_message_neutrally_when_it_knows_contact_must_be_safe(
-) -> None:
+async def test_the_notifier_sends_a_staff_message_neutrally_when_it_knows_contact_must_be_safe() -> (
+    None
+):
     """The notifier trusts the event's `neutral` alone for staff messages, while its own
     replies follow `neutral_wording_required` on the facts it holds: a classification that
     adds the safe-contact flag after the console decided (a later assessment) leaves the
