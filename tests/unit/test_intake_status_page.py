@@ -1,75 +1,29 @@
-"""The reporter's status page: its facts per state in English and Welsh, neutral wording
-where contact must be safe, 404 for anyone without the token, the answer form adding once
-under a double submit, and everything escaped."""
+"""What the reporter's status page shows: its facts per state in English and Welsh, the
+question until answered, the outcome in plain words, neutral wording where contact must be
+safe, and a reopened report open again."""
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from services.intake.access import ChannelAccess
-from services.intake.admission import Admission
-from services.intake.api import reports_router
-from services.intake.edge import admitted_routes
-from services.intake.handlers import STATUS_PAGE_KEY_ID, Intake
-from services.intake.status_api import StatusPages, status_router
-from services.intake.status_page import ANSWER_LIMIT, StatusPage
 from services.intake.status_words import ENGLISH, WELSH, StatusWords, words_in
-from shared.api_keys import ApiKeys
-from shared.events import (
-    Channel,
-    NoFurtherActionReason,
-    Outcome,
-    ReportSubmitted,
-    ReportType,
-    ReportUpdated,
-    UpdateRole,
-)
-from shared.rate_limits import RateLimiter
-from shared.status_tokens import StatusTokens
-from tests import factories, staff_factories
+from shared.events import NoFurtherActionReason, Outcome
+from tests import staff_factories
 from tests.factories import NOW
-from tests.fakes import FrozenClock
-from tests.fakes.intake import FakeReports
-
-TOKENS = StatusTokens(b"unit-test-secret")
-EVERY_TYPE = ChannelAccess(ApiKeys({}), {Channel.WEB: frozenset(ReportType)})
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-LANGUAGES = [("en", ENGLISH), ("cy", WELSH)]
-
-
-class Desk:
-    """Intake on fakes, its status page and JSON status served in memory."""
-
-    def __init__(self) -> None:
-        self.reports = FakeReports()
-        self.clock = FrozenClock(NOW)
-        self.intake = Intake(
-            self.reports, self.reports, access=EVERY_TYPE, clock=self.clock, force_code="LP"
-        )
-        limit = RateLimiter(per_second=100.0, burst=1000)
-        route_class = admitted_routes(Admission(ApiKeys({}), limit, limit, limit))
-        self.app = FastAPI()
-        pages = StatusPages(self.intake, TOKENS, StatusPage.create("Europe/London"))
-        self.app.include_router(status_router(pages, route_class))
-        self.app.include_router(
-            reports_router(intake=self.intake, route_class=route_class, tokens=TOKENS)
-        )
-
-    async def report(self, **contact: Any) -> ReportSubmitted:
-        anonymous = contact.pop("anonymous", False)
-        submitted = factories.report_submitted(
-            contact=None if anonymous else factories.contact(**contact)
-        )
-        await self.reports.add(submitted, "fingerprint")
-        return submitted
+from tests.status_page_desk import (
+    LANGUAGES,
+    Desk,
+    escaped,
+    form_id_of,
+    json_of,
+    page_of,
+    post_answer,
+)
 
 
 @pytest.fixture
@@ -84,64 +38,26 @@ async def http(desk: Desk) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def _page(http: httpx.AsyncClient, submitted: ReportSubmitted, **params: str) -> str:
-    token = TOKENS.token_for(submitted.report_id)
-    answer = await http.get(f"/status/{submitted.report_id}", params={"token": token} | params)
-    assert answer.status_code == 200
-    return answer.text
-
-
-async def _json(http: httpx.AsyncClient, submitted: ReportSubmitted) -> dict[str, Any]:
-    token = TOKENS.token_for(submitted.report_id)
-    answer = await http.get(f"/v1/reports/{submitted.report_id}", params={"token": token})
-    assert answer.status_code == 200
-    body: dict[str, Any] = answer.json()
-    return body
-
-
-def _form_id(page: str) -> str:
-    found = re.search(r'name="form_id" value="([0-9a-f]{32})"', page)
-    assert found is not None, "the page has no answer form"
-    return found.group(1)
-
-
-async def _post(
-    http: httpx.AsyncClient, submitted: ReportSubmitted, answer: str, form_id: str
-) -> httpx.Response:
-    token = TOKENS.token_for(submitted.report_id)
-    return await http.post(
-        f"/status/{submitted.report_id}/answer",
-        params={"token": token},
-        content=str(httpx.QueryParams({"answer": answer, "form_id": form_id})),
-        headers=FORM,
-    )
-
-
-def _text(words_sentence: str) -> str:
-    """A sentence as the escaped page prints it."""
-    return words_sentence.replace("'", "&#39;")
-
-
 @pytest.mark.parametrize(("language", "words"), LANGUAGES)
 async def test_an_open_report_shows_its_reference_when_it_came_and_the_reply(
     desk: Desk, http: httpx.AsyncClient, language: str, words: StatusWords
 ) -> None:
     submitted = await desk.report(language=language)
-    before = await _page(http, submitted)
+    before = await page_of(http, submitted)
     await desk.reports.record_reference(submitted.report_id, "LP-20261130-000042-3")
     await desk.reports.record_reply(submitted.report_id, NOW + timedelta(minutes=5))
 
-    after = await _page(http, submitted)
+    after = await page_of(http, submitted)
 
     month = words.months[10]  # November: London is on UTC, so the times are as stored
     assert f'<html lang="{language}">' in after
-    assert _text(words.no_reference_yet) in before
-    assert _text(words.reply_not_yet) in before
+    assert escaped(words.no_reference_yet) in before
+    assert escaped(words.reply_not_yet) in before
     assert "LP-20261130-000042-3" in after
     assert f"30 {month} 2026, 09:30" in after
-    assert _text(words.reply_reached.format(date=f"30 {month} 2026, 09:35")) in after
-    assert _text(words.open) in after
-    assert _text(words.anything_to_add) in after
+    assert escaped(words.reply_reached.format(date=f"30 {month} 2026, 09:35")) in after
+    assert escaped(words.open) in after
+    assert escaped(words.anything_to_add) in after
 
 
 async def test_an_anonymous_report_says_no_reply_follows(
@@ -149,9 +65,9 @@ async def test_an_anonymous_report_says_no_reply_follows(
 ) -> None:
     submitted = await desk.report(anonymous=True)
 
-    page = await _page(http, submitted)
+    page = await page_of(http, submitted)
 
-    assert _text(ENGLISH.no_reply_anonymous) in page
+    assert escaped(ENGLISH.no_reply_anonymous) in page
 
 
 @pytest.mark.parametrize(("language", "words"), LANGUAGES)
@@ -162,14 +78,14 @@ async def test_a_question_waits_with_its_date_until_answered_then_the_report_is_
     asked = staff_factories.information_requested(submitted, 1, question="Which way did he go?")
     await desk.intake.learn_staff_action(asked)
 
-    waiting, waiting_json = await _page(http, submitted), await _json(http, submitted)
+    waiting, waiting_json = await page_of(http, submitted), await json_of(http, submitted)
     desk.clock.advance(timedelta(hours=1))
-    posted = await _post(http, submitted, "Towards the station.", _form_id(waiting))
-    answered, answered_json = await _page(http, submitted), await _json(http, submitted)
+    posted = await post_answer(http, submitted, "Towards the station.", form_id_of(waiting))
+    answered, answered_json = await page_of(http, submitted), await json_of(http, submitted)
 
     assert "Which way did he go?" in waiting
-    assert _text(words.answer_by.format(date=f"5 {words.months[11]} 2026")) in waiting
-    assert _text(words.your_answer) in waiting
+    assert escaped(words.answer_by.format(date=f"5 {words.months[11]} 2026")) in waiting
+    assert escaped(words.your_answer) in waiting
     assert (waiting_json["state"], waiting_json["question"]) == (
         "awaiting_answer",
         "Which way did he go?",
@@ -187,36 +103,9 @@ async def test_a_question_past_its_date_is_no_longer_awaited(
     await desk.intake.learn_staff_action(staff_factories.information_requested(submitted, 1))
 
     desk.clock.advance(timedelta(days=5, seconds=1))
-    view = await _json(http, submitted)
+    view = await json_of(http, submitted)
 
     assert (view["state"], view["question"]) == ("open", None)
-
-
-async def test_a_double_submit_adds_the_answer_once_as_the_reporter_s_update(
-    desk: Desk, http: httpx.AsyncClient
-) -> None:
-    submitted = await desk.report()
-    form_id = _form_id(await _page(http, submitted))
-
-    first = await _post(http, submitted, "Towards the station.\r\nHe ran.", form_id)
-    second = await _post(http, submitted, "Towards the station.\r\nHe ran.", form_id)
-    thanked = await http.get(first.headers["location"])
-
-    updates = [e for e in desk.reports.published if isinstance(e, ReportUpdated)]
-    assert (first.status_code, second.status_code) == (303, 303)
-    assert first.headers["location"] == (
-        f"/status/{submitted.report_id}?token={TOKENS.token_for(submitted.report_id)}&sent=1"
-    )
-    assert len(updates) == 1
-    assert updates[0].information == "Towards the station.\nHe ran."
-    assert updates[0].given_by is not None
-    assert updates[0].given_by.role is UpdateRole.REPORTER
-    assert (updates[0].given_by.channel, updates[0].given_by.key_id) == (
-        Channel.WEB,
-        STATUS_PAGE_KEY_ID,
-    )
-    assert _text(ENGLISH.thanks) in thanked.text
-    assert _form_id(thanked.text) != form_id  # a fresh form adds anew
 
 
 @pytest.mark.parametrize(
@@ -272,10 +161,10 @@ async def test_a_closed_report_shows_its_outcome_in_plain_words_and_no_form(
     submitted = await desk.report(language=language)
     await desk.intake.learn_staff_action(staff_factories.report_closed(submitted, 1, **closure))
 
-    page, view = await _page(http, submitted), await _json(http, submitted)
+    page, view = await page_of(http, submitted), await json_of(http, submitted)
 
-    assert _text(english if language == "en" else welsh) in page
-    assert _text(words_in(language).closed) in page
+    assert escaped(english if language == "en" else welsh) in page
+    assert escaped(words_in(language).closed) in page
     assert 'name="form_id"' not in page
     assert (view["state"], view["outcome"]) == ("closed", closure["outcome"].value)
     for fact in ("crime_reference", "agency", "duplicate_of"):
@@ -306,9 +195,9 @@ async def test_where_contact_must_be_safe_a_closure_says_only_that_it_is_closed(
     await desk.intake.learn_staff_action(closed)
     await desk.intake.learn_staff_action(asked)  # late, and older: the closure stands
 
-    page, view = await _page(http, submitted), await _json(http, submitted)
+    page, view = await page_of(http, submitted), await json_of(http, submitted)
 
-    assert _text(ENGLISH.neutral_closed) in page
+    assert escaped(ENGLISH.neutral_closed) in page
     assert "CR/12345/26" not in page
     assert (view["state"], view["neutral_wording"]) == ("closed", True)
     assert (view["outcome"], view["crime_reference"]) == (None, None)
@@ -323,106 +212,8 @@ async def test_a_reopened_report_is_open_again_whatever_arrives_late(
     await desk.intake.learn_staff_action(staff_factories.report_closed(submitted, 2))  # again
     await desk.intake.learn_staff_action(staff_factories.information_requested(submitted, 1))
 
-    page, view = await _page(http, submitted), await _json(http, submitted)
+    page, view = await page_of(http, submitted), await json_of(http, submitted)
 
-    assert _text(WELSH.reopened) in page
-    assert _text(WELSH.anything_to_add) in page
+    assert escaped(WELSH.reopened) in page
+    assert escaped(WELSH.anything_to_add) in page
     assert (view["state"], view["outcome"]) == ("open", None)
-
-
-async def test_anyone_without_the_token_gets_the_same_404_and_no_body_is_read(
-    desk: Desk, http: httpx.AsyncClient
-) -> None:
-    submitted = await desk.report()
-    path = f"/status/{submitted.report_id}"
-
-    answers = [
-        await http.get(path, params={"token": "guess"}),
-        await http.get(path),
-        await http.get(f"/status/{uuid.uuid4()}", params={"token": "guess"}),
-        await http.get("/status/not-a-uuid", params={"token": "guess"}),
-    ]
-    posted = await http.post(f"{path}/answer", params={"token": "guess"}, content=b"\xff" * 10)
-
-    assert {a.status_code for a in [*answers, posted]} == {404}
-    assert len({a.text for a in [*answers, posted]}) == 1
-    assert str(submitted.report_id) not in answers[0].text
-    assert "Alex" not in answers[0].text
-    assert desk.reports.updates == {}
-
-
-async def test_every_answer_of_the_page_carries_the_strict_headers(
-    desk: Desk, http: httpx.AsyncClient
-) -> None:
-    submitted = await desk.report()
-    page_answer = await http.get(
-        f"/status/{submitted.report_id}", params={"token": TOKENS.token_for(submitted.report_id)}
-    )
-    not_found = await http.get(f"/status/{submitted.report_id}")
-    redirect = await _post(http, submitted, "More", _form_id(page_answer.text))
-
-    for answer in (page_answer, not_found, redirect):
-        csp = answer.headers["Content-Security-Policy"]
-        assert "default-src 'none'" in csp
-        assert "script-src" not in csp
-        assert "frame-ancestors 'none'" in csp
-        assert answer.headers["Referrer-Policy"] == "no-referrer"
-        assert answer.headers["X-Frame-Options"] == "DENY"
-        assert answer.headers["Cache-Control"] == "no-store"
-    assert "<script" not in page_answer.text
-
-
-async def test_staff_text_is_escaped_never_markup(desk: Desk, http: httpx.AsyncClient) -> None:
-    submitted = await desk.report()
-    question = '<script>alert("x")</script>\n<img src=x onerror=alert(1)>'
-    await desk.intake.learn_staff_action(
-        staff_factories.information_requested(submitted, 1, question=question)
-    )
-    asked = await _page(http, submitted)
-    await desk.intake.learn_staff_action(
-        staff_factories.report_closed(
-            submitted, 2, outcome=Outcome.REFERRED, crime_reference=None, agency="<b>Agency</b>"
-        )
-    )
-
-    closed = await _page(http, submitted)
-
-    assert "<script>" not in asked
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;<br>&lt;img" in asked
-    assert "<b>" not in closed
-    assert "&lt;b&gt;Agency&lt;/b&gt;" in closed
-
-
-@pytest.mark.parametrize(
-    ("answer", "problem"),
-    [("   ", ENGLISH.empty_answer), ("x" * (ANSWER_LIMIT + 1), ENGLISH.long_answer)],
-)
-async def test_an_empty_or_overlong_answer_is_refused_on_the_page_and_adds_nothing(
-    desk: Desk, http: httpx.AsyncClient, answer: str, problem: str
-) -> None:
-    submitted = await desk.report()
-
-    refused = await _post(http, submitted, answer, _form_id(await _page(http, submitted)))
-
-    assert refused.status_code == 422
-    assert _text(problem) in refused.text
-    assert desk.reports.updates == {}
-
-
-async def test_a_closed_report_takes_no_answer_and_a_non_form_body_is_refused(
-    desk: Desk, http: httpx.AsyncClient
-) -> None:
-    submitted = await desk.report()
-    form_id = _form_id(await _page(http, submitted))
-    token = TOKENS.token_for(submitted.report_id)
-    as_json = await http.post(
-        f"/status/{submitted.report_id}/answer", params={"token": token}, json={"answer": "x"}
-    )
-    await desk.intake.learn_staff_action(staff_factories.report_closed(submitted, 1))
-
-    closed = await _post(http, submitted, "More", form_id)
-
-    assert as_json.status_code == 415
-    assert closed.status_code == 409
-    assert _text(ENGLISH.closed_cannot_add) in closed.text
-    assert desk.reports.updates == {}
