@@ -17,7 +17,7 @@ from services.console.domain import fold
 from services.console.ports import ReportViews
 from services.console.records import UNASSIGNED, QueueFilter
 from shared.events import Event, ReportSubmitted
-from tests import factories, staff_factories
+from tests import alert_factories, factories, staff_factories
 from tests.contracts.conftest import Backend
 from tests.factories import NOW
 from tests.fakes import console as fakes
@@ -68,12 +68,12 @@ async def test_each_event_is_applied_once_and_the_record_is_their_fold(
 
 async def test_racing_writers_of_one_report_lose_no_event(views: ReportViews) -> None:
     submitted = factories.report_submitted()
-    raised = factories.alert_raised(submitted)
+    raised = alert_factories.alert_raised(submitted)
     events: list[Event] = [
         *_journey(submitted, "LP-20261130-000002-H", timedelta(hours=1)),
         raised,
-        *(factories.alert_escalated(raised, step) for step in (1, 2)),
-        factories.alert_acknowledged(raised, step=2),
+        *(alert_factories.alert_escalated(raised, step) for step in (1, 2)),
+        alert_factories.alert_acknowledged(raised, step=2),
     ]
 
     applied = await asyncio.gather(*(views.apply(event) for event in events * 2))

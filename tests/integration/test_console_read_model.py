@@ -17,7 +17,7 @@ from shared.events import AlertKind, Event
 from shared.mongo import Document
 from shared.settings import KafkaSettings, MongoSettings
 from shared.topics import topic_for
-from tests import factories
+from tests import alert_factories, factories
 from tests.conftest import Servers, console_settings
 from tests.factories import NOW
 from tests.integration.conftest import consumed_by, publish, running
@@ -93,21 +93,23 @@ async def test_alert_events_out_of_order_and_twice_end_as_the_alerting_service_m
 ) -> None:
     settings = console_settings(servers, database_name)
     report = factories.report_submitted()
-    escalating = factories.alert_raised(report, AlertKind.SLA_BREACHED, NOW)
-    taken_on = factories.alert_raised(report, AlertKind.SLA_AT_RISK, NOW + timedelta(minutes=1))
-    ended = factories.alert_raised(report, AlertKind.REPLY_FAILED, NOW + timedelta(minutes=2))
-    acknowledged = factories.alert_acknowledged(taken_on, at=NOW + timedelta(minutes=4))
+    escalating = alert_factories.alert_raised(report, AlertKind.SLA_BREACHED, NOW)
+    taken_on = alert_factories.alert_raised(
+        report, AlertKind.SLA_AT_RISK, NOW + timedelta(minutes=1)
+    )
+    ended = alert_factories.alert_raised(report, AlertKind.REPLY_FAILED, NOW + timedelta(minutes=2))
+    acknowledged = alert_factories.alert_acknowledged(taken_on, at=NOW + timedelta(minutes=4))
     events: list[Event] = [
-        factories.alert_escalated(escalating, 2),
-        factories.alert_escalated(escalating, 1),
+        alert_factories.alert_escalated(escalating, 2),
+        alert_factories.alert_escalated(escalating, 1),
         escalating,
         escalating,
         acknowledged,
         taken_on,
         acknowledged,
-        factories.alert_resolved(ended),
+        alert_factories.alert_resolved(ended),
         ended,
-        factories.alert_escalated(taken_on, 1),
+        alert_factories.alert_escalated(taken_on, 1),
         report,
     ]
     views = MongoReportViews(mongo[database_name])

@@ -17,7 +17,7 @@ from shared.events import AccessRecorded, AlertKind, ContactMethod, Event, Reply
 from shared.events.staff import STAFF_EVENTS
 from shared.routes import event_type_of
 from shared.topics import TOPIC_BY_EVENT_TYPE, topic_for
-from tests import factories
+from tests import alert_factories, factories
 from tests.factories import NOW
 from tests.fakes.console import FakeReportViews
 
@@ -33,7 +33,7 @@ REGRADED = factories.report_classified(
     model_score=0.83,
     model_version="m1",
 )
-RAISED = factories.alert_raised(SUBMITTED, at=NOW + timedelta(hours=13))
+RAISED = alert_factories.alert_raised(SUBMITTED, at=NOW + timedelta(hours=13))
 TARGET = factories.sla_target_set(SUBMITTED, version=2, due_in=timedelta(hours=1))
 JOURNEY: list[Event] = [
     SUBMITTED,
@@ -51,9 +51,9 @@ JOURNEY: list[Event] = [
     factories.reply_sent(SUBMITTED, at=NOW + timedelta(minutes=2)),
     factories.reply_delivered(SUBMITTED, at=NOW + timedelta(minutes=2)),
     RAISED,
-    factories.alert_escalated(RAISED, 1),
-    factories.alert_acknowledged(RAISED, by="Sgt Duty", at=NOW + timedelta(hours=14)),
-    factories.alert_resolved(RAISED, at=NOW + timedelta(hours=15)),
+    alert_factories.alert_escalated(RAISED, 1),
+    alert_factories.alert_acknowledged(RAISED, by="Sgt Duty", at=NOW + timedelta(hours=14)),
+    alert_factories.alert_resolved(RAISED, at=NOW + timedelta(hours=15)),
 ]
 
 
@@ -146,32 +146,39 @@ def test_the_queue_state_follows_the_clock_and_the_facts() -> None:
 
 def test_a_row_counts_open_alerts_and_shows_the_targets_grade_before_the_assessment() -> None:
     submitted = factories.report_submitted()
-    raised = factories.alert_raised(submitted)
+    raised = alert_factories.alert_raised(submitted)
     target = factories.sla_target_set(submitted, version=1, grade=1)
 
     row = queue_row(fold([submitted, target, raised]), NOW)
 
     assert (row.grade, row.route, row.open_alerts) == (1, None, 1)
     assert (
-        queue_row(fold([submitted, raised, factories.alert_resolved(raised)]), NOW).open_alerts == 0
+        queue_row(
+            fold([submitted, raised, alert_factories.alert_resolved(raised)]), NOW
+        ).open_alerts
+        == 0
     )
 
 
 def test_an_alerts_step_only_grows_and_resolved_is_final_whatever_the_order() -> None:
     """The cases the SLA watchdog's board of alerts once proved, now the console's (an
     alert has one acknowledgement event: its id is fixed, so a second is a redelivery)."""
-    escalating = factories.alert_raised(SUBMITTED, AlertKind.SLA_BREACHED, NOW)
-    taken_on = factories.alert_raised(SUBMITTED, AlertKind.SLA_AT_RISK, NOW + timedelta(minutes=1))
-    ended = factories.alert_raised(SUBMITTED, AlertKind.REPLY_FAILED, NOW + timedelta(minutes=2))
+    escalating = alert_factories.alert_raised(SUBMITTED, AlertKind.SLA_BREACHED, NOW)
+    taken_on = alert_factories.alert_raised(
+        SUBMITTED, AlertKind.SLA_AT_RISK, NOW + timedelta(minutes=1)
+    )
+    ended = alert_factories.alert_raised(
+        SUBMITTED, AlertKind.REPLY_FAILED, NOW + timedelta(minutes=2)
+    )
     events: list[Event] = [
-        factories.alert_escalated(escalating, 2),
-        factories.alert_escalated(escalating, 1),
+        alert_factories.alert_escalated(escalating, 2),
+        alert_factories.alert_escalated(escalating, 1),
         escalating,
-        factories.alert_acknowledged(taken_on, "Sgt Duty", NOW + timedelta(minutes=3)),
+        alert_factories.alert_acknowledged(taken_on, "Sgt Duty", NOW + timedelta(minutes=3)),
         taken_on,
-        factories.alert_resolved(ended),
-        factories.alert_acknowledged(ended, at=NOW + timedelta(minutes=5)),
-        factories.alert_escalated(ended, 1),
+        alert_factories.alert_resolved(ended),
+        alert_factories.alert_acknowledged(ended, at=NOW + timedelta(minutes=5)),
+        alert_factories.alert_escalated(ended, 1),
         ended,
     ]
 

@@ -143,9 +143,9 @@ async def test_a_request_for_information_that_arrives_after_the_close_pauses_not
 async def test_alerting_watches_a_rerouted_report_as_unassigned_for_its_new_team() -> None:
     """Claimed in crime_bureau, then rerouted to road_policing: the watch keeps the old
     assignee, so the new team is never told that nobody there has it."""
+    from tests import staff_factories
     from tests.unit.test_alert_assignments import PATEL, at_risk
     from tests.unit.test_alert_assignments import Desk as AlertDesk
-    from tests import staff_factories
 
     desk, submitted = AlertDesk(), factories.report_submitted()
     await desk.alerting.learn_assignment(staff_factories.report_claimed(submitted, 1, actor=PATEL))
