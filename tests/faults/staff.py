@@ -117,11 +117,17 @@ class StaffDriver:
         self, client: httpx.AsyncClient, report: str, situation: str
     ) -> dict[str, Any]:
         """A standard text for the situation, as the console's preview renders it."""
-        choices = _ok(await self._send(client, "GET", f"{report}/templates?situation={situation}"))
-        wanted = [c for c in choices if situation != "outcome" or c["outcome"] == OUTCOME]
+        offered = _ok(await self._send(client, "GET", f"{report}/templates?situation={situation}"))
+        wanted = [
+            choice
+            for choice in offered["choices"]
+            if situation != "outcome" or choice["outcome"] == OUTCOME
+        ]
+        if not wanted:
+            raise AssertionError(f"{report}: no standard text offered for {situation}")
         message = {"template": wanted[0]["template"], "language": "en"}
         preview = _ok(await self._send(client, "POST", f"{report}/replies/preview", message))
-        return message | {"subject": preview["subject"], "body": preview["body"]}
+        return message | {"subject": preview["subject"] or "", "body": preview["body"]}
 
     async def _command(
         self, client: httpx.AsyncClient, report_id: str, path: str, body: dict[str, Any]
