@@ -25,6 +25,8 @@ OPERATOR = "operator"  # the demo realm's operator of crime_bureau and lost_prop
 OUTCOME = "information_only"
 #: The staff events of the actions, in the order the operator takes them.
 ACTION_EVENTS = ("ReportAssigned", "ReplyRequested", "ReportClosed")
+#: The actions the console must offer before the operator takes a report on.
+READY_FOR = frozenset({"claim", "send_reply"})
 RETRY_PAUSE_S = 0.3
 REQUEST_DEADLINE_S = 180.0
 #: Access tokens live 300 s on the local realm: take a new one well before.
@@ -62,9 +64,14 @@ class StaffDriver:
     answered: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     #: requests sent again (the console was down, restarting or not answering)
     retried: int = 0
+    #: the first report's work that failed, if any: what a fault waiting on the operator's
+    #: progress fails with at once (rather than at its deadline)
+    failure: BaseException | None = None
 
-    @property
     def actions(self) -> int:
+        """How many actions the console answered so far (its failure raised, if any)."""
+        if self.failure is not None:
+            raise self.failure
         return sum(len(events) for events in self.answered.values())
 
     @property
@@ -87,6 +94,13 @@ class StaffDriver:
             await asyncio.gather(*work.values())
 
     async def _work(self, client: httpx.AsyncClient, report_id: str) -> None:
+        try:
+            await self._claim_reply_close(client, report_id)
+        except BaseException as failed:
+            self.failure = self.failure or failed
+            raise
+
+    async def _claim_reply_close(self, client: httpx.AsyncClient, report_id: str) -> None:
         report = f"/v1/reports/{report_id}"
         await self._known(client, report)
         await self._command(client, report_id, f"{report}/claim", {})
@@ -97,12 +111,13 @@ class StaffDriver:
         await self._command(client, report_id, f"{report}/close", close)
 
     async def _known(self, client: httpx.AsyncClient, report: str) -> None:
-        """Until the console knows the report, its reference and its route: 404 before
-        its first event, 403 while it is not yet routed to one of the operator's teams."""
+        """Until the console knows the report well enough to offer the operator a claim and a
+        reply (its reference, its route, the reporter's contact): 404 before its first
+        event, 403 while it is not yet routed to one of the operator's teams."""
         deadline = time.monotonic() + REQUEST_DEADLINE_S
         while time.monotonic() < deadline:
             answer = await self._send(client, "GET", report)
-            if answer.status_code == HTTPStatus.OK and answer.json()["reference"]:
+            if answer.status_code == HTTPStatus.OK and _ready(answer.json()):
                 return
             if answer.status_code not in (
                 HTTPStatus.OK,
@@ -111,7 +126,7 @@ class StaffDriver:
             ):
                 raise AssertionError(f"GET {report}: {answer.status_code} {answer.text}")
             await asyncio.sleep(RETRY_PAUSE_S)  # the console has not folded its events yet
-        raise AssertionError(f"{report} never became one of the operator's reports")
+        raise AssertionError(f"{report} never became one the operator may claim and reply to")
 
     async def _message(
         self, client: httpx.AsyncClient, report: str, situation: str
@@ -166,6 +181,10 @@ class StaffDriver:
             self.retried += 1
             await asyncio.sleep(RETRY_PAUSE_S)
         raise AssertionError(f"{method} {path}: the console did not answer in time")
+
+
+def _ready(report: dict[str, Any]) -> bool:
+    return bool(report["reference"]) and READY_FOR.issubset(report["allowed_actions"])
 
 
 def _ok(answer: httpx.Response) -> Any:

@@ -25,7 +25,7 @@ ACTIONS = len(ACTION_EVENTS) * (REPORTS - REPORTS // EMERGENCY_EVERY)
 
 
 async def _answered_at_least(staff: StaffDriver, count: int) -> bool:
-    return staff.actions >= count
+    return staff.actions() >= count
 
 
 @pytest.mark.parametrize("service", ["console", "notifier"])
@@ -46,4 +46,4 @@ async def test_staff_actions_while_kill_9_a_service_twice(
         f"staff actions, kill -9 {service} x2", system, reader, kill_twice_mid_way, staff=staff
     )
 
-    assert staff.actions == ACTIONS
+    assert staff.actions() == ACTIONS
