@@ -59,7 +59,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 def _staff_summary(terminalreporter: Any) -> None:
-    """The rows with staff actions: what the operator did and what became of it."""
+    """The rows with staff actions: what the operator did (and how many actions were sent
+    again with the same key), and what became of it."""
     rows = [row for row in RESULTS if "actions" in row]
     if not rows:
         return

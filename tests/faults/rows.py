@@ -49,14 +49,7 @@ async def run_with_fault(
     into the load, check the ledger."""
     started = time.time()
     load = Load(system, REPORTS, rate_per_s)
-    load_task = asyncio.create_task(load.run())
-    staff_task = asyncio.create_task(staff.follow(load, load_task)) if staff else None
-    await eventually(functools.partial(accepted_at_least, load, REPORTS // 3), deadline_s=60)
-    await fault(load)
-    fault_ended = time.monotonic()
-    await load_task
-    if staff_task is not None:
-        await staff_task
+    fault_ended = await _load_through(load, fault, staff)
     await eventually(
         functools.partial(complete, reader, load, started, staff),
         deadline_s=SETTLE_S,
@@ -70,11 +63,32 @@ async def run_with_fault(
     row = result(name, ledger, ours, load.emergencies, recovery)
     if staff is not None:
         problems += ledger.staff.problems(staff.answered)
-        row |= ledger.staff.totals(staff.answered) | {"retried": staff.retried}
+        row |= ledger.staff.totals(staff.answered) | {"retried": len(staff.retried)}
     RESULTS.append(row)
     assert len(load.accepted) == REPORTS
     assert len(load.emergencies) == REPORTS // EMERGENCY_EVERY
     assert problems == []
+
+
+async def _load_through(
+    load: Load, fault: Callable[[Load], Awaitable[None]], staff: StaffDriver | None
+) -> float:
+    """The load (and the operator's work) with the fault a third of the way in; when the
+    fault ended. Whatever is left running when something fails is cancelled."""
+    load_task = asyncio.create_task(load.run())
+    staff_task = asyncio.create_task(staff.follow(load, load_task)) if staff else None
+    try:
+        await eventually(functools.partial(accepted_at_least, load, REPORTS // 3), deadline_s=60)
+        await fault(load)
+        fault_ended = time.monotonic()
+        await load_task
+        if staff_task is not None:
+            await staff_task
+    finally:
+        for task in (load_task, staff_task):
+            if task is not None and not task.done():
+                task.cancel()
+    return fault_ended
 
 
 def result(

@@ -62,8 +62,9 @@ class StaffDriver:
     token: BearerToken
     #: per report id, per staff event type, the event id the console answered
     answered: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
-    #: requests sent again (the console was down, restarting or not answering)
-    retried: int = 0
+    #: the Idempotency-Keys of actions sent again (the console was down, restarting or
+    #: killed before it answered)
+    retried: set[str] = field(default_factory=set)
     #: the first report's work that failed, if any: what a fault waiting on the operator's
     #: progress fails with at once (rather than at its deadline)
     failure: BaseException | None = None
@@ -178,7 +179,8 @@ class StaffDriver:
                 self.token.expire()
             elif answer is not None and answer.status_code < HTTPStatus.INTERNAL_SERVER_ERROR:
                 return answer
-            self.retried += 1
+            if headers and "Idempotency-Key" in headers:
+                self.retried.add(headers["Idempotency-Key"])
             await asyncio.sleep(RETRY_PAUSE_S)
         raise AssertionError(f"{method} {path}: the console did not answer in time")
 
