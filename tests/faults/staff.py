@@ -28,6 +28,7 @@ ACTION_EVENTS = ("ReportAssigned", "ReplyRequested", "ReportClosed")
 #: The actions the console must offer before the operator takes a report on.
 READY_FOR = frozenset({"claim", "send_reply"})
 RETRY_PAUSE_S = 0.3
+HANDS = 8
 REQUEST_DEADLINE_S = 180.0
 #: Access tokens live 300 s on the local realm: take a new one well before.
 TOKEN_AGE_S = 200.0
@@ -68,6 +69,9 @@ class StaffDriver:
     #: the first report's work that failed, if any: what a fault waiting on the operator's
     #: progress fails with at once (rather than at its deadline)
     failure: BaseException | None = None
+    #: reports worked on at once: the hands of a few operators, not one per report (a poll
+    #: of every report at once would only measure how many requests the console queues)
+    hands: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(HANDS))
 
     def actions(self) -> int:
         """How many actions the console answered so far (its failure raised, if any)."""
@@ -96,7 +100,8 @@ class StaffDriver:
 
     async def _work(self, client: httpx.AsyncClient, report_id: str) -> None:
         try:
-            await self._claim_reply_close(client, report_id)
+            async with self.hands:
+                await self._claim_reply_close(client, report_id)
         except BaseException as failed:
             self.failure = self.failure or failed
             raise
