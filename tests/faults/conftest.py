@@ -55,3 +55,22 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             f"{row['duplicated']:>10} {row['recovery_s']:>12.1f}"
             f" {row['alerts']:>6} {row['steps']:>5} {row['pages']:>5} {row['repeats']:>7}"
         )
+    _staff_summary(terminalreporter)
+
+
+def _staff_summary(terminalreporter: Any) -> None:
+    """The rows with staff actions: what the operator did (and how many actions were sent
+    again with the same key), and what became of it."""
+    rows = [row for row in RESULTS if "actions" in row]
+    if not rows:
+        return
+    terminalreporter.write_sep("=", "fault suite: staff actions")
+    terminalreporter.write_line(
+        f"{'fault':<42} {'actions':>7} {'events':>6} {'replies':>7} {'lost':>4}"
+        f" {'duplicated':>10} {'retried':>7}"
+    )
+    for row in rows:
+        terminalreporter.write_line(
+            f"{row['fault']:<42} {row['actions']:>7} {row['events']:>6} {row['replies']:>7}"
+            f" {row['staff_lost']:>4} {row['staff_duplicated']:>10} {row['retried']:>7}"
+        )

@@ -62,7 +62,8 @@ EMERGENCY_DESCRIPTION = "Someone is trying to break in through my back door righ
 
 
 class System:
-    """The six services as processes on the test stack, which faults may kill."""
+    """The services (the console among them) as processes on the test stack, which faults
+    may kill."""
 
     def __init__(self, skip_backlog: bool = True) -> None:
         if skip_backlog:  # earlier tests' messages are not this test's load

@@ -1,5 +1,5 @@
 """The ledger of what the system did, per report, read from Kafka, the mail sink and (for
-alert pages) the webhook sink."""
+alert pages) the webhook sink; what became of staff actions is its `staff` part."""
 
 from __future__ import annotations
 
@@ -16,15 +16,22 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from shared import topics
 from tests.faults.alert_ledger import ALERT_TOPICS, AlertLedger
 from tests.faults.harness import STACK, kafka_options, positions_reached, topic_partitions
+from tests.faults.staff_ledger import REPLY_TOPICS, STAFF_TOPICS, StaffLedger
 
-LEDGER_TOPICS = [
-    topics.REFERENCE_ISSUED,
-    topics.REPLY_DELIVERED,
-    topics.SLA_MET,
-    topics.SLA_AT_RISK,
-    topics.SLA_BREACHED,
-    *ALERT_TOPICS,
-]
+LEDGER_TOPICS = list(
+    dict.fromkeys(  # each topic once: some parts of the ledger read the same topic
+        [
+            topics.REFERENCE_ISSUED,
+            topics.REPLY_DELIVERED,
+            topics.SLA_MET,
+            topics.SLA_AT_RISK,
+            topics.SLA_BREACHED,
+            *ALERT_TOPICS,
+            *STAFF_TOPICS,
+            *REPLY_TOPICS,
+        ]
+    )
+)
 
 
 @dataclass
@@ -41,6 +48,7 @@ class Ledger:
     )
     holding_emails: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     alerts: AlertLedger = field(default_factory=AlertLedger)
+    staff: StaffLedger = field(default_factory=StaffLedger)
 
     def restricted_to(self, report_ids: set[str]) -> Ledger:
         """The ledger of these reports only (the shared test stack holds other tests' too)."""
@@ -56,6 +64,7 @@ class Ledger:
             keep(self.thresholds),
             keep(self.holding_emails),
             self.alerts.restricted_to(report_ids),
+            self.staff.restricted_to(report_ids),
         )
 
     def threshold_counts(self, report_id: str) -> dict[str, int]:
@@ -148,6 +157,7 @@ def _note(ledger: Ledger, record: Any) -> None:
         return  # a poison message the fault suite planted: not an event
 
     ledger.alerts.note(record, event)
+    ledger.staff.note(record, event)
     report_id = event.get("report_id")
     if record.topic == topics.REFERENCE_ISSUED:
         ledger.references[report_id].add(event["reference"])
@@ -162,13 +172,17 @@ def _note(ledger: Ledger, record: Any) -> None:
 
 
 def _count_emails(ledger: Ledger, started: float) -> None:
+    message_ids = []
     for path in STACK.mail_dir.glob("*.eml"):
         if path.stat().st_mtime < started - 5:
             continue
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         # a long header is folded, so its value may start with whitespace
-        report_id, kind = str(message["Message-ID"]).strip().lstrip("<").split(".")[:2]
+        message_id = str(message["Message-ID"]).strip()
+        report_id, kind = message_id.lstrip("<").split(".")[:2]
+        message_ids.append(message_id)
         if kind == "acknowledgement":
             ledger.emails[report_id] += 1
         elif kind == "holding":
             ledger.holding_emails[report_id] += 1
+    ledger.staff.count_emails(message_ids)

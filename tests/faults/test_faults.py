@@ -8,8 +8,6 @@ import asyncio
 import functools
 import signal
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -18,7 +16,6 @@ from services.system import CONSUMES
 from shared.failpoints import AFTER_STORE, BEFORE_COMMIT
 from tests.faults.conftest import RESULTS
 from tests.faults.harness import (
-    EMERGENCY_EVERY,
     Load,
     System,
     dead_letters,
@@ -26,13 +23,22 @@ from tests.faults.harness import (
     rewind_groups,
     total_lag,
 )
-from tests.faults.ledger import Ledger, LedgerReader
+from tests.faults.ledger import LedgerReader
+from tests.faults.rows import (
+    RATE_PER_S,
+    REPORTS,
+    SETTLE_S,
+    accepted_at_least,
+    complete,
+    lag_is_zero,
+    result,
+    run_with_fault,
+)
 from tests.integration.conftest import eventually
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
 
 POISONED_TOPICS = sorted({topic for group in CONSUMES.values() for topic in group})
-REPORTS = 120
 KILLED_SERVICES = [
     "intake",
     "classifier",
@@ -41,67 +47,6 @@ KILLED_SERVICES = [
     "sla_watchdog",
     "alerting",
 ]
-RATE_PER_S = 20.0
-SETTLE_S = 240.0
-
-
-async def _accepted_at_least(load: Load, count: int) -> bool:
-    return len(load.accepted) >= count
-
-
-async def _lag_is_zero() -> bool:
-    return await total_lag() == 0
-
-
-async def _complete(reader: LedgerReader, load: Load, started: float) -> bool:
-    ledger = await reader.read(started)
-    return ledger.complete(list(load.accepted.values()), load.emergencies)
-
-
-async def _run_with_fault(
-    name: str,
-    system: System,
-    reader: LedgerReader,
-    fault: Callable[[Load], Awaitable[None]],
-    rate_per_s: float = RATE_PER_S,
-) -> None:
-    """Run the load, inject the fault a third of the way in, check the ledger."""
-    started = time.time()
-    load = Load(system, REPORTS, rate_per_s)
-    load_task = asyncio.create_task(load.run())
-    await eventually(functools.partial(_accepted_at_least, load, REPORTS // 3), deadline_s=60)
-    await fault(load)
-    fault_ended = time.monotonic()
-    await load_task
-    await eventually(
-        functools.partial(_complete, reader, load, started),
-        deadline_s=SETTLE_S,
-        what="every accepted report's reply and SLA outcome",
-    )
-    await eventually(_lag_is_zero, deadline_s=SETTLE_S, what="all consumer lag back to zero")
-    recovery = time.monotonic() - fault_ended
-    ledger = await reader.read(started)
-    ours = list(load.accepted.values())
-    problems = ledger.problems(ours, load.emergencies)
-    RESULTS.append(_result(name, ledger, ours, load.emergencies, recovery))
-    assert len(load.accepted) == REPORTS
-    assert len(load.emergencies) == REPORTS // EMERGENCY_EVERY
-    assert problems == []
-
-
-def _result(
-    name: str, ledger: Ledger, ours: list[str], emergencies: set[str], recovery_s: float
-) -> dict[str, Any]:
-    """One row of the suite's summary: reports, then their alerts, steps and pages."""
-    lost, duplicated = ledger.lost_and_duplicated(ours, emergencies)
-    return {
-        "fault": name,
-        "reports": len(ours),
-        "lost": lost,
-        "duplicated": duplicated,
-        "recovery_s": recovery_s,
-        **ledger.alerts.totals(emergencies),
-    }
 
 
 @pytest.mark.parametrize("service", KILLED_SERVICES)
@@ -110,11 +55,11 @@ async def test_kill_9_a_service_twice_mid_stream(
 ) -> None:
     async def kill_twice(load: Load) -> None:
         for target in (REPORTS // 3, REPORTS // 2):
-            await eventually(functools.partial(_accepted_at_least, load, target), deadline_s=120)
+            await eventually(functools.partial(accepted_at_least, load, target), deadline_s=120)
             await asyncio.to_thread(system.kill, service)
             await asyncio.to_thread(system.start, service)
 
-    await _run_with_fault(f"kill -9 {service} x2", system, reader, kill_twice)
+    await run_with_fault(f"kill -9 {service} x2", system, reader, kill_twice)
 
 
 @pytest.mark.parametrize("service", KILLED_SERVICES)
@@ -131,7 +76,7 @@ async def test_kill_9_a_service_in_its_two_windows(
         await asyncio.to_thread(system.start, service)
 
     # a slower load, so that there is work left for both windows after the restarts
-    await _run_with_fault(
+    await run_with_fault(
         f"kill -9 {service} in both windows", system, reader, die_in_each_window, 10
     )
 
@@ -141,7 +86,7 @@ async def test_stop_and_start_a_server(system: System, reader: LedgerReader, ser
     async def restart(_load: Load) -> None:
         await asyncio.to_thread(restart_server, server)
 
-    await _run_with_fault(f"restart {server}", system, reader, restart)
+    await run_with_fault(f"restart {server}", system, reader, restart)
 
 
 async def test_sigterm_a_service_under_load(system: System, reader: LedgerReader) -> None:
@@ -149,7 +94,7 @@ async def test_sigterm_a_service_under_load(system: System, reader: LedgerReader
         await asyncio.to_thread(system.terminate, "notifier")
         await asyncio.to_thread(system.start, "notifier")
 
-    await _run_with_fault("SIGTERM notifier", system, reader, terminate)
+    await run_with_fault("SIGTERM notifier", system, reader, terminate)
 
 
 async def test_pause_a_service_past_its_session_timeout(
@@ -159,12 +104,12 @@ async def test_pause_a_service_past_its_session_timeout(
         system.signal("reference_issuer", signal.SIGSTOP)
         paused_until = load.accepted.copy()
         await eventually(
-            functools.partial(_accepted_at_least, load, min(REPORTS, len(paused_until) + 40)),
+            functools.partial(accepted_at_least, load, min(REPORTS, len(paused_until) + 40)),
             deadline_s=120,
         )
         system.signal("reference_issuer", signal.SIGCONT)
 
-    await _run_with_fault("SIGSTOP reference_issuer", system, reader, pause)
+    await run_with_fault("SIGSTOP reference_issuer", system, reader, pause)
 
 
 async def test_poison_in_every_input_topic_is_set_aside_and_the_rest_flows(
@@ -176,7 +121,7 @@ async def test_poison_in_every_input_topic_is_set_aside_and_the_rest_flows(
         for topic in POISONED_TOPICS:
             await producer_to_stack.send_and_wait(topic, b"{poison", key=b"poison")
 
-    await _run_with_fault("poison in every input topic", system, reader, poison)
+    await run_with_fault("poison in every input topic", system, reader, poison)
 
     found = await dead_letters(poisoned_at_ms)
     for service, service_topics in CONSUMES.items():
@@ -196,13 +141,13 @@ async def test_replaying_every_topic_from_offset_0_changes_nothing(
         loads.append(load)
 
     started = time.time()
-    await _run_with_fault("none, then replay from offset 0", system, reader, remember)
+    await run_with_fault("none, then replay from offset 0", system, reader, remember)
     ours = set(loads[0].accepted.values())
     before = (await reader.read(started)).restricted_to(ours)
     system.stop()
     await rewind_groups()
     system.running = System(skip_backlog=False).running
-    await eventually(_lag_is_zero, deadline_s=SETTLE_S, what="the replay to be consumed")
+    await eventually(lag_is_zero, deadline_s=SETTLE_S, what="the replay to be consumed")
     after = (await reader.read(started)).restricted_to(ours)
 
     assert len(before.references) == len(ours)
@@ -263,14 +208,14 @@ async def test_watchdog_restarts_and_a_forward_clock_jump_announce_each_threshol
     await asyncio.to_thread(system.start, "reference_issuer")
     fault_ended = time.monotonic()
     await eventually(
-        functools.partial(_complete, reader, load, started),
+        functools.partial(complete, reader, load, started),
         deadline_s=SETTLE_S,
         what="every report's acknowledgement and SLA outcome",
     )
-    await eventually(_lag_is_zero, deadline_s=SETTLE_S, what="all consumer lag back to zero")
+    await eventually(lag_is_zero, deadline_s=SETTLE_S, what="all consumer lag back to zero")
 
     ledger = (await reader.read(started)).restricted_to(ours)
-    row = _result(
+    row = result(
         "watchdog kill -9 x2, clock +2 days",
         ledger,
         list(ours),
