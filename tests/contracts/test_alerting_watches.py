@@ -74,7 +74,7 @@ async def test_only_open_unclaimed_watches_at_risk_are_waiting(watches: Watches)
         await watches.at_risk(report_id, NOW, 1, "crime_bureau", _cause())
     await watches.assigned(claimed, Assignment(1, "a.patel", "crime_bureau", NOW, _cause()))
     await watches.assigned(calm, Assignment(1, None, "crime_bureau", NOW, _cause()))
-    await watches.closed(closed)
+    await watches.closed(closed, 2)
     await watches.alerted_after(waiting, 0)
     await watches.alerted_after(waiting, 0)
 

@@ -60,9 +60,9 @@ async def test_a_running_clock_pauses_once_per_request_and_never_twice_at_once(
     pause, other = _pause(submitted), _pause(submitted, 2 * HOUR)
     told = staff_factories.sla_paused(staff_factories.information_requested(submitted))
 
-    first = await clocks.run(clocks.port.pause(report_id, pause, told))
-    again = await clocks.run(clocks.port.pause(report_id, pause, told))
-    meanwhile = await clocks.run(clocks.port.pause(report_id, other, told))
+    first = await clocks.run(clocks.port.pause(report_id, pause, told, 1))
+    again = await clocks.run(clocks.port.pause(report_id, pause, told, 1))
+    meanwhile = await clocks.run(clocks.port.pause(report_id, other, told, 2))
     facts = await _read(clocks, submitted)
 
     assert (first, again, meanwhile) == (True, False, False)
@@ -81,14 +81,14 @@ async def test_a_resume_closes_its_pause_once_with_the_moved_target_in_the_same_
     await _started(clocks, submitted)
     pause = _pause(submitted)
     told = staff_factories.sla_paused(staff_factories.information_requested(submitted))
-    await clocks.run(clocks.port.pause(report_id, pause, told))
+    await clocks.run(clocks.port.pause(report_id, pause, told, 1))
     paused = await _read(clocks, submitted)
     resumption, moved = _resumption(pause), _told(submitted, 0, MOVED, again=True)
 
     resumed = await clocks.run(clocks.port.set_target(report_id, paused, MOVED, moved, resumption))
     twice = await clocks.run(clocks.port.set_target(report_id, paused, MOVED, moved, resumption))
     after = await _read(clocks, submitted)
-    again = await clocks.run(clocks.port.pause(report_id, pause, told))  # the same request
+    again = await clocks.run(clocks.port.pause(report_id, pause, told, 1))  # the same request
 
     assert (resumed, twice, again) == (True, False, False)
     assert (after.pause, after.pauses) == (None, (resumption.pause,))
@@ -103,7 +103,7 @@ async def test_facts_read_before_a_resume_set_no_target(clocks: Store[Clocks]) -
     before = await _started(clocks, submitted)
     pause = _pause(submitted)
     told = staff_factories.sla_paused(staff_factories.information_requested(submitted))
-    await clocks.run(clocks.port.pause(report_id, pause, told))
+    await clocks.run(clocks.port.pause(report_id, pause, told, 1))
     paused = await _read(clocks, submitted)
     await clocks.run(
         clocks.port.set_target(

@@ -194,7 +194,8 @@ def test_the_work_folds_the_same_from_any_order_and_repeats() -> None:
         assert fold(shuffled).work == expected.work
 
     work = expected.work
-    assert (work.state, work.assignee_id, work.action_count) == ("closed", "sub-operator", 5)
+    # the reroute (action 3) left the report in road_policing's queue: nobody holds it
+    assert (work.state, work.assignee_id, work.action_count) == ("closed", None, 5)
     assert work.closure is not None
     assert work.closure.crime_reference == "CR/12345/26"
     assert [r.ended for r in work.information_requests] == ["answered"]
