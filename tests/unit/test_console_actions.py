@@ -304,3 +304,24 @@ def test_compliance_shows_the_pauses() -> None:
     figures = compliance_of(rows, NOW - timedelta(days=1), NOW + timedelta(days=1))
 
     assert (figures.paused_reports, figures.paused_seconds) == (1, 600.0)
+
+
+def test_only_an_assignment_newer_than_the_newest_reroute_stands() -> None:
+    """A regrade within the team keeps the assignee; a reroute leaves the report in the
+    new team's queue; a claim there after it stands (in any order, twice)."""
+    submitted = factories.report_submitted()
+    claimed = staff_factories.report_claimed(submitted, 1)
+    regraded = staff_factories.report_regraded(submitted, 2)  # crime_bureau still
+    rerouted = staff_factories.report_regraded(submitted, 3, route="road_policing")
+    reclaimed = staff_factories.report_claimed(
+        submitted, 4, actor=staff_factories.SUPERVISOR, team="road_policing"
+    )
+
+    def assignee(*events: Event) -> str | None:
+        shuffled = [submitted, *events, *events]
+        random.Random(len(events)).shuffle(shuffled)
+        return fold(shuffled).work.assignee_id
+
+    assert assignee(claimed, regraded) == claimed.actor.user_id
+    assert assignee(claimed, regraded, rerouted) is None
+    assert assignee(rerouted, claimed, reclaimed) == staff_factories.SUPERVISOR.user_id
