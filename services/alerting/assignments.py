@@ -1,7 +1,8 @@
 """Alerting's use cases about who has a report: the assignee told of a report given to them
 (or the team of a report handed back to its queue), once per ReportAssigned; the
-unassigned alert when a report at risk goes unclaimed for the policy's minutes, resolved
-by a claim; every alert of a report resolved when it closes.
+unassigned alert when a report at risk goes unclaimed for the policy's minutes (a
+reroute puts it, unclaimed, in the new team's queue), resolved by a claim; every alert of
+a report resolved when it closes, and the report watched again when it is reopened.
 
 Staff events arrive in any order and more than once: a watch (`Watch`) keeps only the
 newest assignment by `action_number`, and a stale one neither tells nor resolves anybody.
@@ -46,6 +47,7 @@ from shared.events import (
     ReportAssigned,
     ReportClosed,
     ReportRegraded,
+    ReportReopened,
     ResolvedBecause,
     SlaAtRisk,
     SlaBreached,
@@ -113,16 +115,30 @@ class Assignments:
         await self._tell(event, watch)
 
     async def learn_regrade(self, event: ReportRegraded) -> None:
+        """A reroute leaves the report in the new team's queue, unclaimed from then on (as
+        a hand-back would): an older assignment no longer stands."""
         watch = await self.watches.regraded(
             event.report_id, event.action_number, event.grade, event.route
         )
+        if event.route != event.previous_route:
+            queued = Assignment(
+                event.action_number, None, event.route, event.occurred_at, CauseRef.of(event)
+            )
+            watch = await self.watches.assigned(event.report_id, queued)
         self._plan(watch)
 
     async def close_report(self, event: ReportClosed) -> None:
-        """Every open alert of the report ends, and its unassigned timer stops."""
-        await self.watches.closed(event.report_id)
+        """Every open alert of the report ends, and its unassigned timer stops (unless a
+        later reopening stands: this close is old news)."""
+        watch = await self.watches.closed(event.report_id, event.action_number)
+        if not watch.closed:
+            return
         self.schedule.plan(event.report_id, None)
         await self._resolve(event.report_id, set(AlertKind), ResolvedBecause.REPORT_CLOSED)
+
+    async def reopen_report(self, event: ReportReopened) -> None:
+        """A reopened report is watched again (unless a later close stands)."""
+        self._plan(await self.watches.reopened(event.report_id, event.action_number))
 
     # The ticker's agenda (shared.ticker.Agenda): reports whose unassigned timer ran out.
 

@@ -119,8 +119,9 @@ class Alert:
 @dataclass(frozen=True)
 class Watch:
     """Who has a report, as far as alerting has learnt (for the unassigned alert): when it
-    first became at risk, its newest assignment by `action_number` (0: none yet), whether
-    it is closed, and the assignments an unassigned alert was raised after already."""
+    first became at risk, its newest assignment by `action_number` (0: none yet; a reroute
+    counts as one, to the new team's queue), its newest close and reopening (by
+    `action_number`), and the assignments an unassigned alert was raised after already."""
 
     report_id: uuid.UUID
     at_risk_at: datetime | None = None
@@ -133,8 +134,14 @@ class Watch:
     unclaimed_cause: CauseRef | None = None  # that hand-back
     team: str | None = None  # the newest staff event's route (assigned or regraded)
     regraded_grade: int | None = None
-    closed: bool = False
+    close_action: int = 0  # the newest ReportClosed's action number (0: never closed)
+    reopen_action: int = 0  # the newest ReportReopened's
     raised_after: frozenset[int] = frozenset()
+
+    @property
+    def closed(self) -> bool:
+        """The newest close is newer than the newest reopening."""
+        return self.close_action > self.reopen_action
 
     @property
     def route(self) -> str | None:

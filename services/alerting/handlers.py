@@ -32,6 +32,7 @@ from shared.events import (
     ReportClassified,
     ReportClosed,
     ReportRegraded,
+    ReportReopened,
     ResolvedBecause,
     SlaAtRisk,
     SlaBreached,
@@ -129,6 +130,9 @@ class Alerting:
 
     async def close_report(self, event: ReportClosed) -> None:
         await self.assignments.close_report(event)
+
+    async def reopen_report(self, event: ReportReopened) -> None:
+        await self.assignments.reopen_report(event)
 
     async def page_raised(self, event: AlertRaised) -> None:
         await self._page_step(event.alert_id, 0)

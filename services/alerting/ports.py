@@ -171,7 +171,11 @@ class Watches(Protocol):
     async def regraded(self, report_id: uuid.UUID, action: int, grade: int, route: str) -> Watch:
         """Remember a regrade's grade and route unless later staff actions stand."""
 
-    async def closed(self, report_id: uuid.UUID) -> Watch: ...
+    async def closed(self, report_id: uuid.UUID, action: int) -> Watch:
+        """Remember a close unless a later close stands already."""
+
+    async def reopened(self, report_id: uuid.UUID, action: int) -> Watch:
+        """Remember a reopening unless a later reopening stands already."""
 
     async def alerted_after(self, report_id: uuid.UUID, assignment: int) -> None:
         """Record that the unassigned alert after `assignment` is raised (or not needed)."""

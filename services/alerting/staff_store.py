@@ -16,7 +16,7 @@ from pymongo.errors import DuplicateKeyError
 from services.alerting.domain import Watch
 from services.alerting.ports import Assignment, Claim
 from shared.events import CauseRef
-from shared.guards import UNGUARDED, Guard, Lease, newer_only, remember, still, take
+from shared.guards import Guard, Lease, newer_only, remember, still, take
 from shared.mongo import Document
 
 #: Notices nobody needs to try again.
@@ -63,8 +63,13 @@ class MongoWatches:
         await self._write(report_id, guard, {"regrade_action": action, "regraded_grade": grade})
         return await self._team(report_id, action, route)
 
-    async def closed(self, report_id: uuid.UUID) -> Watch:
-        return await self._write(report_id, UNGUARDED, {"closed": True})
+    async def closed(self, report_id: uuid.UUID, action: int) -> Watch:
+        guard = newer_only("watch.close_action", action)
+        return await self._write(report_id, guard, {"close_action": action})
+
+    async def reopened(self, report_id: uuid.UUID, action: int) -> Watch:
+        guard = newer_only("watch.reopen_action", action)
+        return await self._write(report_id, guard, {"reopen_action": action})
 
     async def alerted_after(self, report_id: uuid.UUID, assignment: int) -> None:
         update = {"$addToSet": {"watch.raised_after": assignment}}
@@ -73,8 +78,8 @@ class MongoWatches:
     async def waiting(self) -> list[Watch]:
         query = {
             "watch.at_risk_at": {"$exists": True},
-            "watch.closed": {"$ne": True},
             "watch.assignee": None,
+            "$expr": {"$lte": [_action("close"), _action("reopen")]},  # not closed
         }
         cursor = self._reports.find(query, {"watch": 1})
         return [_watch(uuid.UUID(document["_id"]), document["watch"]) async for document in cursor]
@@ -87,6 +92,11 @@ class MongoWatches:
         update = {"$set": {f"watch.{name}": value for name, value in fields.items()}}
         document = await remember(self._reports, str(report_id), guard, update)
         return _watch(report_id, (document or {}).get("watch", {}))
+
+
+def _action(kind: str) -> Document:
+    """The watch's newest `kind` (close, reopen) action number, 0 if none, in `$expr`."""
+    return {"$ifNull": [f"$watch.{kind}_action", 0]}
 
 
 def _cause(document: dict[str, str] | None) -> CauseRef | None:
@@ -106,7 +116,8 @@ def _watch(report_id: uuid.UUID, watch: dict[str, Any]) -> Watch:
         unclaimed_cause=_cause(watch.get("unclaimed_cause")),
         team=watch.get("team"),
         regraded_grade=watch.get("regraded_grade"),
-        closed=bool(watch.get("closed", False)),
+        close_action=watch.get("close_action", 0),
+        reopen_action=watch.get("reopen_action", 0),
         raised_after=frozenset(watch.get("raised_after", [])),
     )
 

@@ -2,9 +2,11 @@
 (`open`, `assigned`, `awaiting_information`, `closed`), and what staff recorded.
 
 Staff events are ordered by their `action_number` (the console's count of actions on the
-report), never by arrival; the watchdog's pauses and the reporter's updates by time. A
-request for information is waited on until the reporter adds information (a
-ReportUpdated after it), the clock resumes (an SlaResumed after it), or the report closes.
+report), never by arrival; the watchdog's pauses and the reporter's updates by time. An
+assignment older than the newest reroute no longer stands: the report waits in the new
+team's queue. A request for information is waited on until the reporter adds
+information (a ReportUpdated after it), the clock resumes (an SlaResumed after it), or
+the report closes.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from services.console.records import (
     WorkState,
 )
 from shared.events import (
+    Assignee,
     ContactRecorded,
     Event,
     InformationRequested,
@@ -70,8 +73,7 @@ def work_of(events: list[Event], linked: Iterable[ReportClosed] = ()) -> WorkRec
     """The work on one report from its events (each once, in any order); `linked`: other
     reports' closings as duplicates of this one."""
     actions = staff_actions(events)
-    assigned = [a for a in actions if isinstance(a, ReportAssigned)]
-    assignee = assigned[-1].assignee if assigned else None
+    assignee = _assignee(actions)
     closure = _closure(actions)
     requests = [
         _request(a, events, actions) for a in actions if isinstance(a, InformationRequested)
@@ -92,6 +94,18 @@ def work_of(events: list[Event], linked: Iterable[ReportClosed] = ()) -> WorkRec
         pauses=_pauses(events),
         duplicates=sorted({closing.report_id for closing in linked}, key=str),
     )
+
+
+def _assignee(actions: list[StaffAction]) -> Assignee | None:
+    """The newest assignment's assignee, unless a later regrade moved the report to
+    another team: it then waits unassigned in that team's queue."""
+    assigned = [a for a in actions if isinstance(a, ReportAssigned)]
+    if not assigned:
+        return None
+    rerouted = [a for a in actions if isinstance(a, ReportRegraded) and a.route != a.previous_route]
+    if rerouted and rerouted[-1].action_number > assigned[-1].action_number:
+        return None
+    return assigned[-1].assignee
 
 
 def _state(

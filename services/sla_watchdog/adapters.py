@@ -84,6 +84,10 @@ class MongoClocks:
     async def remember_failure(self, report_id: uuid.UUID) -> ClockFacts | None:
         return await self._upsert(report_id, UNGUARDED, {"$set": {"reply_failed": True}})
 
+    async def remember_close(self, report_id: uuid.UUID, action: int) -> ClockFacts | None:
+        newer = newer_only("closed_action", action)
+        return await self._upsert(report_id, newer, {"$set": {"closed_action": action}})
+
     async def remember_update(self, event: ReportUpdated) -> ClockFacts | None:
         newer = newer_only("update_number", event.update_number)
         update = {"$set": {"update_number": event.update_number, "updated_at": event.occurred_at}}
@@ -129,10 +133,13 @@ class MongoClocks:
         fresh = {**target["$set"], "target_version": version, "announced": []}
         return await self.outbox.update(current.on(document_id), {**target, "$set": fresh}, events)
 
-    async def pause(self, report_id: uuid.UUID, pause: OpenPause, told: SlaPaused) -> bool:
+    async def pause(
+        self, report_id: uuid.UUID, pause: OpenPause, told: SlaPaused, action: int
+    ) -> bool:
         request = str(pause.request_id)
         unpaused = (
             still("state", ClockState.RUNNING.value)
+            & newer_only("closed_action", action)  # no later close ended the request
             & first_stands("pause")
             & first_stands("replied_at")
             & once_per_name("paused_requests", request)
@@ -230,6 +237,7 @@ def _facts(document: dict[str, Any]) -> ClockFacts:
         pause=_open_pause(document.get("pause")),
         pauses=tuple((p["paused_at"], p["resumed_at"]) for p in document.get("pauses", [])),
         updated_at=document.get("updated_at"),
+        closed_action=document.get("closed_action", 0),
     )
 
 

@@ -99,16 +99,19 @@ class Watchdog:
     async def pause_clock(self, event: InformationRequested) -> None:
         """The force waits on the reporter: a running, unpaused clock pauses, once per
         request, until they answer or `answer_by` (never again over time already paused,
-        should a request arrive after a later one's resume)."""
+        should a request arrive after a later one's resume; never once a later close, by
+        `action_number`, ended the request: a request after a reopening is later still)."""
         facts = await self.clocks.facts(event.report_id)
         clock = None if facts is None else facts.clock
         if facts is None or clock is None or clock.state is not ClockState.RUNNING:
             return  # no clock running: nothing to pause
+        if facts.closed_action > event.action_number:
+            return  # closed after it was asked: nobody waits on the answer
         request_id = event.message.request_id
         since = max([event.occurred_at, *(resumed for _, resumed in facts.pauses)])
         pause = OpenPause(request_id, since, event.answer_by, CauseRef.of(event))
         told = announcements.paused(pause, self.clock.now())
-        if await self.clocks.pause(event.report_id, pause, told):
+        if await self.clocks.pause(event.report_id, pause, told, event.action_number):
             log.info("sla_paused", report_id=str(event.report_id), request_id=str(request_id))
         facts = await self.clocks.facts(event.report_id)
         if facts is not None and _answered_since_paused(facts):  # the answer came first
@@ -123,8 +126,10 @@ class Watchdog:
         await self._resume_now(facts, event.occurred_at, ResumedBecause.REPORTER_ANSWERED)
 
     async def resume_on_close(self, event: ReportClosed) -> None:
-        """A closed report waits on nobody; its outcome reply will stop the clock."""
-        facts = await self.clocks.facts(event.report_id)
+        """A closed report waits on nobody; its outcome reply will stop the clock. The
+        close is remembered: a request for information it ended, arriving later, pauses
+        nothing."""
+        facts = await self.clocks.remember_close(event.report_id, event.action_number)
         await self._resume_now(facts, event.occurred_at, ResumedBecause.REPORT_CLOSED)
 
     async def _resume_now(

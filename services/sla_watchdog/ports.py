@@ -77,6 +77,7 @@ class ClockFacts:
     pause: OpenPause | None = None
     pauses: tuple[Pause, ...] = ()
     updated_at: datetime | None = None  # the newest update of the report (by its number)
+    closed_action: int = 0  # the newest ReportClosed's action number (0: never closed)
 
     @property
     def target_version(self) -> int:
@@ -116,6 +117,9 @@ class Clocks(Protocol):
 
     async def remember_failure(self, report_id: uuid.UUID) -> ClockFacts | None: ...
 
+    async def remember_close(self, report_id: uuid.UUID, action: int) -> ClockFacts | None:
+        """The newest close (by `action_number`) stands."""
+
     async def remember_update(self, event: ReportUpdated) -> ClockFacts | None:
         """When the newest update (by `update_number`) was made: an answer may overtake
         the request it answers (they come by different topics)."""
@@ -135,8 +139,11 @@ class Clocks(Protocol):
         `resumption`, the clock's open pause (that one only) closes in the same write.
         Whether it was written."""
 
-    async def pause(self, report_id: uuid.UUID, pause: OpenPause, told: SlaPaused) -> bool:
-        """Pause a running, unpaused clock, once per request."""
+    async def pause(
+        self, report_id: uuid.UUID, pause: OpenPause, told: SlaPaused, action: int
+    ) -> bool:
+        """Pause a running, unpaused clock, once per request, unless a close newer than the
+        request (staff action `action`) stands: it ended the wait before the request came."""
 
     async def announce(self, report_id: uuid.UUID, version: int, name: str, event: Event) -> bool:
         """Record a threshold of a target version as announced, with its event, once."""

@@ -1,6 +1,7 @@
 """Alerting's `Watches` and `Notices`: the earliest risk stands, the newest assignment and
 route by `action_number` stand whatever the order, a close and the alerts raised are
-remembered, only watches still waiting are listed; each notice page claimed by one sender,
+remembered, closed while the newest close is newer than the newest reopening, only
+watches still waiting are listed; each notice page claimed by one sender,
 released for a retry, and finished once."""
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ async def test_only_open_unclaimed_watches_at_risk_are_waiting(watches: Watches)
         await watches.at_risk(report_id, NOW, 1, "crime_bureau", _cause())
     await watches.assigned(claimed, Assignment(1, "a.patel", "crime_bureau", NOW, _cause()))
     await watches.assigned(calm, Assignment(1, None, "crime_bureau", NOW, _cause()))
-    await watches.closed(closed)
+    await watches.closed(closed, 2)
     await watches.alerted_after(waiting, 0)
     await watches.alerted_after(waiting, 0)
 
@@ -86,6 +87,25 @@ async def test_only_open_unclaimed_watches_at_risk_are_waiting(watches: Watches)
     stored = await watches.watch(closed)
     assert stored is not None
     assert stored.closed
+
+
+async def test_closed_is_the_newest_close_newer_than_the_newest_reopening(
+    watches: Watches,
+) -> None:
+    report_id = uuid.uuid4()
+    await watches.at_risk(report_id, NOW, 1, "crime_bureau", _cause())
+    reopened = await watches.reopened(report_id, 3)
+    stale = await watches.closed(report_id, 2)  # older than the reopening, learnt after it
+    again = await watches.reopened(report_id, 3)
+    older = await watches.reopened(report_id, 1)
+    listed = {w.report_id for w in await watches.waiting()}
+    closed = await watches.closed(report_id, 4)
+
+    assert [w.closed for w in (reopened, stale, again, older)] == [False] * 4
+    assert (older.close_action, older.reopen_action) == (2, 3)
+    assert report_id in listed  # reopened: waiting again
+    assert (closed.closed, closed.close_action) == (True, 4)
+    assert report_id not in {w.report_id for w in await watches.waiting()}
 
 
 async def test_a_notice_page_is_claimed_once_released_for_a_retry_and_finished_once(

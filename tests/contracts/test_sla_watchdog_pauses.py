@@ -1,6 +1,7 @@
 """The SLA watchdog's `Clocks`, on pauses and regrades: a running clock pauses once per
 request and never twice at once, a resume closes that pause once in the write of the moved
-target, facts read before a resume set no target, and the newest regrade stands."""
+target, facts read before a resume set no target, the newest regrade stands, and a close newer
+than a request refuses its pause (the newest close stands)."""
 
 from __future__ import annotations
 
@@ -60,9 +61,9 @@ async def test_a_running_clock_pauses_once_per_request_and_never_twice_at_once(
     pause, other = _pause(submitted), _pause(submitted, 2 * HOUR)
     told = staff_factories.sla_paused(staff_factories.information_requested(submitted))
 
-    first = await clocks.run(clocks.port.pause(report_id, pause, told))
-    again = await clocks.run(clocks.port.pause(report_id, pause, told))
-    meanwhile = await clocks.run(clocks.port.pause(report_id, other, told))
+    first = await clocks.run(clocks.port.pause(report_id, pause, told, 1))
+    again = await clocks.run(clocks.port.pause(report_id, pause, told, 1))
+    meanwhile = await clocks.run(clocks.port.pause(report_id, other, told, 2))
     facts = await _read(clocks, submitted)
 
     assert (first, again, meanwhile) == (True, False, False)
@@ -81,14 +82,14 @@ async def test_a_resume_closes_its_pause_once_with_the_moved_target_in_the_same_
     await _started(clocks, submitted)
     pause = _pause(submitted)
     told = staff_factories.sla_paused(staff_factories.information_requested(submitted))
-    await clocks.run(clocks.port.pause(report_id, pause, told))
+    await clocks.run(clocks.port.pause(report_id, pause, told, 1))
     paused = await _read(clocks, submitted)
     resumption, moved = _resumption(pause), _told(submitted, 0, MOVED, again=True)
 
     resumed = await clocks.run(clocks.port.set_target(report_id, paused, MOVED, moved, resumption))
     twice = await clocks.run(clocks.port.set_target(report_id, paused, MOVED, moved, resumption))
     after = await _read(clocks, submitted)
-    again = await clocks.run(clocks.port.pause(report_id, pause, told))  # the same request
+    again = await clocks.run(clocks.port.pause(report_id, pause, told, 1))  # the same request
 
     assert (resumed, twice, again) == (True, False, False)
     assert (after.pause, after.pauses) == (None, (resumption.pause,))
@@ -103,7 +104,7 @@ async def test_facts_read_before_a_resume_set_no_target(clocks: Store[Clocks]) -
     before = await _started(clocks, submitted)
     pause = _pause(submitted)
     told = staff_factories.sla_paused(staff_factories.information_requested(submitted))
-    await clocks.run(clocks.port.pause(report_id, pause, told))
+    await clocks.run(clocks.port.pause(report_id, pause, told, 1))
     paused = await _read(clocks, submitted)
     await clocks.run(
         clocks.port.set_target(
@@ -157,3 +158,24 @@ async def test_the_newest_update_stands(clocks: Store[Clocks]) -> None:
 
     assert facts is not None
     assert facts.updated_at == newest.occurred_at
+
+
+async def test_a_close_newer_than_the_request_refuses_its_pause_and_the_newest_close_stands(
+    clocks: Store[Clocks],
+) -> None:
+    submitted = factories.report_submitted()
+    report_id = submitted.report_id
+    await _started(clocks, submitted)
+    told = staff_factories.sla_paused(staff_factories.information_requested(submitted))
+
+    newest = await clocks.port.remember_close(report_id, 3)
+    older = await clocks.port.remember_close(report_id, 2)  # learnt late: 3 stands
+    ended = await clocks.run(clocks.port.pause(report_id, _pause(submitted), told, 2))
+    asked_again = _pause(submitted, 2 * HOUR)
+    later = await clocks.run(clocks.port.pause(report_id, asked_again, told, 4))
+
+    assert newest is not None
+    assert older is not None
+    assert (newest.closed_action, older.closed_action) == (3, 3)
+    assert (ended, later) == (False, True)
+    assert (await _read(clocks, submitted)).pause == asked_again

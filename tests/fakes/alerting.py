@@ -176,8 +176,17 @@ class FakeWatches:
             self._keep(replace(watch, regraded_grade=grade))
         return self._team(report_id, action, route)
 
-    async def closed(self, report_id: uuid.UUID) -> Watch:
-        return self._keep(replace(self._of(report_id), closed=True))
+    async def closed(self, report_id: uuid.UUID, action: int) -> Watch:
+        watch = self._of(report_id)
+        if action > watch.close_action:
+            watch = replace(watch, close_action=action)
+        return self._keep(watch)
+
+    async def reopened(self, report_id: uuid.UUID, action: int) -> Watch:
+        watch = self._of(report_id)
+        if action > watch.reopen_action:
+            watch = replace(watch, reopen_action=action)
+        return self._keep(watch)
 
     async def alerted_after(self, report_id: uuid.UUID, assignment: int) -> None:
         watch = self.watches.get(report_id)

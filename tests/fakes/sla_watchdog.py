@@ -43,6 +43,7 @@ class _ClockRecord:
     paused_requests: frozenset[uuid.UUID] = frozenset()
     update_number: int = 0
     updated_at: datetime | None = None
+    closed_action: int = 0
     clock: SlaClock | None = None
 
     def shown_clock(self) -> SlaClock | None:
@@ -102,6 +103,11 @@ class FakeClocks(EventLog):
         self._record(report_id).reply_failed = True
         return await self.facts(report_id)
 
+    async def remember_close(self, report_id: uuid.UUID, action: int) -> ClockFacts | None:
+        record = self._record(report_id)
+        record.closed_action = max(record.closed_action, action)  # the newest stands
+        return await self.facts(report_id)
+
     async def remember_update(self, event: ReportUpdated) -> ClockFacts | None:
         record = self._record(event.report_id)
         if record.update_number < event.update_number:  # newer update only
@@ -129,6 +135,7 @@ class FakeClocks(EventLog):
             pause=record.pause,
             pauses=record.pauses,
             updated_at=record.updated_at,
+            closed_action=record.closed_action,
         )
 
     async def set_target(
@@ -165,11 +172,14 @@ class FakeClocks(EventLog):
         self.add_pending(report_id, events)
         return True
 
-    async def pause(self, report_id: uuid.UUID, pause: OpenPause, told: SlaPaused) -> bool:
+    async def pause(
+        self, report_id: uuid.UUID, pause: OpenPause, told: SlaPaused, action: int
+    ) -> bool:
         record = self.records.get(report_id)
         if (
             self._running(report_id) is None
             or record is None
+            or record.closed_action > action  # a later close ended the request
             or record.pause is not None
             or record.replied_at is not None
             or pause.request_id in record.paused_requests

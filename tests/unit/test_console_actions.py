@@ -194,7 +194,8 @@ def test_the_work_folds_the_same_from_any_order_and_repeats() -> None:
         assert fold(shuffled).work == expected.work
 
     work = expected.work
-    assert (work.state, work.assignee_id, work.action_count) == ("closed", "sub-operator", 5)
+    # the reroute (action 3) left the report in road_policing's queue: nobody holds it
+    assert (work.state, work.assignee_id, work.action_count) == ("closed", None, 5)
     assert work.closure is not None
     assert work.closure.crime_reference == "CR/12345/26"
     assert [r.ended for r in work.information_requests] == ["answered"]
@@ -303,3 +304,24 @@ def test_compliance_shows_the_pauses() -> None:
     figures = compliance_of(rows, NOW - timedelta(days=1), NOW + timedelta(days=1))
 
     assert (figures.paused_reports, figures.paused_seconds) == (1, 600.0)
+
+
+def test_only_an_assignment_newer_than_the_newest_reroute_stands() -> None:
+    """A regrade within the team keeps the assignee; a reroute leaves the report in the
+    new team's queue; a claim there after it stands (in any order, twice)."""
+    submitted = factories.report_submitted()
+    claimed = staff_factories.report_claimed(submitted, 1)
+    regraded = staff_factories.report_regraded(submitted, 2)  # crime_bureau still
+    rerouted = staff_factories.report_regraded(submitted, 3, route="road_policing")
+    reclaimed = staff_factories.report_claimed(
+        submitted, 4, actor=staff_factories.SUPERVISOR, team="road_policing"
+    )
+
+    def assignee(*events: Event) -> str | None:
+        shuffled = [submitted, *events, *events]
+        random.Random(len(events)).shuffle(shuffled)
+        return fold(shuffled).work.assignee_id
+
+    assert assignee(claimed, regraded) == claimed.actor.user_id
+    assert assignee(claimed, regraded, rerouted) is None
+    assert assignee(rerouted, claimed, reclaimed) == staff_factories.SUPERVISOR.user_id

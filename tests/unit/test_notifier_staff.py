@@ -5,17 +5,19 @@ a safe channel, with the status link in place and its token masked in the event.
 from __future__ import annotations
 
 import uuid
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
 
-from services.notifier.domain import ReplyKey
+from services.notifier.domain import ReplyKey, Sender
 from services.notifier.handlers import Notifier
 from services.notifier.ports import DeliveryReceipt, ReplyInProgressError
 from services.notifier.staff_messages import StaffMessages, html_paragraphs
 from services.notifier.templates import ReplyRenderer
 from shared.errors import ConflictingFactError, TransientError
 from shared.events import (
+    SAFE_CONTACT_FLAG,
     ContactMethod,
     Event,
     ReplyDelivered,
@@ -282,3 +284,30 @@ def test_the_link_names_the_report_and_its_token() -> None:
         f"{STATUS_PAGE}/status/{report_id}?token={TOKENS.token_for(report_id)}"
     )
     assert TOKENS.matches(report_id, STAFF_WORDS.status_link(report_id).rsplit("=", 1)[1])
+
+
+async def test_a_staff_message_goes_neutrally_when_the_notifier_knows_contact_must_be_safe() -> (
+    None
+):
+    """Not the event's `neutral` alone: a classification that adds the safe-contact flag
+    after the console decided (a later assessment) sends it from the neutral sender."""
+    email = FakeReplyChannel()
+    notifier, _ = _notifier(email)
+    submitted = await _submitted(notifier)
+    await notifier.record_classification(
+        factories.report_classified(submitted, flags=[SAFE_CONTACT_FLAG])
+    )
+    email.sent.clear()  # the automatic reply, if any
+
+    await notifier.record_reply_request(staff_factories.reply_requested(submitted))
+
+    (reply,) = email.sent
+    assert reply.sender is Sender.NEUTRAL
+
+
+def test_an_email_subject_with_a_line_break_is_refused_with_a_plain_value_error() -> None:
+    """What the notifier would meet with such a subject (the console refuses it first): no
+    injection, but an unexpected error, retried and dead-lettered, the reply never sent."""
+    message = EmailMessage()
+    with pytest.raises(ValueError, match="linefeed or carriage return"):
+        message["Subject"] = "Your report\r\nBcc: someone@example.org"

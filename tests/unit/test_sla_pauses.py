@@ -240,3 +240,38 @@ async def test_a_request_told_after_a_later_resume_pauses_no_time_already_paused
     assert (first.paused_at, second.paused_at) == (NOW + HOUR, NOW + 4 * HOUR)
     resumed = _told(clocks, SlaResumed)[-1]
     assert (resumed.paused_seconds, resumed.due_at) == (3600, NOW + 28 * HOUR)
+
+
+async def test_a_request_for_information_that_arrives_after_the_close_pauses_nothing() -> None:
+    """Staff events are on different topics: the watchdog may learn a close before the
+    request it ended. That request must not pause a closed report's clock for `answer_by`
+    (5 days) with no threshold firing meanwhile."""
+    watchdog, clocks, time = _watchdog()
+    submitted = factories.report_submitted()
+    await watchdog.start_clock(submitted)
+    asked = _asked(submitted, NOW + HOUR, timedelta(days=5))
+    closed = staff_factories.report_closed(submitted, 2, at=NOW + 2 * HOUR)
+    time.advance(3 * HOUR)
+
+    await watchdog.resume_on_close(closed)  # action 2 first
+    await watchdog.pause_clock(asked)  # then action 1
+
+    assert _told(clocks, SlaPaused) == []
+
+
+async def test_a_request_newer_than_the_close_pauses_as_one_after_a_reopening_does() -> None:
+    """Closed (2), reopened (3), asked again (4): the close is older than the new request,
+    so it pauses; the watchdog needs no ReportReopened (it may come later, on its topic)."""
+    watchdog, clocks, time = _watchdog()
+    submitted = factories.report_submitted()
+    await watchdog.start_clock(submitted)
+    time.advance(3 * HOUR)
+    await watchdog.resume_on_close(staff_factories.report_closed(submitted, 2, at=NOW + HOUR))
+    again = staff_factories.information_requested(
+        submitted, 4, at=NOW + 2 * HOUR, answer_by=NOW + 5 * 24 * HOUR
+    )
+
+    await watchdog.pause_clock(again)
+
+    (paused,) = _told(clocks, SlaPaused)
+    assert paused.paused_at == again.occurred_at
