@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import BrowserContext, expect
+from playwright.async_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests import factories
 from tests.conftest import Servers
@@ -33,6 +34,11 @@ pytestmark = pytest.mark.e2e
 
 CRIME_REFERENCE = "CR/04417/26"
 EDITED_LINE = "An officer will look at the library's camera footage this week."
+REPLY_TEXT = "Crime: an investigator is looking into it"
+OUTCOME_TEXT = "Outcome: crime recorded, with the crime reference"
+DEADLINE_S = 60.0
+#: The whole flow, from the report to the status page, on a quiet machine: well under it.
+FLOW_BUDGET_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -107,23 +113,116 @@ async def report_refused_by_mail(system: System) -> Reported:
     return Reported(answer["report_id"], answer["status_token"], address)
 
 
+async def reload_until(page: Page, shown: Locator, what: str) -> None:
+    """Reload the page until `shown` is on it (the report page shows what was known when
+    it loaded), failing after `DEADLINE_S`."""
+    deadline = time.monotonic() + DEADLINE_S
+    while True:
+        try:
+            await expect(shown.first).to_be_visible(timeout=1_000)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                pytest.fail(f"not shown within {DEADLINE_S:.0f}s: {what}")
+            await page.reload()
+
+
+async def previewed(form: Locator) -> tuple[str, str]:
+    """The subject and body the form's preview says the reporter will receive."""
+    region = form.get_by_role("region")
+    await expect(region).to_be_visible(timeout=WAIT_MS)
+    subject = region.locator("dt", has_text="Subject").locator("xpath=following-sibling::dd[1]")
+    body = await region.locator("[data-part=body]").text_content()
+    return str(await subject.text_content()), str(body)
+
+
+async def claim(page: Page) -> None:
+    claiming = page.get_by_role("form", name="Claim")
+    await claiming.get_by_role("button", name="Claim this report").click()
+    await expect(page.locator("#work")).to_contain_text("operator", timeout=WAIT_MS)
+
+
+async def write_reply(page: Page) -> tuple[str, str]:
+    """Start from a standard text, add a line of one's own, preview: what is previewed."""
+    form = page.get_by_role("form", name="Send a reply")
+    await form.get_by_label("Standard text").select_option(label=REPLY_TEXT)
+    await form.get_by_role("button", name="Use this text").click()
+    message = form.get_by_label("Message")
+    await expect(message).not_to_have_value("", timeout=WAIT_MS)
+    standard = await message.input_value()
+    await message.fill(standard.replace("\n\n", f"\n\n{EDITED_LINE}\n\n", 1))
+    await form.get_by_role("button", name="Preview").click()
+    await expect(form.get_by_role("region")).to_contain_text(EDITED_LINE, timeout=WAIT_MS)
+    return await previewed(form)
+
+
+async def close_as_crime_recorded(page: Page) -> tuple[str, str]:
+    """Close with the outcome and its standard message, previewed: what is previewed."""
+    form = page.get_by_role("form", name="Close the report")
+    await form.get_by_label("Outcome").select_option("crime_recorded")
+    await form.get_by_label("Crime reference").fill(CRIME_REFERENCE)
+    await form.get_by_label("Standard text").select_option(label=OUTCOME_TEXT)
+    await form.get_by_role("button", name="Use this text").click()
+    with_reference = re.compile(re.escape(CRIME_REFERENCE))
+    await expect(form.get_by_label("Message")).to_have_value(with_reference, timeout=WAIT_MS)
+    await form.get_by_role("button", name="Preview").click()
+    shown = await previewed(form)
+    await form.get_by_role("button", name="Close report").click()
+    await expect(form.get_by_role("status")).to_contain_text("ReportClosed", timeout=WAIT_MS)
+    return shown
+
+
+async def emails_arrived(system: System, address: str, count: int) -> list[EmailMessage]:
+    async def arrived() -> list[EmailMessage] | None:
+        found = emails_to(system.mail_dir, address)
+        return found if len(found) >= count else None
+
+    return await eventually(arrived, deadline_s=DEADLINE_S, what=f"{count} emails")
+
+
+async def reporters_status_page(browser: Browser, system: System, reported: Reported) -> str:
+    """The reporter's own view, in a browser with no console session."""
+    reporter = await browser.new_context()
+    try:
+        page = await reporter.new_page()
+        url = f"{system.intake}/status/{reported.report_id}?token={reported.status_token}"
+        await page.goto(url)
+        return await page.locator("main").inner_text()
+    finally:
+        await reporter.close()
+
+
 async def test_the_operator_claims_replies_and_closes_an_at_risk_report(
-    system: System, context: tuple[BrowserContext, Watched]
+    system: System, browser: Browser, context: tuple[BrowserContext, Watched]
 ) -> None:
     started = time.monotonic()
     _, watched = context
     reported = await report_refused_by_mail(system)
-
-    async def refused() -> bool:
-        return system.relay.refusals > 0
-
-    await eventually(refused, what="the acknowledgement refused by the mail relay")
 
     page = await sign_in(system, context, "operator", "/")
     row = page.locator(f'#queue tr[data-report-id="{reported.report_id}"]')
     await expect(row).to_have_class("state-at_risk", timeout=WAIT_MS)
     await row.get_by_role("link").click()
     await page.wait_for_url(f"{system.url}/reports/{reported.report_id}", timeout=WAIT_MS)
+    await claim(page)
+    reply_subject, reply_body = await write_reply(page)
+    system.relay.refused.discard(reported.address)  # the reporter's mailbox works again
+    await page.get_by_role("button", name="Send reply").click()
+    delivered = page.locator("#timeline li.reply.state-delivered", has_text="staff reply")
+    await reload_until(page, delivered, "the staff reply delivered")
+    (reply_email,) = await emails_arrived(system, reported.address, 1)
+    outcome_subject, outcome_body = await close_as_crime_recorded(page)
+    outcome = page.locator("#timeline li.reply.state-delivered", has_text="outcome")
+    await reload_until(page, outcome, "the outcome reply delivered")
+    status_page = await reporters_status_page(browser, system, reported)
     await assert_strict_csp_kept(page, watched)
+    emails = emails_to(system.mail_dir, reported.address)
+
+    assert system.relay.refusals >= 1  # the acknowledgement, refused
+    assert (str(reply_email["Subject"]), plain_text(reply_email)) == (reply_subject, reply_body)
+    assert EDITED_LINE in reply_body
+    assert len(emails) == 2  # the reply and the outcome, once each
+    assert (str(emails[1]["Subject"]), plain_text(emails[1])) == (outcome_subject, outcome_body)
+    assert f"Its crime reference is {CRIME_REFERENCE}" in status_page
     assert watched.errors == []
-    assert time.monotonic() - started < 120
+    assert time.monotonic() - started < FLOW_BUDGET_S
