@@ -53,9 +53,9 @@ async def _sign_in(page: Page, url: str, issuer: str) -> None:
 async def _preview_a_reply(page: Page) -> None:
     """Pick a standard text, add a line of one's own, and preview it (nothing is sent)."""
     form = page.get_by_role("form", name="Send a reply")
-    await form.get_by_label("Standard text").select_option(label=REPLY_TEXT)
+    await form.get_by_label("Standard text", exact=True).select_option(label=REPLY_TEXT)
     await form.get_by_role("button", name="Use this text").click()
-    message = form.get_by_label("Message")
+    message = form.get_by_label("Message", exact=True)
     await expect(message).not_to_have_value("", timeout=WAIT_MS)
     standard = await message.input_value()
     paragraphs = standard.split("\n\n")

@@ -35,6 +35,7 @@ pytestmark = pytest.mark.e2e
 CRIME_REFERENCE = "CR/04417/26"
 EDITED_LINE = "An officer will look at the library's camera footage this week."
 REPLY_TEXT = "Crime: an investigator is looking into it"
+STANDARD_WORDS = "An investigator has reviewed your report"
 OUTCOME_TEXT = "Outcome: crime recorded, with the crime reference"
 DEADLINE_S = 60.0
 #: The whole flow, from the report to the status page, on a quiet machine: well under it.
@@ -90,9 +91,11 @@ def emails_to(mail_dir: Path, address: str) -> list[EmailMessage]:
 
 
 def plain_text(message: EmailMessage) -> str:
+    """The plain-text body's words: SMTP carries lines ending CRLF, and MIME ends the
+    body with a line break of its own."""
     body = message.get_body(("plain",))
     assert body is not None
-    return str(body.get_content())
+    return str(body.get_content()).replace("\r\n", "\n").removesuffix("\n")
 
 
 async def report_refused_by_mail(system: System) -> Reported:
@@ -139,36 +142,47 @@ async def previewed(form: Locator) -> tuple[str, str]:
 async def claim(page: Page) -> None:
     claiming = page.get_by_role("form", name="Claim")
     await claiming.get_by_role("button", name="Claim this report").click()
-    await expect(page.locator("#work")).to_contain_text("operator", timeout=WAIT_MS)
+    await expect(claiming.get_by_role("status")).to_contain_text("ReportAssigned")
+    work = page.locator("#work")
+    await expect(work).to_contain_text("assigned", timeout=WAIT_MS)  # reloaded: claimed
+    await expect(work).to_contain_text("operator", timeout=WAIT_MS)
 
 
 async def write_reply(page: Page) -> tuple[str, str]:
     """Start from a standard text, add a line of one's own, preview: what is previewed."""
     form = page.get_by_role("form", name="Send a reply")
-    await form.get_by_label("Standard text").select_option(label=REPLY_TEXT)
+    await form.get_by_label("Standard text", exact=True).select_option(label=REPLY_TEXT)
     await form.get_by_role("button", name="Use this text").click()
-    message = form.get_by_label("Message")
+    message = form.get_by_label("Message", exact=True)
     await expect(message).not_to_have_value("", timeout=WAIT_MS)
     standard = await message.input_value()
-    await message.fill(standard.replace("\n\n", f"\n\n{EDITED_LINE}\n\n", 1))
+    assert STANDARD_WORDS in standard  # the text picked, not another
+    edited = standard.replace("\n\n", f"\n\n{EDITED_LINE}\n\n", 1)
+    await message.fill(edited)
     await form.get_by_role("button", name="Preview").click()
     await expect(form.get_by_role("region")).to_contain_text(EDITED_LINE, timeout=WAIT_MS)
-    return await previewed(form)
+    subject, body = await previewed(form)
+    assert body == edited  # the preview shows the words as edited, nothing else
+    return subject, body
 
 
 async def close_as_crime_recorded(page: Page) -> tuple[str, str]:
     """Close with the outcome and its standard message, previewed: what is previewed."""
     form = page.get_by_role("form", name="Close the report")
-    await form.get_by_label("Outcome").select_option("crime_recorded")
-    await form.get_by_label("Crime reference").fill(CRIME_REFERENCE)
-    await form.get_by_label("Standard text").select_option(label=OUTCOME_TEXT)
+    await form.get_by_label("Outcome", exact=True).select_option("crime_recorded")
+    await form.get_by_label("Crime reference", exact=True).fill(CRIME_REFERENCE)
+    await form.get_by_label("Standard text", exact=True).select_option(label=OUTCOME_TEXT)
     await form.get_by_role("button", name="Use this text").click()
     with_reference = re.compile(re.escape(CRIME_REFERENCE))
-    await expect(form.get_by_label("Message")).to_have_value(with_reference, timeout=WAIT_MS)
+    await expect(form.get_by_label("Message", exact=True)).to_have_value(
+        with_reference, timeout=WAIT_MS
+    )
     await form.get_by_role("button", name="Preview").click()
     shown = await previewed(form)
     await form.get_by_role("button", name="Close report").click()
-    await expect(form.get_by_role("status")).to_contain_text("ReportClosed", timeout=WAIT_MS)
+    closing = page.locator("#timeline li", has_text="ReportClosed")
+    await expect(closing).to_contain_text(CRIME_REFERENCE, timeout=WAIT_MS)  # reloaded
+    await expect(form).to_be_hidden()  # nothing left to close
     return shown
 
 
@@ -214,6 +228,7 @@ async def test_the_operator_claims_replies_and_closes_an_at_risk_report(
     outcome_subject, outcome_body = await close_as_crime_recorded(page)
     outcome = page.locator("#timeline li.reply.state-delivered", has_text="outcome")
     await reload_until(page, outcome, "the outcome reply delivered")
+    promise = await page.locator('#sla dt:text-is("State") + dd').inner_text()
     status_page = await reporters_status_page(browser, system, reported)
     await assert_strict_csp_kept(page, watched)
     emails = emails_to(system.mail_dir, reported.address)
@@ -221,6 +236,7 @@ async def test_the_operator_claims_replies_and_closes_an_at_risk_report(
     assert system.relay.refusals >= 1  # the acknowledgement, refused
     assert (str(reply_email["Subject"]), plain_text(reply_email)) == (reply_subject, reply_body)
     assert EDITED_LINE in reply_body
+    assert promise == "met"  # kept by the staff reply, the acknowledgement having failed
     assert len(emails) == 2  # the reply and the outcome, once each
     assert (str(emails[1]["Subject"]), plain_text(emails[1])) == (outcome_subject, outcome_body)
     assert f"Its crime reference is {CRIME_REFERENCE}" in status_page
