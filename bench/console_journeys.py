@@ -173,7 +173,16 @@ def closed(now: datetime) -> tuple[ReportSubmitted, list[Event]]:
         at(factories.reference_issued(submitted, issued), times[0]),
         at(factories.report_classified(submitted, grade=3, route="crime_bureau"), times[0]),
         factories.sla_target_set(submitted, version=1, due_in=timedelta(hours=24), grade=3),
-        factories.reply_failed(submitted, at=times[1], channel=None, final=True),
+        factories.reply_failed(
+            submitted,
+            at=times[1],
+            channel=ContactMethod.EMAIL,
+            final=False,
+            reason="recipient refused by mail server",
+        ),
+        factories.reply_failed(
+            submitted, at=times[1], channel=None, final=True, reason="no safe channel left"
+        ),
         at_risk,
         staff_factories.report_claimed(submitted, 1, at=times[2]),
         requested,
