@@ -53,16 +53,21 @@ def _with(record: ReplyRecord, event: ReplyEvent) -> ReplyRecord:
         delivered_at = record.delivered_at or event.delivered_at
         return replace(record, state="delivered", delivered_at=delivered_at)
     return replace(
-        record, state=_stronger(record, "failed"), failure=record.failure or event.reason
+        record,
+        state=_stronger(record, "failed"),
+        failure=record.failure or event.reason,
+        failed_at=record.failed_at or event.occurred_at,
     )
 
 
 def replies_of(events: Sequence[Event]) -> list[ReplyRecord]:
-    """Every reply of the report (one per kind and channel), in the order first heard of."""
-    records: dict[tuple[str, str | None], ReplyRecord] = {}
+    """Every reply of the report (one per kind, staff request and channel: a report may
+    get many staff replies), in the order first heard of."""
+    records: dict[tuple[str, uuid.UUID | None, str | None], ReplyRecord] = {}
     for event in events:
         if isinstance(event, ReplySent | ReplyDelivered | ReplyFailed):
-            key = (event.reply_kind.value, None if event.channel is None else event.channel.value)
+            channel = None if event.channel is None else event.channel.value
+            key = (event.reply_kind.value, event.request_id, channel)
             records[key] = _with(records.get(key) or _empty_reply(event), event)
     return list(records.values())
 

@@ -45,6 +45,7 @@ class ReplyRecord:
     sent_at: datetime | None
     delivered_at: datetime | None
     failure: str | None  # the provider's reason, never personal data
+    failed_at: datetime | None = None  # the first failure told (one never sent has no other time)
 
 
 @dataclass(frozen=True)

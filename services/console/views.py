@@ -91,6 +91,7 @@ class ReplyView(BaseModel):
     sent_at: AwareDatetime | None
     delivered_at: AwareDatetime | None
     failure: str | None
+    failed_at: AwareDatetime | None
 
 
 class AlertView(BaseModel):

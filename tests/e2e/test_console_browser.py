@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from playwright.async_api import (
-    Browser,
     BrowserContext,
-    ConsoleMessage,
-    Page,
-    async_playwright,
 )
 from pymongo import AsyncMongoClient
 
@@ -32,30 +27,11 @@ from shared.mongo import Document
 from shared.references import format_reference
 from shared.topics import topic_for
 from tests import factories
-from tests.conftest import Servers, console_settings, demo_password
+from tests.conftest import Servers, console_settings
+from tests.e2e.browser import WAIT_MS, Watched, assert_strict_csp_kept, sign_in
 from tests.integration.conftest import eventually, free_port, publish, served_on_free_port
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_INSTALLED = CHROMIUM.exists()
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WAIT_MS = 30_000
-#: Records what the page's Content-Security-Policy refused (Playwright runs it before any
-#: script of the page, outside the policy).
-WATCH_CSP = (
-    "window.cspViolations = [];"
-    "document.addEventListener('securitypolicyviolation',"
-    " (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-)
 
 
 @dataclass
@@ -68,21 +44,6 @@ class Console:
     canary: str
     reply_subject: str
     reply_body: str
-
-
-@dataclass
-class Watched:
-    """The console errors of a browser context's pages."""
-
-    errors: list[str] = field(default_factory=list)
-
-    def watch(self, page: Page) -> None:
-        page.on("console", self._note)
-
-    def _note(self, message: ConsoleMessage) -> None:
-        where = message.location.get("url", "")
-        if message.type == "error" and not where.endswith("/favicon.ico"):  # none is served
-            self.errors.append(f"{message.text} ({where})")
 
 
 def _journey(canary: str, reference: str) -> tuple[ReportSubmitted, list[Event]]:
@@ -108,18 +69,6 @@ def _journey(canary: str, reference: str) -> tuple[ReportSubmitted, list[Event]]
         ),
         factories.reply_delivered(submitted, at=received + timedelta(minutes=2)),
     ]
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    if not CHROMIUM_INSTALLED:
-        pytest.fail("the console's browser test needs Debian's chromium: `make test` installs it")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
-        )
-        yield launched
-        await launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -159,58 +108,6 @@ async def _folded(servers: Servers, database: str, report: ReportSubmitted, coun
         await eventually(all_in, what="the report's events in the console's read model")
     finally:
         await client.close()
-
-
-@pytest.fixture
-async def context(browser: Browser) -> AsyncIterator[tuple[BrowserContext, Watched]]:
-    """A fresh browser profile (no cookies) whose pages are watched for errors and for what
-    the Content-Security-Policy refused."""
-    fresh = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    await fresh.add_init_script(WATCH_CSP)
-    watched = Watched()
-    fresh.on("page", watched.watch)
-    yield fresh, watched
-    await fresh.close()
-
-
-async def sign_in(
-    console: Console, context: tuple[BrowserContext, Watched], username: str, path: str
-) -> Page:
-    """Open `path` signed out, sign in on Keycloak's own login page and land on `path`.
-    The 401 that sent the browser to sign in is the one error expected: forgotten."""
-    browser_context, watched = context
-    page = await browser_context.new_page()
-    await page.goto(console.url + path)
-    await page.wait_for_selector("#kc-login", timeout=WAIT_MS)
-    assert page.url.startswith(console.issuer + "/protocol/openid-connect/auth")
-    await page.fill("#username", username)
-    await page.fill("#password", demo_password(username))
-    await page.click("#kc-login")
-    await page.wait_for_url(console.url + path, timeout=WAIT_MS)
-    await page.wait_for_function(
-        "(name) => document.getElementById('who').textContent.startsWith(name + ' (')",
-        arg=username,
-        timeout=WAIT_MS,
-    )
-    (refusal,) = watched.errors
-    assert "401" in refusal
-    watched.errors.clear()
-    return page
-
-
-async def csp_violations(page: Page) -> list[str]:
-    found: list[str] = await page.evaluate("window.cspViolations")
-    return found
-
-
-async def assert_strict_csp_kept(page: Page, watched: Watched) -> None:
-    assert await csp_violations(page) == []
-    assert [e for e in watched.errors if "Content Security Policy" in e] == []
-    policy = await page.evaluate(
-        "fetch(location.href).then((r) => r.headers.get('content-security-policy'))"
-    )
-    assert "script-src 'self'" in policy
-    assert "'unsafe-inline'" not in policy
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ it stands in the queue as time passes; every event type of the contract consumed
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -122,6 +123,32 @@ def test_every_order_of_a_reply_and_its_outcomes_folds_alike() -> None:
         ("acknowledgement", "email"): "delivered",
         ("holding", None): "failed",
     }
+
+
+def test_two_staff_replies_by_email_are_two_replies_each_with_its_words_and_fate() -> None:
+    def staff_reply(request_id: uuid.UUID, at: datetime, body: str) -> Event:
+        sent = factories.reply_sent(
+            SUBMITTED, at=at, reply_kind=ReplyKind.STAFF_REPLY, request_id=request_id, body=body
+        )  # the notifier's discriminator names the request: an event of its own
+        return sent.model_copy(update={"event_id": uuid.uuid5(request_id, "ReplySent")})
+
+    events = [
+        SUBMITTED,
+        staff_reply(uuid.uuid4(), NOW, "First words"),
+        staff_reply(uuid.uuid4(), NOW + timedelta(hours=1), "Second words"),
+        # An acknowledgement never sent: its failure is its only time.
+        factories.reply_failed(SUBMITTED, at=NOW + timedelta(hours=2), channel=None, final=True),
+    ]
+
+    replies = {(r.reply_kind, r.body): r for r in fold(events).replies}
+
+    assert set(replies) == {
+        ("staff_reply", "First words"),
+        ("staff_reply", "Second words"),
+        ("acknowledgement", None),
+    }
+    assert replies[("staff_reply", "Second words")].sent_at == NOW + timedelta(hours=1)
+    assert replies[("acknowledgement", None)].failed_at == NOW + timedelta(hours=2)
 
 
 def test_the_queue_state_follows_the_clock_and_the_facts() -> None:

@@ -52,14 +52,19 @@ const frontdeskCompose = (() => {
       this.fieldset.querySelector("[data-part=neutral]").hidden = !offered.neutral_required;
     }
 
+    // The texts offered (for the outcome chosen); the one picked stays picked if still
+    // offered, so a reload of the report (after any action) does not change it underfoot.
     filter(outcome) {
+      const select = this.field("template");
+      const picked = select.value;
       const shown = this.choices.filter((c) => !outcome || c.outcome === outcome);
       const options = shown.map((c) => {
         const option = element("option", c.title);
         option.value = c.template;
         return option;
       });
-      this.field("template").replaceChildren(...options);
+      select.replaceChildren(...options);
+      if (shown.some((c) => c.template === picked)) select.value = picked;
     }
 
     asked(edited) {

@@ -76,12 +76,13 @@
 
   function replyItem(reply) {
     const item = element("li", null, `reply state-${reply.state}`);
-    item.appendChild(element("strong", `${when(reply.sent_at)}: reply (${words(reply.reply_kind)}) by ${reply.channel ?? "-"}: ${reply.state}`));
+    const at = reply.sent_at ?? reply.delivered_at ?? reply.failed_at;  // a reply never sent failed
+    item.appendChild(element("strong", `${when(at)}: reply (${words(reply.reply_kind)}) by ${reply.channel ?? "-"}: ${reply.state}`));
     if (reply.delivered_at) item.appendChild(element("div", `delivered ${when(reply.delivered_at)}`, "muted"));
     if (reply.failure) item.appendChild(element("div", `failed: ${reply.failure}`, "error"));
     if (reply.subject) item.appendChild(element("div", `Subject: ${reply.subject}`));
-    item.appendChild(element("div", reply.body ?? "", "text"));
-    return { at: reply.sent_at ?? reply.delivered_at, node: item };
+    if (reply.body) item.appendChild(element("div", reply.body, "text"));
+    return { at, node: item };
   }
 
   // Staff events name who acted in their summary; a note shows its own words.
