@@ -93,6 +93,8 @@ def permitted(action: StaffActionName, staff: Staff, record: ReportRecord) -> St
         raise ActionRefusedError(409, f"{action.value} is not allowed while the report is {state}")
     if action in NEEDS_CONTACT and not contactable(record):
         raise ActionRefusedError(409, "the reporter cannot be contacted (no safe channel)")
+    if action is StaffActionName.CLAIM and record.work.assignee_id == staff.user_id:
+        raise ActionRefusedError(409, "the report is already yours")
     return role
 
 

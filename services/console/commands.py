@@ -170,8 +170,6 @@ class ClaimCommand(Command):
     event = ReportAssigned
 
     async def fields(self, ctx: CommandContext) -> dict[str, Any]:
-        if ctx.record.work.assignee_id == ctx.staff.user_id:
-            raise ActionRefusedError(409, "the report is already yours")
         return _assignment(ctx, _assignee(ctx.staff), claimed=True)
 
 

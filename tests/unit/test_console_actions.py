@@ -99,6 +99,13 @@ def test_the_report_view_offers_exactly_the_actions_the_table_allows(
     assert offered == [a.value for a in A if isinstance(_expected(a, state, who), str)]
 
 
+def test_a_report_already_yours_is_not_offered_to_claim_again() -> None:
+    mine = report_record(work=WorkRecord(state="assigned", assignee_id=OPERATOR.user_id))
+
+    assert A.CLAIM.value not in allowed_actions(OPERATOR, mine)
+    assert A.CLAIM.value in allowed_actions(SUPERVISOR, mine)  # a colleague may take it over
+
+
 @pytest.mark.parametrize("action", [A.SEND_REPLY, A.REQUEST_INFORMATION])
 def test_a_message_needs_a_reporter_who_can_be_reached_safely(action: StaffActionName) -> None:
     anonymous = report_record(contact=None)
