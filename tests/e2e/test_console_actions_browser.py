@@ -142,10 +142,10 @@ async def previewed(form: Locator) -> tuple[str, str]:
 async def claim(page: Page) -> None:
     claiming = page.get_by_role("form", name="Claim")
     await claiming.get_by_role("button", name="Claim this report").click()
-    await expect(claiming.get_by_role("status")).to_contain_text("ReportAssigned")
     work = page.locator("#work")
     await expect(work).to_contain_text("assigned", timeout=WAIT_MS)  # reloaded: claimed
     await expect(work).to_contain_text("operator", timeout=WAIT_MS)
+    await expect(claiming).to_be_hidden(timeout=WAIT_MS)  # not offered again: it is ours
 
 
 async def write_reply(page: Page) -> tuple[str, str]:
